@@ -1,0 +1,5 @@
+"""The cases panels of the landing dashboard."""
+
+
+def dashboard_panels(user) -> list[dict]:
+    return []

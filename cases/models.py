@@ -1,0 +1,1 @@
+"""Models of the cases app (built by its issue)."""

@@ -1,0 +1,21 @@
+"""The Celery application. Schedules live here, in code (see settings)."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "collections_office.settings")
+
+app = Celery("collections_office")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Every periodic job of every app, in one place. Times are UTC unless a
+# crontab says otherwise; the company works in Asia/Shanghai (UTC+8).
+app.conf.beat_schedule = {
+    "heartbeat": {
+        "task": "collections_office.tasks.heartbeat",
+        "schedule": crontab(minute="*/5"),
+    },
+}

@@ -1,0 +1,110 @@
+"""Working-day arithmetic in the company's time zone.
+
+Every SLA ("within 1 working day", "2 working days", "public notice for 5
+working days") is computed here and nowhere else. A day is a working day when:
+1. the admin-editable `staff.WorkdayOverride` table says so (for years the
+   holiday library does not know yet, or last-minute government changes), else
+2. the `chinesecalendar` library says so — it knows public holidays and the
+   make-up working weekends (调休) — for the years it covers, else
+3. it is Monday to Friday.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import chinese_calendar
+from django.conf import settings
+from django.utils import timezone
+
+
+def company_tz() -> ZoneInfo:
+    return ZoneInfo(settings.COMPANY_TIME_ZONE)
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment, company_tz()).date()
+
+
+def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
+    from staff.models import WorkdayOverride
+
+    return dict(
+        WorkdayOverride.objects.filter(date__range=(start, end)).values_list(
+            "date", "is_working_day"
+        )
+    )
+
+
+def _library_says(day: dt.date) -> bool:
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        # Outside the library's years: weekdays, unless an override says otherwise.
+        return day.weekday() < 5
+
+
+class WorkingCalendar:
+    """Answers is-working-day for a range of dates with one query for overrides."""
+
+    def __init__(self, start: dt.date, end: dt.date):
+        self.start, self.end = start, end
+        self.overrides = _overrides(start, end)
+
+    def is_working_day(self, day: dt.date) -> bool:
+        if day in self.overrides:
+            return self.overrides[day]
+        return _library_says(day)
+
+
+def is_working_day(day: dt.date) -> bool:
+    return WorkingCalendar(day, day).is_working_day(day)
+
+
+def add_working_days(moment: dt.datetime, days: int) -> dt.datetime:
+    """The deadline `days` working days after `moment`, as an aware datetime.
+
+    Counted from `moment` at the same local time of day. Work that arrives on a
+    non-working day starts counting at 00:00 of the next working day, so
+    something received on a Sunday at 15:00 with one working day is due on
+    Tuesday at 00:00 (the end of Monday).
+    """
+    if days < 0:
+        raise ValueError("days must be zero or positive")
+    tz = company_tz()
+    local = timezone.localtime(moment, tz)
+    # Holidays in China last at most ~10 days; 3x + 30 covers any span.
+    calendar = WorkingCalendar(local.date(), local.date() + dt.timedelta(days=days * 3 + 30))
+    day = local.date()
+    time_of_day = local.time().replace(tzinfo=None)
+    if not calendar.is_working_day(day):
+        while not calendar.is_working_day(day):
+            day += dt.timedelta(days=1)
+        time_of_day = dt.time(0, 0)
+    remaining = days
+    while remaining:
+        day += dt.timedelta(days=1)
+        if calendar.is_working_day(day):
+            remaining -= 1
+    return dt.datetime.combine(day, time_of_day, tz)
+
+
+def working_days_between(start: dt.datetime, end: dt.datetime) -> Decimal:
+    """Working time between two moments, in days (e.g. 1.50), negative if end < start."""
+    if end < start:
+        return -working_days_between(end, start)
+    tz = company_tz()
+    local_start = timezone.localtime(start, tz)
+    local_end = timezone.localtime(end, tz)
+    calendar = WorkingCalendar(local_start.date(), local_end.date())
+    seconds = 0.0
+    day = local_start.date()
+    while day <= local_end.date():
+        if calendar.is_working_day(day):
+            day_start = dt.datetime.combine(day, dt.time(0, 0), tz)
+            day_end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0), tz)
+            seconds += (min(day_end, local_end) - max(day_start, local_start)).total_seconds()
+        day += dt.timedelta(days=1)
+    return (Decimal(seconds) / Decimal(86400)).quantize(Decimal("0.01"))

@@ -1,0 +1,1 @@
+"""Models of the frontdesk app (built by its issue)."""

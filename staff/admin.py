@@ -1,0 +1,66 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Branch, Department, PersonalDataView, StaffProfile, WorkdayOverride
+
+
+@admin.register(Branch)
+class BranchAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "is_hq"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "branch", "head"]
+    list_filter = ["branch"]
+    search_fields = ["name"]
+    autocomplete_fields = ["head"]
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(SimpleHistoryAdmin):
+    list_display = ["employee_number", "user", "branch", "department", "position", "status"]
+    list_filter = ["branch", "position", "status"]
+    search_fields = ["employee_number", "user__username", "user__first_name", "user__last_name"]
+    autocomplete_fields = ["user"]
+
+
+class StaffProfileInline(admin.StackedInline):
+    model = StaffProfile
+    can_delete = False
+    fk_name = "user"
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    inlines = [StaffProfileInline]
+    list_display = ["username", "first_name", "last_name", "is_active", "is_staff"]
+
+
+@admin.register(WorkdayOverride)
+class WorkdayOverrideAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "is_working_day", "note"]
+    date_hierarchy = "date"
+
+
+@admin.register(PersonalDataView)
+class PersonalDataViewAdmin(admin.ModelAdmin):
+    list_display = ["viewed_at", "user", "content_type", "object_id", "fields"]
+    list_filter = ["content_type"]
+    date_hierarchy = "viewed_at"
+
+    # The record of who saw what is evidence: nobody edits or deletes it.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

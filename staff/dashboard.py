@@ -1,0 +1,30 @@
+"""The staff panels of the landing dashboard."""
+
+from django.db.models import Count
+
+from . import roles
+from .models import StaffProfile
+from .selectors import has_role, staff_list
+
+
+def dashboard_panels(user) -> list[dict]:
+    panels = []
+    if has_role(user, roles.SUPERVISOR, roles.BRANCH_MANAGER, roles.HR, roles.DEPARTMENT_HEAD):
+        by_position = dict(
+            staff_list(user=user)
+            .values_list("position")
+            .annotate(n=Count("pk"))
+            .values_list("position", "n")
+        )
+        rows = [
+            (label, by_position.get(value, 0))
+            for value, label in StaffProfile._meta.get_field("position").choices
+        ]
+        panels.append(
+            {
+                "template": "staff/_dashboard_team.html",
+                "rows": rows,
+                "total": sum(by_position.values()),
+            }
+        )
+    return panels

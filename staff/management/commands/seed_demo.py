@@ -1,0 +1,32 @@
+"""`manage.py seed_demo`: demo data for every app. Idempotent: a second run changes nothing."""
+
+from importlib import import_module
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+# Each app owns a `demo.seed(stdout=...)`; people first, everything else needs them.
+DEMO_MODULES = ["staff.demo", "cases.demo", "frontdesk.demo"]
+
+
+class Command(BaseCommand):
+    help = "Creates demo branches, people for every role, and each app's demo data."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Seed even with DJANGO_ENV=production (demo passwords are public!).",
+        )
+
+    def handle(self, *args, allow_production=False, **options):
+        if settings.PRODUCTION and not allow_production:
+            raise CommandError("Refusing to seed demo users in production.")
+        for dotted in DEMO_MODULES:
+            try:
+                module = import_module(dotted)
+            except ModuleNotFoundError as exc:
+                if exc.name != dotted:
+                    raise
+                continue
+            module.seed(stdout=self.stdout)

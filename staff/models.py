@@ -1,0 +1,188 @@
+"""People and the company: branches, departments, staff and the career ladder."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Branch(models.Model):
+    """A branch office (分公司); exactly one is headquarters (總公司), which sees all."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    is_hq = models.BooleanField(_("headquarters"), default=False)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("branch")
+        verbose_name_plural = _("branches")
+        ordering = ["-is_hq", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_hq"], condition=models.Q(is_hq=True), name="one_headquarters_branch"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    """A department inside a branch (collections, HR, finance, front office …)."""
+
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="departments", verbose_name=_("branch")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    head = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="headed_departments",
+        verbose_name=_("head"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["branch__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["branch", "name"], name="department_name_per_branch")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.branch.code})"
+
+
+class Position(models.TextChoices):
+    """The collectors' career ladder (DESIGN §5), plus staff outside it."""
+
+    JUNIOR_COLLECTOR = "junior_collector", _("Junior collector")
+    MID_COLLECTOR = "mid_collector", _("Mid collector")
+    SENIOR_COLLECTOR = "senior_collector", _("Senior collector")
+    COLLECTION_SUPERVISOR = "collection_supervisor", _("Collection supervisor")
+    COLLECTION_MANAGER = "collection_manager", _("Collection manager")
+    OTHER = "other", _("Other staff (not on the collector ladder)")
+
+
+CAREER_LADDER = [
+    Position.JUNIOR_COLLECTOR,
+    Position.MID_COLLECTOR,
+    Position.SENIOR_COLLECTOR,
+    Position.COLLECTION_SUPERVISOR,
+    Position.COLLECTION_MANAGER,
+]
+
+
+def next_position(position: str) -> str | None:
+    """One step up the ladder, or None at the top / off the ladder. No skipping."""
+    if position not in CAREER_LADDER:
+        return None
+    index = CAREER_LADDER.index(position)
+    return CAREER_LADDER[index + 1] if index + 1 < len(CAREER_LADDER) else None
+
+
+class StaffProfile(models.Model):
+    """An employee of the agency: their branch, department and place on the ladder."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        LEFT = "left", _("Left")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="staff_profile",
+        verbose_name=_("user"),
+    )
+    employee_number = models.CharField(_("employee number"), max_length=20, unique=True)
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="staff", verbose_name=_("branch")
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("department"),
+    )
+    position = models.CharField(
+        _("position"), max_length=32, choices=Position.choices, default=Position.OTHER
+    )
+    hire_date = models.DateField(_("hire date"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+        ordering = ["employee_number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="active", left_on__isnull=True)
+                | models.Q(status="left", left_on__isnull=False),
+                name="left_on_set_exactly_when_left",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.get_full_name() or self.user.username} ({self.employee_number})"
+
+    @property
+    def display_name(self) -> str:
+        return self.user.get_full_name() or self.user.username
+
+
+class WorkdayOverride(models.Model):
+    """A day whose working status HR sets by hand (a holiday the library does not know yet)."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_working_day = models.BooleanField(_("working day"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("working-day override")
+        verbose_name_plural = _("working-day overrides")
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        kind = _("working day") if self.is_working_day else _("day off")
+        return f"{self.date}: {kind}"
+
+
+class PersonalDataView(models.Model):
+    """A record that someone saw personal data unmasked (who, when, which object)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="personal_data_views",
+        verbose_name=_("user"),
+    )
+    viewed_at = models.DateTimeField(_("viewed at"), auto_now_add=True, db_index=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.CharField(_("object id"), max_length=64)
+    fields = models.CharField(_("fields shown"), max_length=255)
+    path = models.CharField(_("page"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("personal data view")
+        verbose_name_plural = _("personal data views")
+        ordering = ["-viewed_at"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="pdv_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} viewed {self.content_type.model} #{self.object_id}"

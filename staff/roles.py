@@ -1,0 +1,79 @@
+"""The agency's roles (DESIGN §3) as Django groups, and what each may do.
+
+Groups are created by a data migration; their permissions are (re)applied
+after every `migrate` from ROLE_PERMISSIONS, so an app that adds a model only
+adds lines here.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+ADMIN_STAFF = "admin_staff"
+SUPERVISOR = "supervisor"
+PHONE_COLLECTOR = "phone_collector"
+FIELD_COLLECTOR = "field_collector"
+HR = "hr"
+COMMITTEE = "committee"
+DEPARTMENT_HEAD = "department_head"
+FRONT_DESK = "front_desk"
+FINANCE = "finance"
+BRANCH_MANAGER = "branch_manager"
+
+ROLE_LABELS = {
+    ADMIN_STAFF: _("Admin staff"),
+    SUPERVISOR: _("Supervisor"),
+    PHONE_COLLECTOR: _("Phone collector"),
+    FIELD_COLLECTOR: _("Field collector"),
+    HR: _("HR"),
+    COMMITTEE: _("Review committee"),
+    DEPARTMENT_HEAD: _("Department head"),
+    FRONT_DESK: _("Front desk"),
+    FINANCE: _("Finance"),
+    BRANCH_MANAGER: _("Branch manager"),
+}
+ALL_ROLES = tuple(ROLE_LABELS)
+
+# "app_label.codename" per role. Permissions that do not exist (yet) are skipped.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    ADMIN_STAFF: [
+        "staff.view_branch",
+        "staff.view_department",
+        "staff.view_staffprofile",
+    ],
+    SUPERVISOR: ["staff.view_staffprofile", "staff.view_department"],
+    PHONE_COLLECTOR: [],
+    FIELD_COLLECTOR: [],
+    HR: [
+        "staff.view_staffprofile",
+        "staff.add_staffprofile",
+        "staff.change_staffprofile",
+        "staff.view_department",
+        "staff.add_department",
+        "staff.change_department",
+        "staff.view_workdayoverride",
+        "staff.add_workdayoverride",
+        "staff.change_workdayoverride",
+    ],
+    COMMITTEE: ["staff.view_staffprofile"],
+    DEPARTMENT_HEAD: ["staff.view_staffprofile", "staff.view_department"],
+    FRONT_DESK: ["staff.view_staffprofile", "staff.view_department"],
+    FINANCE: [],
+    BRANCH_MANAGER: ["staff.view_staffprofile", "staff.view_department", "staff.view_branch"],
+}
+
+
+def sync_role_permissions(sender=None, using="default", **kwargs) -> None:
+    from django.contrib.auth.models import Group, Permission
+
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.using(using).get_or_create(name=role)
+        wanted = []
+        for dotted in perms:
+            app_label, codename = dotted.split(".", 1)
+            perm = (
+                Permission.objects.using(using)
+                .filter(content_type__app_label=app_label, codename=codename)
+                .first()
+            )
+            if perm is not None:
+                wanted.append(perm)
+        group.permissions.add(*wanted)
