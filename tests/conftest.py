@@ -1,0 +1,203 @@
+"""Fixtures shared by the whole suite: people, a real Celery worker, a real browser."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.factories import TEST_PASSWORD, BranchFactory, hq_branch, make_staff
+
+ROOT = Path(__file__).resolve().parent.parent
+# Playwright's sync API runs an event loop in the test thread; Django's ORM
+# refuses to run "inside" it unless told the test code is synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded files of a test go to its own directory, not var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+        "backup": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "backup")},
+        },
+    }
+
+
+@pytest.fixture
+def hq(db):
+    return hq_branch()
+
+
+@pytest.fixture
+def branch_a(db):
+    return BranchFactory(code="BRA", name="Branch A")
+
+
+@pytest.fixture
+def branch_b(db):
+    return BranchFactory(code="BRB", name="Branch B")
+
+
+@pytest.fixture
+def staff_user(db):
+    """make_staff(role, ..., branch=...) → a user with a profile and roles."""
+    return make_staff
+
+
+@pytest.fixture
+def password():
+    return TEST_PASSWORD
+
+
+# --- A real Celery worker -----------------------------------------------------------
+
+
+def _database_url_for(settings_dict) -> str:
+    user = settings_dict.get("USER") or ""
+    password = settings_dict.get("PASSWORD") or ""
+    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or 5432
+    return f"postgres://{auth}{host}:{port}/{settings_dict['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Starts `celery worker` as a separate process on Redis against the test database.
+
+    Tests that use it need `@pytest.mark.django_db(transaction=True)` so that
+    the worker sees their rows. Tasks sent by the test process go to a queue of
+    this session only, so parallel runs never steal each other's tasks.
+    """
+    from django.conf import settings as django_settings
+    from django.db import connection
+
+    from collections_office.celery import app
+
+    if not django_settings.REDIS_URL:
+        pytest.fail("the worker tests need REDIS_URL (make test sets it)")
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    media = tmp_path_factory.mktemp("worker-media")
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url_for(connection.settings_dict),
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "DJANGO_ENV": "test",
+        "MEDIA_ROOT": str(media / "media"),
+        "BACKUP_MEDIA_ROOT": str(media / "backup"),
+    }
+    log = open(tmp_path_factory.mktemp("worker-log") / "worker.log", "w+")  # noqa: SIM115
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "collections_office",
+            "worker",
+            "-Q",
+            queue,
+            "-n",
+            f"{queue}@%h",
+            "--pool=threads",
+            "--concurrency=2",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=INFO",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    previous_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            log.seek(0)
+            pytest.fail(f"celery worker exited early:\n{log.read()[-4000:]}")
+        if app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=1):
+            break
+    else:
+        process.terminate()
+        pytest.fail("celery worker did not answer a ping within 60 s")
+    handle = type("WorkerHandle", (), {})()
+    handle.queue, handle.process, handle.media_root, handle.log = queue, process, media, log
+    yield handle
+    app.conf.task_default_queue = previous_queue
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+def wait_for(predicate, *, timeout: float = 30.0, interval: float = 0.2, message: str = ""):
+    """Polls `predicate` until it returns a truthy value; fails the test on timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    pytest.fail(message or f"condition not met within {timeout} s")
+
+
+# --- A real browser ------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("browser tests need Debian's chromium: apt-get install -y chromium")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="en-US")
+    context.set_default_timeout(15_000)
+    browser_page = context.new_page()
+    yield browser_page
+    context.close()
+
+
+def browser_login(page, username: str, password: str = TEST_PASSWORD) -> None:
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("#login-button")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
