@@ -51,7 +51,7 @@ lock: $(STAMP)
 
 # A new field-encryption key (put it first in FIELD_ENCRYPTION_KEYS to rotate).
 key: $(STAMP)
-	@$(BIN)/python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
+	@$(BIN)/python -c "import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())"
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

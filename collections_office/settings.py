@@ -53,12 +53,12 @@ DEBUG = env_bool("DJANGO_DEBUG", default=DJANGO_ENV == "development")
 # Development-only fallbacks. They are marked insecure on purpose: production
 # refuses every one of them below.
 _DEV_SECRET_KEY = "django-insecure-dev-only-key-never-use-in-production-0123456789"  # noqa: S105
-_DEV_ENCRYPTION_KEY = "ZGV2LW9ubHktZmllbGQta2V5LW5vdC1mb3ItcHJvZCE="  # Fernet key
+_DEV_ENCRYPTION_KEY = "ZGV2LW9ubHktZmllbGQta2V5LW5vdC1mb3ItcHJvZCE="  # 32 bytes, url-safe base64
 _DEV_HASH_KEY = "dev-only-personal-data-hash-key"
 
 SECRET_KEY = env_str("SECRET_KEY") or _DEV_SECRET_KEY
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
-# Comma-separated Fernet keys; the first encrypts, all decrypt (key rotation).
+# Comma-separated AES-256 keys (url-safe base64); the first encrypts, all decrypt (key rotation).
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS") or [_DEV_ENCRYPTION_KEY]
 # Key of the HMAC used for exact lookups of encrypted personal data.
 FIELD_HASH_KEY = env_str("FIELD_HASH_KEY") or _DEV_HASH_KEY
