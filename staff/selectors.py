@@ -84,3 +84,19 @@ def staff_list(*, user, include_left: bool = False) -> QuerySet[StaffProfile]:
 
 def staff_get(*, user, pk: int) -> StaffProfile:
     return get_scoped_object_or_404(staff_list(user=user, include_left=True), user=user, pk=pk)
+
+
+def notification_list(*, user, unread_only: bool = False) -> QuerySet:
+    """A person's own notifications; nobody reads another's."""
+    from .models import Notification
+
+    if not getattr(user, "is_authenticated", False):
+        return Notification.objects.none()
+    queryset = Notification.objects.filter(recipient=user).select_related("actor")
+    if unread_only:
+        queryset = queryset.filter(read_at__isnull=True)
+    return queryset
+
+
+def notification_unread_count(*, user) -> int:
+    return notification_list(user=user, unread_only=True).count()

@@ -1,14 +1,20 @@
-"""Writes for people: language preference, personal-data view records."""
+"""Writes for people: language preference, personal-data view records, notifications."""
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Model
+from django.utils import timezone
 
-from .models import PersonalDataView
+from .models import Notification, PersonalDataView
 from .selectors import profile_of
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -33,3 +39,47 @@ def user_language_set(*, user, language: str) -> None:
     if profile is not None and profile.language != language:
         profile.language = language
         profile.save(update_fields=["language"])
+
+
+def notification_send(
+    *, recipient, title: str, body: str = "", url: str = "", actor=None, email: bool = True
+) -> Notification:
+    """Puts a notification in the recipient's bell and, after commit, emails it.
+
+    The email goes out only once the surrounding transaction has committed, so
+    a rolled-back registration never mails anyone; a mail failure is logged and
+    never undoes the notification (the bell still shows it).
+    """
+    with transaction.atomic():
+        notification = Notification.objects.create(
+            recipient=recipient, actor=actor, title=title[:200], body=body, url=url[:500]
+        )
+        if email and recipient.email:
+            transaction.on_commit(lambda: _notification_email(notification.pk))
+    return notification
+
+
+def _notification_email(notification_pk: int) -> None:
+    notification = Notification.objects.select_related("recipient").get(pk=notification_pk)
+    text = notification.body
+    if notification.url:
+        base = getattr(settings, "SITE_URL", "").rstrip("/")
+        text = f"{text}\n\n{base}{notification.url}".strip()
+    try:
+        send_mail(
+            notification.title,
+            text,
+            settings.DEFAULT_FROM_EMAIL,
+            [notification.recipient.email],
+        )
+    except Exception:
+        logger.exception("notification email failed", extra={"notification_id": notification_pk})
+
+
+@transaction.atomic
+def notification_mark_read(*, user, notification_ids: list[int] | None = None) -> int:
+    """Marks the user's own notifications read (all unread ones when ids is None)."""
+    queryset = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_ids is not None:
+        queryset = queryset.filter(pk__in=notification_ids)
+    return queryset.update(read_at=timezone.now())

@@ -6,4 +6,11 @@ app_name = "staff"
 urlpatterns = [
     path("", views.staff_directory, name="directory"),
     path("<int:pk>/", views.staff_detail, name="detail"),
+    path("notifications/", views.notification_centre, name="notifications"),
+    path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
+    path(
+        "notifications/read-all/",
+        views.notification_mark_all_read,
+        name="notifications_read_all",
+    ),
 ]

@@ -1,13 +1,24 @@
-"""Staff pages: the (branch-scoped) staff directory."""
+"""Staff pages: the (branch-scoped) staff directory, and each person's notifications."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from . import roles
 from .models import Position
-from .selectors import has_role, staff_get, staff_list
+from .selectors import (
+    get_scoped_object_or_404,
+    has_role,
+    notification_list,
+    notification_unread_count,
+    staff_get,
+    staff_list,
+)
+from .services import notification_mark_read
 
 DIRECTORY_ROLES = (
     roles.SUPERVISOR,
@@ -68,3 +79,40 @@ def staff_detail(request, pk: int):
     _require_directory_role(request.user)
     profile = staff_get(user=request.user, pk=pk)
     return render(request, "staff/detail.html", {"profile": profile})
+
+
+def notification_centre(request):
+    """The signed-in person's notifications, newest first (unread ones highlighted)."""
+    unread_only = request.GET.get("show") == "unread"
+    queryset = notification_list(user=request.user, unread_only=unread_only)
+    page = Paginator(queryset, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "staff/notifications.html",
+        {
+            "page": page,
+            "unread_only": unread_only,
+            "unread_count": notification_unread_count(user=request.user),
+        },
+    )
+
+
+@require_POST
+def notification_open(request, pk: int):
+    """Marks one notification read and goes to what it is about."""
+    notification = get_scoped_object_or_404(
+        notification_list(user=request.user), user=request.user, pk=pk
+    )
+    notification_mark_read(user=request.user, notification_ids=[notification.pk])
+    target = notification.url
+    if not target or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("staff:notifications")
+    return redirect(target)
+
+
+@require_POST
+def notification_mark_all_read(request):
+    notification_mark_read(user=request.user)
+    return redirect("staff:notifications")
