@@ -1,1 +1,468 @@
-"""Models of the cases app (built by its issue)."""
+"""Banks, their agreements and API keys, placements (intake), debtors and cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from collections_office.personal_data import EncryptedTextField, KeyedHashField
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+RATE = {"max_digits": 6, "decimal_places": 4}  # 0.1250 = 12.5 %
+
+
+class Bank(models.Model):
+    """A client bank that places overdue accounts with the agency."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    # Routine channel: day-to-day liaison, with the file-transfer arrangement.
+    routine_contact_name = models.CharField(_("routine contact"), max_length=120)
+    routine_contact_email = models.EmailField(_("routine contact email"))
+    routine_contact_phone = models.CharField(_("routine contact phone"), max_length=32)
+    file_transfer_channel = models.CharField(
+        _("file transfer channel"),
+        max_length=255,
+        help_text=_("How files are exchanged, e.g. API, SFTP host and folder."),
+    )
+    # Emergency channel: a person reachable by phone at any time.
+    emergency_contact_name = models.CharField(_("emergency contact"), max_length=120)
+    emergency_contact_phone = models.CharField(_("emergency contact phone"), max_length=32)
+    # The bank's placement-file header → our field (see cases.intake.columns).
+    column_mapping = models.JSONField(_("placement column mapping"), default=dict, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("bank")
+        verbose_name_plural = _("banks")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Agreement(models.Model):
+    """The filed cooperation agreement (合作協議) under which a bank places cases."""
+
+    class CommissionType(models.TextChoices):
+        FLAT = "flat", _("Flat rate")
+        BY_BUCKET = "by_bucket", _("Rate by overdue bucket")
+
+    bank = models.ForeignKey(
+        Bank, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("bank")
+    )
+    number = models.CharField(_("agreement number"), max_length=60)
+    signed_on = models.DateField(_("signed on"))
+    effective_from = models.DateField(_("effective from"))
+    terminates_on = models.DateField(_("terminates on"), null=True, blank=True)
+    commission_type = models.CharField(
+        _("commission terms"),
+        max_length=12,
+        choices=CommissionType.choices,
+        default=CommissionType.FLAT,
+    )
+    flat_rate = models.DecimalField(
+        _("flat commission rate"),
+        **RATE,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
+    )
+    reconciliation_day = models.PositiveSmallIntegerField(
+        _("monthly reconciliation day"),
+        default=25,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+    )
+    collection_period_days = models.PositiveSmallIntegerField(
+        _("collection period (days)"), default=30, validators=[MinValueValidator(1)]
+    )
+    branch = models.ForeignKey(
+        "staff.Branch",
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        verbose_name=_("handling branch"),
+    )
+    document = models.FileField(_("agreement document"), upload_to="agreements/", blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["bank__name", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["bank", "number"], name="agreement_number_per_bank"),
+            models.CheckConstraint(
+                condition=Q(terminates_on__isnull=True)
+                | Q(terminates_on__gte=models.F("effective_from")),
+                name="agreement_terminates_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(commission_type="flat") | Q(flat_rate__isnull=False),
+                name="flat_agreement_has_rate",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bank.code} {self.number}"
+
+    @property
+    def retention_ends_on(self) -> dt.date | None:
+        """Data is kept until five years after termination (DESIGN §4.1)."""
+        if self.terminates_on is None:
+            return None
+        try:
+            return self.terminates_on.replace(year=self.terminates_on.year + 5)
+        except ValueError:  # 29 February
+            return self.terminates_on.replace(year=self.terminates_on.year + 5, day=28)
+
+    def is_in_force(self, on: dt.date) -> bool:
+        started = self.effective_from <= on
+        return started and (self.terminates_on is None or on <= self.terminates_on)
+
+
+class OverdueBucket(models.TextChoices):
+    """Overdue buckets by months past due (DESIGN §4.4)."""
+
+    M1 = "M1", _("M1 (1–30 days)")
+    M2 = "M2", _("M2 (31–60 days)")
+    M3 = "M3", _("M3 (61–90 days)")
+    M4_6 = "M4-6", _("M4–6 (91–180 days)")
+    M6_PLUS = "M6+", _("M6+ (over 180 days)")
+
+
+def overdue_bucket(overdue_since: dt.date | None, on: dt.date) -> str | None:
+    if overdue_since is None:
+        return None
+    days = (on - overdue_since).days
+    if days <= 30:
+        return OverdueBucket.M1
+    if days <= 60:
+        return OverdueBucket.M2
+    if days <= 90:
+        return OverdueBucket.M3
+    if days <= 180:
+        return OverdueBucket.M4_6
+    return OverdueBucket.M6_PLUS
+
+
+class AgreementCommissionRate(models.Model):
+    """The commission rate of one overdue bucket, for agreements paid by bucket."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="bucket_rates")
+    bucket = models.CharField(_("overdue bucket"), max_length=8, choices=OverdueBucket.choices)
+    rate = models.DecimalField(
+        _("commission rate"),
+        **RATE,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("commission rate by bucket")
+        verbose_name_plural = _("commission rates by bucket")
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "bucket"], name="one_rate_per_bucket"),
+            models.CheckConstraint(
+                condition=Q(rate__gte=0) & Q(rate__lte=1), name="bucket_rate_between_0_and_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} {self.bucket}: {self.rate}"
+
+
+class BankApiKey(models.Model):
+    """A bank's credential for the REST API: shown once, stored as a SHA-256 hash."""
+
+    bank = models.ForeignKey(
+        Bank, on_delete=models.PROTECT, related_name="api_keys", verbose_name=_("bank")
+    )
+    name = models.CharField(_("name"), max_length=80, help_text=_("What the key is used for."))
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+    created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["last_used_at"])
+
+    class Meta:
+        verbose_name = _("bank API key")
+        verbose_name_plural = _("bank API keys")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.bank.code} {self.prefix}…"
+
+
+class Placement(models.Model):
+    """One file of overdue accounts uploaded by a bank, and the state of its import."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        PROCESSING = "processing", _("Processing")
+        COMPLETED = "completed", _("Completed")
+        FAILED = "failed", _("Failed")
+
+    bank = models.ForeignKey(
+        Bank, on_delete=models.PROTECT, related_name="placements", verbose_name=_("bank")
+    )
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, related_name="placements", verbose_name=_("agreement")
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.RECEIVED
+    )
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
+    original_file = models.FileField(_("original file"), upload_to="placements/%Y/%m/")
+    backup_path = models.CharField(_("backup copy"), max_length=255, blank=True)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size_bytes = models.BigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    # '' = none given; unique per bank when given.
+    idempotency_key = models.CharField(_("idempotency key"), max_length=128, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by (staff)"),
+    )
+    api_key = models.ForeignKey(
+        BankApiKey,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="placements",
+        verbose_name=_("API key"),
+    )
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows processed"), default=0)
+    rows_created = models.PositiveIntegerField(_("cases created"), default=0)
+    rows_updated = models.PositiveIntegerField(_("cases updated"), default=0)
+    rows_rejected = models.PositiveIntegerField(_("rows rejected"), default=0)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    failure_reason = models.TextField(_("failure reason"), blank=True)
+    history = HistoricalRecords(excluded_fields=["rows_done"])
+
+    class Meta:
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["bank", "sha256"], name="placement_file_once_per_bank"),
+            models.UniqueConstraint(
+                fields=["bank", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="placement_idempotency_key_per_bank",
+            ),
+            models.CheckConstraint(
+                condition=Q(rows_done__lte=models.F("rows_total")) | Q(rows_total=0),
+                name="placement_progress_within_total",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bank.code} #{self.pk} {self.original_name}"
+
+
+class PlacementRowError(models.Model):
+    """A rejected row (or a warning) of a placement file, for the bank's clerk to fix."""
+
+    class Severity(models.TextChoices):
+        ERROR = "error", _("Rejected")
+        WARNING = "warning", _("Warning")
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="row_errors")
+    row_number = models.PositiveIntegerField(_("row"))
+    column = models.CharField(_("column"), max_length=80, blank=True)
+    message = models.CharField(_("message"), max_length=500)
+    severity = models.CharField(
+        _("severity"), max_length=8, choices=Severity.choices, default=Severity.ERROR
+    )
+
+    class Meta:
+        verbose_name = _("placement row error")
+        verbose_name_plural = _("placement row errors")
+        ordering = ["placement", "row_number", "pk"]
+        indexes = [models.Index(fields=["placement", "row_number"], name="placement_error_row_idx")]
+
+    def __str__(self) -> str:
+        return f"row {self.row_number} {self.column}: {self.message}"
+
+
+class Debtor(models.Model):
+    """A person who owes: one per resident ID number across all cases and banks."""
+
+    class IdKind(models.TextChoices):
+        RESIDENT = "resident", _("Resident ID card")
+        PERMIT = "permit", _("HK/Macau/Taiwan residence permit")
+        FOREIGN_PERMANENT = "foreign", _("Foreigner's permanent residence ID")
+        NONE = "none", _("No ID number given")
+
+    name = models.CharField(_("name"), max_length=120, db_index=True)
+    id_number = EncryptedTextField(_("ID number"), blank=True)
+    id_number_hash = KeyedHashField(source="id_number")
+    id_kind = models.CharField(
+        _("ID kind"), max_length=10, choices=IdKind.choices, default=IdKind.NONE
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("debtor")
+        verbose_name_plural = _("debtors")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number_hash"],
+                condition=~Q(id_number_hash=""),
+                name="one_debtor_per_id_number",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContactPoint(models.Model):
+    """A phone number or address of a debtor, from a placement or found by a collector."""
+
+    class Kind(models.TextChoices):
+        PHONE = "phone", _("Phone")
+        ADDRESS = "address", _("Address")
+
+    class Source(models.TextChoices):
+        PLACEMENT = "placement", _("Bank placement")
+        COLLECTOR = "collector", _("Collector")
+
+    debtor = models.ForeignKey(
+        Debtor, on_delete=models.PROTECT, related_name="contact_points", verbose_name=_("debtor")
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    value = EncryptedTextField(_("value"))
+    value_hash = KeyedHashField(source="value")
+    is_valid = models.BooleanField(_("valid"), default=True)
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.PLACEMENT
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("contact point")
+        verbose_name_plural = _("contact points")
+        ordering = ["kind", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["debtor", "kind", "value_hash"], name="contact_point_once_per_debtor"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.debtor_id}"
+
+
+class Case(models.Model):
+    """One overdue account of one bank, placed with the agency for collection."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        ASSIGNED = "assigned", _("Assigned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        SETTLED = "settled", _("Settled")
+        CLOSED = "closed", _("Closed")
+        RECALLED = "recalled", _("Recalled by bank")
+
+    bank = models.ForeignKey(
+        Bank, on_delete=models.PROTECT, related_name="cases", verbose_name=_("bank")
+    )
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, related_name="cases", verbose_name=_("agreement")
+    )
+    # Inherited from the agreement when placed: who handles the case.
+    branch = models.ForeignKey(
+        "staff.Branch", on_delete=models.PROTECT, related_name="cases", verbose_name=_("branch")
+    )
+    debtor = models.ForeignKey(
+        Debtor, on_delete=models.PROTECT, related_name="cases", verbose_name=_("debtor")
+    )
+    last_placement = models.ForeignKey(
+        Placement,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("last placement"),
+    )
+    account_no = models.CharField(_("account number"), max_length=64)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    principal = models.DecimalField(_("principal"), **MONEY, default=Decimal("0.00"))
+    interest = models.DecimalField(_("interest"), **MONEY, default=Decimal("0.00"))
+    fees = models.DecimalField(_("fees"), **MONEY, default=Decimal("0.00"))
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    overdue_since = models.DateField(_("overdue since"), null=True, blank=True)
+    product = models.CharField(_("product"), max_length=80, blank=True)
+    card_no_masked = models.CharField(_("card number (masked)"), max_length=32, blank=True)
+    placed_at = models.DateTimeField(_("placed at"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+    recalled_at = models.DateTimeField(_("recalled at"), null=True, blank=True)
+    last_contact_at = models.DateTimeField(_("last contact"), null=True, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+        verbose_name=_("assigned to"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-placed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bank", "account_no"], name="case_account_once_per_bank"
+            ),
+            models.CheckConstraint(
+                condition=Q(principal__gte=0) & Q(interest__gte=0) & Q(fees__gte=0),
+                name="case_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="recalled") | Q(recalled_at__isnull=False),
+                name="recalled_case_has_recall_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["branch", "status"], name="case_branch_status_idx"),
+            models.Index(fields=["bank", "updated_at", "id"], name="case_bank_updated_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bank.code} {self.account_no}"
+
+    @property
+    def balance(self) -> Decimal:
+        return self.principal + self.interest + self.fees

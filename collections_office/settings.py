@@ -385,6 +385,12 @@ LOGGING = {
 # --- Product settings --------------------------------------------------------------
 HQ_BRANCH_CODE = env_str("HQ_BRANCH_CODE", "HQ")
 
+# --- Case intake ---
+# Largest placement file accepted; bigger uploads get 413 before anything is stored.
+PLACEMENT_MAX_UPLOAD_BYTES = env_int("PLACEMENT_MAX_UPLOAD_MB", 100) * 1024 * 1024
+# DESIGN §4.2: a placement must be in the system within 2 hours of receipt.
+PLACEMENT_IMPORT_SLA_MINUTES = env_int("PLACEMENT_IMPORT_SLA_MINUTES", 120)
+
 if DJANGO_ENV == "test":
     # Hashing cost is not what the tests test; the validators still apply.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,6 @@
+"""Writes of the cases app, one module per subdomain.
+
+- `placements`: receiving a bank's file and importing it (intake).
+- `banks`: banks, agreements, API keys.
+- `cases`: what happens to a case (recall, …).
+"""
