@@ -13,8 +13,9 @@ def test_supervisor_logs_in_switches_to_chinese_and_logs_out(page, staff_user, b
     assert page.locator("h1").inner_text() == "Dashboard"
     assert page.locator("#nav-links").get_by_text("Staff").is_visible()
 
-    page.select_option("#language-form select", "zh-hans")
-    page.wait_for_load_state()
+    # The select submits its form (app.js, no inline script): wait for that navigation.
+    with page.expect_navigation():
+        page.select_option("#language-form select", "zh-hans")
     assert page.locator("h1").inner_text() == "工作台"
     assert page.locator("#nav-links").get_by_text("员工").is_visible()
     supervisor.staff_profile.refresh_from_db()
