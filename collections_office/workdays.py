@@ -47,19 +47,42 @@ def _library_says(day: dt.date) -> bool:
 
 
 class WorkingCalendar:
-    """Answers is-working-day for a range of dates with one query for overrides."""
+    """Answers is-working-day for a range of dates with one query for overrides.
+
+    A day after the range loads the next stretch of overrides instead of
+    silently ignoring them (a long run of non-working overrides must not make
+    a deadline fall on a day HR marked as off).
+    """
+
+    _EXTEND_BY = dt.timedelta(days=60)
 
     def __init__(self, start: dt.date, end: dt.date):
         self.start, self.end = start, end
         self.overrides = _overrides(start, end)
 
     def is_working_day(self, day: dt.date) -> bool:
+        if day < self.start or day > self.end:
+            self._load(day)
         if day in self.overrides:
             return self.overrides[day]
         return _library_says(day)
 
+    def _load(self, day: dt.date) -> None:
+        if day > self.end:
+            start, end = self.end + dt.timedelta(days=1), day + self._EXTEND_BY
+            self.end = end
+        else:
+            start, end = day - self._EXTEND_BY, self.start - dt.timedelta(days=1)
+            self.start = start
+        self.overrides.update(_overrides(start, end))
 
-def is_working_day(day: dt.date) -> bool:
+
+def is_working_day(day: dt.date | dt.datetime) -> bool:
+    """Whether `day` is a working day; a datetime counts by its company-local date."""
+    if isinstance(day, dt.datetime):
+        # datetime is a subclass of date: without this, an aware UTC moment
+        # would be judged by its UTC date (00:30 Monday local is Sunday in UTC).
+        day = local_date(day)
     return WorkingCalendar(day, day).is_working_day(day)
 
 
