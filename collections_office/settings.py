@@ -6,6 +6,7 @@ production (PostgreSQL + Redis). `DJANGO_ENV=production` refuses to start
 without real secrets.
 """
 
+import base64
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -63,6 +64,14 @@ FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS") or [_DEV_ENCRYPTION_KE
 # Key of the HMAC used for exact lookups of encrypted personal data.
 FIELD_HASH_KEY = env_str("FIELD_HASH_KEY") or _DEV_HASH_KEY
 
+
+def _is_encryption_key(key: str) -> bool:
+    try:
+        return len(base64.urlsafe_b64decode(key.encode("ascii"))) == 32
+    except (ValueError, UnicodeEncodeError):
+        return False
+
+
 if PRODUCTION:
     problems = []
     if (
@@ -73,8 +82,11 @@ if PRODUCTION:
         problems.append("SECRET_KEY must be set to a random value of at least 50 characters")
     if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
         problems.append("ALLOWED_HOSTS must list the host names this site is served on")
-    if FIELD_ENCRYPTION_KEYS == [_DEV_ENCRYPTION_KEY]:
+    if FIELD_ENCRYPTION_KEYS[0] == _DEV_ENCRYPTION_KEY:
         problems.append("FIELD_ENCRYPTION_KEYS must be set (generate one with `make key`)")
+    elif not all(_is_encryption_key(key) for key in FIELD_ENCRYPTION_KEYS):
+        # A placeholder would only fail at the first encrypted write: fail now.
+        problems.append("FIELD_ENCRYPTION_KEYS must hold 32-byte url-safe base64 keys (`make key`)")
     if FIELD_HASH_KEY == _DEV_HASH_KEY or len(FIELD_HASH_KEY) < 32:
         problems.append("FIELD_HASH_KEY must be set to a random value of at least 32 characters")
     if problems:
