@@ -117,6 +117,21 @@ def rotate(token: str) -> str:
     return encrypt(decrypt(token))
 
 
+def needs_rotation(token: str) -> bool:
+    """Whether a stored token was encrypted with another key than the first (current) one.
+
+    Anything that is not a readable token answers True, so that `rotate()`
+    raises the clear error instead of the value being skipped silently.
+    """
+    if not isinstance(token, str) or not token.startswith(_TOKEN_PREFIX):
+        return True
+    try:
+        blob = base64.urlsafe_b64decode(token[len(_TOKEN_PREFIX) :].encode("ascii"))
+    except (binascii.Error, ValueError, UnicodeEncodeError):
+        return True
+    return blob[:4] != keyring().primary_id
+
+
 def encrypt_bytes(data: bytes) -> bytes:
     """Encrypts file contents (confidential attachments) for storage on disk."""
     return _BYTES_PREFIX + keyring().encrypt(data)

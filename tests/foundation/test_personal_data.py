@@ -1,0 +1,283 @@
+"""Encrypted personal data: round trip, ciphertext at rest (history too), hash lookup,
+wrong keys fail loudly, key rotation; and the masking helpers."""
+
+import base64
+import os
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from collections_office import personal_data
+from collections_office.personal_data import (
+    PersonalDataDecryptionError,
+    keyed_hash,
+    mask_card_number,
+    mask_id_number,
+    mask_phone,
+)
+
+ID_NUMBER = "11010519491231002X"
+PHONE = "13812345678"
+# The same ID number as people type it: lower-case x, spaces, dashes, full-width digits.
+ID_NUMBER_AS_TYPED = [
+    ID_NUMBER,
+    "11010519491231002x",
+    " 110105 19491231 002X ",
+    "110105-19491231-002X",
+    "１１０１０５１９４９１２３１００２Ｘ",
+]
+
+
+def new_key() -> str:
+    return base64.urlsafe_b64encode(os.urandom(32)).decode("ascii")
+
+
+@pytest.fixture
+def personal_data_model(db):
+    """A model with encrypted fields and history; tables live only in this test's transaction."""
+    from tests.foundation.models_for_tests import PersonalDataSpecimen
+
+    with connection.schema_editor() as editor:
+        editor.create_model(PersonalDataSpecimen)
+        editor.create_model(PersonalDataSpecimen.history.model)
+    return PersonalDataSpecimen
+
+
+@pytest.fixture
+def old_key(settings):
+    key = new_key()
+    settings.FIELD_ENCRYPTION_KEYS = [key]
+    return key
+
+
+def raw_values(model, column: str, *, history: bool = False) -> list:
+    target = model.history.model if history else model
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {connection.ops.quote_name(column)} FROM "  # noqa: S608
+            f"{connection.ops.quote_name(target._meta.db_table)} ORDER BY 1"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_values_round_trip_and_an_empty_value_stays_empty(personal_data_model):
+    person = personal_data_model.objects.create(name="Li", id_number=ID_NUMBER, phone=PHONE)
+    reloaded = personal_data_model.objects.get(pk=person.pk)
+    assert reloaded.id_number == ID_NUMBER
+    assert reloaded.phone == PHONE
+
+    empty = personal_data_model.objects.create(name="Wu", id_number="", phone=None)
+    reloaded = personal_data_model.objects.get(pk=empty.pk)
+    assert reloaded.id_number == ""
+    assert reloaded.phone is None
+    assert reloaded.id_number_hash == ""
+
+
+def test_the_table_and_the_history_table_hold_ciphertext_only(personal_data_model):
+    person = personal_data_model.objects.create(name="Li", id_number=ID_NUMBER, phone=PHONE)
+    person.phone = "13900001111"
+    person.save()
+
+    stored = raw_values(personal_data_model, "id_number") + raw_values(personal_data_model, "phone")
+    in_history = raw_values(personal_data_model, "id_number", history=True) + raw_values(
+        personal_data_model, "phone", history=True
+    )
+    assert len(in_history) == 4  # two history rows (create + change), two columns each
+    for raw in stored + in_history:
+        assert personal_data.looks_encrypted(raw), raw
+        for plaintext in (ID_NUMBER, PHONE, "13900001111", "19491231"):
+            assert plaintext not in raw
+    # Same plaintext, different ciphertext each time (random nonce).
+    assert len(set(raw_values(personal_data_model, "id_number", history=True))) == 2
+    # And the history model reads them back as plaintext.
+    phones = [record.phone for record in person.history.order_by("history_date")]
+    assert phones == [PHONE, "13900001111"]
+
+
+def test_lookup_by_keyed_hash_ignores_case_spaces_and_dashes(personal_data_model):
+    person = personal_data_model.objects.create(name="Li", id_number=ID_NUMBER)
+    personal_data_model.objects.create(name="Other", id_number="110105194912310038")
+
+    for typed in ID_NUMBER_AS_TYPED:
+        found = personal_data_model.objects.filter(id_number_hash=keyed_hash(typed))
+        assert list(found) == [person]
+    assert raw_values(personal_data_model, "id_number_hash")[0] != ID_NUMBER
+    assert not personal_data_model.objects.filter(id_number_hash=keyed_hash("110105194912310046"))
+
+
+def test_the_hash_changes_when_the_value_changes(personal_data_model):
+    person = personal_data_model.objects.create(name="Li", id_number=ID_NUMBER)
+    person.id_number = "110105194912310038"
+    person.save()
+    assert personal_data_model.objects.get(id_number_hash=keyed_hash("110105194912310038")) == (
+        person
+    )
+    assert not personal_data_model.objects.filter(id_number_hash=keyed_hash(ID_NUMBER)).exists()
+
+
+def test_the_hash_depends_on_the_hash_key(settings):
+    first = keyed_hash(ID_NUMBER)
+    settings.FIELD_HASH_KEY = "another-hash-key-of-at-least-32-characters"
+    assert keyed_hash(ID_NUMBER) != first
+    assert len(first) == 64 and ID_NUMBER not in first
+
+
+def test_reading_with_a_wrong_key_raises_and_never_returns_ciphertext(
+    personal_data_model, settings, old_key
+):
+    person = personal_data_model.objects.create(name="Li", id_number=ID_NUMBER, phone=PHONE)
+
+    settings.FIELD_ENCRYPTION_KEYS = [new_key()]
+    with pytest.raises(PersonalDataDecryptionError):
+        personal_data_model.objects.get(pk=person.pk)
+    with pytest.raises(PersonalDataDecryptionError):
+        list(personal_data_model.history.all())
+    with pytest.raises(PersonalDataDecryptionError):
+        list(personal_data_model.objects.values_list("phone", flat=True))
+
+
+def test_tampered_or_plaintext_columns_raise_instead_of_being_shown(personal_data_model):
+    person = personal_data_model.objects.create(name="Li", id_number=ID_NUMBER, phone=PHONE)
+    [token] = raw_values(personal_data_model, "phone")
+    table = connection.ops.quote_name(personal_data_model._meta.db_table)
+    flipped = token[:-6] + ("A" if token[-6] != "A" else "B") + token[-5:]
+    for bad in (flipped, PHONE, "g1.not-base64!!"):
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET phone = %s", [bad])  # noqa: S608
+        with pytest.raises(PersonalDataDecryptionError):
+            personal_data_model.objects.get(pk=person.pk)
+
+
+def test_decrypt_refuses_anything_but_a_token():
+    with pytest.raises(PersonalDataDecryptionError):
+        personal_data.decrypt(PHONE)
+    assert personal_data.decrypt(personal_data.encrypt(PHONE)) == PHONE
+
+
+def test_rotate_field_keys_re_encrypts_rows_and_history_so_only_the_new_key_is_needed(
+    personal_data_model, settings, old_key
+):
+    people = [
+        personal_data_model.objects.create(
+            name=f"P{n}", id_number=f"1101051949123100{n:02d}", phone=f"138000000{n:02d}"
+        )
+        for n in range(7)
+    ]
+    people[0].phone = ""
+    people[0].save()  # an empty value is left as it is
+    before = raw_values(personal_data_model, "phone") + raw_values(
+        personal_data_model, "id_number", history=True
+    )
+
+    current = new_key()
+    settings.FIELD_ENCRYPTION_KEYS = [current, old_key]
+    call_command("rotate_field_keys", batch_size=3, stdout=StringIO())
+
+    after = raw_values(personal_data_model, "phone") + raw_values(
+        personal_data_model, "id_number", history=True
+    )
+    assert all(raw == "" or personal_data.looks_encrypted(raw) for raw in after)
+    assert not (set(before) - {""}) & set(after)  # every non-empty token was rewritten
+
+    settings.FIELD_ENCRYPTION_KEYS = [current]
+    for person in people:
+        reloaded = personal_data_model.objects.get(pk=person.pk)
+        assert reloaded.id_number == person.id_number
+        assert reloaded.phone == person.phone
+    history_phones = sorted(
+        record.phone for record in personal_data_model.history.all() if record.phone
+    )
+    assert history_phones == sorted(f"138000000{n:02d}" for n in range(7))
+    # The hash did not change, so lookups still work.
+    assert (
+        personal_data_model.objects.get(id_number_hash=keyed_hash("110105194912310003"))
+        == (people[3])
+    )
+
+    # The old key alone no longer reads anything.
+    settings.FIELD_ENCRYPTION_KEYS = [old_key]
+    with pytest.raises(PersonalDataDecryptionError):
+        personal_data_model.objects.get(pk=people[1].pk)
+
+
+def test_rotate_field_keys_twice_changes_nothing_the_second_time(
+    personal_data_model, settings, old_key
+):
+    personal_data_model.objects.create(name="Li", id_number=ID_NUMBER, phone=PHONE)
+    settings.FIELD_ENCRYPTION_KEYS = [new_key(), old_key]
+    call_command("rotate_field_keys", stdout=StringIO())
+    first = raw_values(personal_data_model, "phone")
+
+    out = StringIO()
+    call_command("rotate_field_keys", stdout=out)
+    assert raw_values(personal_data_model, "phone") == first
+    assert "collections_office.PersonalDataSpecimen: 0 values re-encrypted in 1 rows" in (
+        out.getvalue()
+    )
+    assert "Done: 0 values re-encrypted." in out.getvalue()
+
+
+def test_rotate_field_keys_stops_loudly_when_a_key_is_missing(
+    personal_data_model, settings, old_key
+):
+    personal_data_model.objects.create(name="Li", id_number=ID_NUMBER, phone=PHONE)
+    before = raw_values(personal_data_model, "phone")
+    settings.FIELD_ENCRYPTION_KEYS = [new_key()]  # the old key was dropped too early
+    with pytest.raises(CommandError, match="PersonalDataSpecimen"):
+        call_command("rotate_field_keys", stdout=StringIO())
+    assert raw_values(personal_data_model, "phone") == before
+
+
+def test_rotate_field_keys_covers_every_encrypted_column_of_every_model(personal_data_model):
+    from staff.management.commands.rotate_field_keys import encrypted_tables
+
+    tables = {table.label: table for table in encrypted_tables()}
+    specimen = tables["collections_office.PersonalDataSpecimen"]
+    assert set(specimen.columns) == {"id_number", "phone"}
+    history = tables["collections_office.HistoricalPersonalDataSpecimen"]
+    assert history.pk_column == "history_id"
+    assert set(history.columns) == {"id_number", "phone"}
+    # Every history model of a model with encrypted fields is covered too.
+    for label in list(tables):
+        model = apps.get_model(label)
+        if hasattr(model, "history"):
+            assert model.history.model._meta.label in tables
+
+
+# --- Masking -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "masked"),
+    [
+        (ID_NUMBER, "110105********002X"),
+        ("110105194912310038", "110105********0038"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_id_numbers_show_the_first_six_and_last_four(value, masked):
+    assert mask_id_number(value) == masked
+
+
+@pytest.mark.parametrize(
+    ("value", "masked"),
+    [(PHONE, "*******5678"), ("021-12345678", "********5678"), ("", ""), ("123", "*23")],
+)
+def test_phones_show_the_last_four_only(value, masked):
+    assert mask_phone(value) == masked
+
+
+@pytest.mark.parametrize(
+    ("value", "masked"),
+    [
+        ("6222021234567890123", "622202*********0123"),
+        ("6222 0212 3456 7890", "622202******7890"),
+        ("4111-1111-1111-1111", "411111******1111"),
+    ],
+)
+def test_card_numbers_show_the_first_six_and_last_four(value, masked):
+    assert mask_card_number(value) == masked
