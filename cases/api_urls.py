@@ -1,3 +1,13 @@
-"""Bank REST API v1 routes (built by the case-intake issue)."""
+"""Bank REST API v1 routes, mounted at /api/v1/ (DESIGN §7)."""
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from .api.views import CaseViewSet, PlacementViewSet
+
+app_name = "bank_api"
+
+router = SimpleRouter()
+router.register("placements", PlacementViewSet, basename="placement")
+router.register("cases", CaseViewSet, basename="case")
+
+urlpatterns = router.urls

@@ -352,7 +352,13 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "back-office@localhost")
 
 # --- REST API ------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    # Banks only: API keys, never sessions (a staff cookie does not open the API).
+    "DEFAULT_AUTHENTICATION_CLASSES": ["cases.authentication.BankApiKeyAuthentication"],
+    "DEFAULT_THROTTLE_CLASSES": ["cases.throttling.BankApiKeyRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "bank_api": env_str("BANK_API_THROTTLE_RATE", "600/minute"),
+        "bank_api_upload": env_str("BANK_API_UPLOAD_THROTTLE_RATE", "120/hour"),
+    },
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -372,6 +378,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two models have a "status": name their enums instead of a hash suffix.
+    "ENUM_NAME_OVERRIDES": {
+        "PlacementStatusEnum": "cases.models.Placement.Status",
+        "CaseStatusEnum": "cases.models.Case.Status",
+    },
 }
 
 # --- Logging ---------------------------------------------------------------------

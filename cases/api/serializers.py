@@ -1,0 +1,178 @@
+"""Shapes of the bank API. Everything a bank must not set is read-only.
+
+Personal data leaves only masked: ID numbers (first 6, last 4), phones (last 4)
+and card numbers (first 6, last 4). Nothing about the agency's staff is shown —
+not even who works a case.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from cases.models import Case, ContactPoint, Debtor, Placement, PlacementRowError
+from collections_office.personal_data import mask_card_number, mask_id_number, mask_phone
+
+
+def card_masked(value: str) -> str:
+    """Cards are stored masked; masking again guards against a careless writer."""
+    if not value or "*" in value:
+        return value or ""
+    return mask_card_number(value)
+
+
+class PlacementLinksSerializer(serializers.Serializer):
+    self = serializers.URLField(help_text="This placement.")
+    errors = serializers.URLField(help_text="Its rejected rows (JSON, paginated).")
+    errors_csv = serializers.URLField(help_text="Its rejected rows as a CSV file.")
+
+
+class PlacementSerializer(serializers.ModelSerializer):
+    agreement = serializers.IntegerField(source="agreement_id", read_only=True)
+    file_name = serializers.CharField(source="original_name", read_only=True)
+    progress = serializers.SerializerMethodField(help_text="Percentage of rows processed (0–100).")
+    links = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Placement
+        fields = [
+            "id",
+            "status",
+            "agreement",
+            "file_name",
+            "size_bytes",
+            "sha256",
+            "idempotency_key",
+            "received_at",
+            "started_at",
+            "finished_at",
+            "rows_total",
+            "rows_done",
+            "rows_created",
+            "rows_updated",
+            "rows_rejected",
+            "progress",
+            "failure_reason",
+            "links",
+        ]
+        read_only_fields = fields
+
+    def get_progress(self, placement: Placement) -> int:
+        if placement.status == Placement.Status.COMPLETED:
+            return 100
+        if not placement.rows_total:
+            return 0
+        return min(100, placement.rows_done * 100 // placement.rows_total)
+
+    @extend_schema_field(PlacementLinksSerializer)
+    def get_links(self, placement: Placement) -> dict:
+        request = self.context.get("request")
+        detail = reverse("bank_api:placement-detail", args=[placement.pk])
+        errors = reverse("bank_api:placement-errors", args=[placement.pk])
+
+        def absolute(path: str) -> str:
+            return request.build_absolute_uri(path) if request else path
+
+        return {
+            "self": absolute(detail),
+            "errors": absolute(errors),
+            "errors_csv": absolute(errors + "?format=csv"),
+        }
+
+
+class PlacementUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        allow_empty_file=True, help_text="The placement file: CSV (UTF-8 or GB18030) or XLSX."
+    )
+    agreement = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="The agreement the accounts are placed under; default: the one in force.",
+    )
+
+
+class PlacementRowErrorSerializer(serializers.ModelSerializer):
+    row = serializers.IntegerField(source="row_number", read_only=True)
+
+    class Meta:
+        model = PlacementRowError
+        fields = ["row", "column", "severity", "message"]
+        read_only_fields = fields
+
+
+class DebtorSerializer(serializers.ModelSerializer):
+    id_number_masked = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Debtor
+        fields = ["name", "id_kind", "id_number_masked"]
+        read_only_fields = fields
+
+    def get_id_number_masked(self, debtor: Debtor) -> str:
+        return mask_id_number(debtor.id_number)
+
+
+class DebtorDetailSerializer(DebtorSerializer):
+    phones_masked = serializers.SerializerMethodField()
+
+    class Meta(DebtorSerializer.Meta):
+        fields = [*DebtorSerializer.Meta.fields, "phones_masked"]
+        read_only_fields = fields
+
+    def get_phones_masked(self, debtor: Debtor) -> list[str]:
+        # Uses the prefetched contact points: no query per case.
+        return [
+            mask_phone(point.value)
+            for point in debtor.contact_points.all()
+            if point.kind == ContactPoint.Kind.PHONE
+        ]
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    debtor = DebtorSerializer(read_only=True)
+    balance = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
+    card_no_masked = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "account_no",
+            "status",
+            "currency",
+            "principal",
+            "interest",
+            "fees",
+            "balance",
+            "overdue_since",
+            "product",
+            "card_no_masked",
+            "debtor",
+            "placed_at",
+            "updated_at",
+            "recalled_at",
+            "last_contact_at",
+        ]
+        read_only_fields = fields
+
+    def get_card_no_masked(self, case: Case) -> str:
+        return card_masked(case.card_no_masked)
+
+
+class CaseDetailSerializer(CaseSerializer):
+    debtor = DebtorDetailSerializer(read_only=True)
+    agreement = serializers.IntegerField(source="agreement_id", read_only=True)
+    last_placement = serializers.IntegerField(source="last_placement_id", read_only=True)
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "agreement", "last_placement"]
+        read_only_fields = fields
+
+
+class CaseRecallSerializer(serializers.Serializer):
+    """Only a reason: any other field in the request is ignored."""
+
+    reason = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, help_text="Why the bank withdraws it."
+    )

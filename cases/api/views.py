@@ -1,0 +1,399 @@
+"""Bank API v1 views: placements (upload, status, rejected rows) and cases (read, recall).
+
+Every queryset comes from a bank-scoped selector: another bank's placement or
+case is a 404, never a 403. Writes go through the services.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.files.uploadhandler import FileUploadHandler
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException, ParseError, ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.pagination import CursorPagination, PageNumberPagination
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+
+from cases import selectors
+from cases.models import Case, Placement
+from cases.services.cases import CaseRecallNotAllowed, case_recall
+from cases.throttling import BankApiUploadRateThrottle
+from collections_office.exports import csv_response
+from staff.selectors import get_scoped_object_or_404
+
+from .serializers import (
+    CaseDetailSerializer,
+    CaseRecallSerializer,
+    CaseSerializer,
+    PlacementRowErrorSerializer,
+    PlacementSerializer,
+    PlacementUploadSerializer,
+)
+
+_IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,128}$")  # printable ASCII, no spaces
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The shape of every error (collections_office.api.exception_handler)."""
+
+    class FieldErrorSerializer(serializers.Serializer):
+        field = serializers.CharField(allow_null=True)
+        message = serializers.CharField()
+
+    detail = serializers.CharField()
+    errors = FieldErrorSerializer(many=True)
+
+
+ERRORS = {
+    401: OpenApiResponse(ErrorSerializer, description="No, unknown, revoked or expired key."),
+    404: OpenApiResponse(ErrorSerializer, description="Not found (or not yours)."),
+    429: OpenApiResponse(ErrorSerializer, description="Too many requests for this key."),
+}
+
+
+class UploadTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "upload_too_large"
+
+    def __init__(self):
+        limit_mb = settings.PLACEMENT_MAX_UPLOAD_BYTES // (1024 * 1024)
+        super().__init__(f"The file is larger than the {limit_mb} MB limit; split it into parts.")
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+class SizeLimitUploadHandler(FileUploadHandler):
+    """Stops a body with no (or a lying) Content-Length once it passes the limit."""
+
+    def __init__(self, request=None, *, limit: int):
+        super().__init__(request)
+        self.limit = limit
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            raise UploadTooLarge
+        return raw_data  # the next handler (memory / temporary file) keeps it
+
+    def file_complete(self, file_size):
+        return None
+
+
+class JSONOnlyNegotiation(DefaultContentNegotiation):
+    """The API answers JSON; `?format=csv` is handled by the one view that offers it."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class BankApiView:
+    """What every bank endpoint shares: the bank from the key, JSON only."""
+
+    content_negotiation_class = JSONOnlyNegotiation
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # DRF copies the principal onto the Django request; simple-history's
+        # middleware would then try to store a bank as a history user. Services
+        # name the bank and key in the history instead.
+        request._request.user = AnonymousUser()
+
+    @property
+    def bank(self):
+        return self.request.user.bank
+
+    def get_object(self):
+        queryset = self.filter_queryset(self.get_queryset())
+        return get_scoped_object_or_404(
+            queryset, user=self.request.user, pk=self.kwargs[self.lookup_field]
+        )
+
+
+class PlacementPagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class RowErrorPagination(PageNumberPagination):
+    page_size = 200
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Your placements, newest first", responses={200: PlacementSerializer, **ERRORS}
+    ),
+    retrieve=extend_schema(
+        summary="One placement: status, counts and progress",
+        responses={200: PlacementSerializer, **ERRORS},
+    ),
+)
+class PlacementViewSet(
+    BankApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    queryset = Placement.objects.none()
+    serializer_class = PlacementSerializer
+    pagination_class = PlacementPagination
+    parser_classes = [MultiPartParser]  # only the upload has a body
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Placement.objects.none()
+        return selectors.placement_list_for_bank(bank=self.bank).order_by("-received_at", "-pk")
+
+    def get_throttles(self):
+        throttles = super().get_throttles()
+        if self.action == "create":
+            throttles.append(BankApiUploadRateThrottle())
+        return throttles
+
+    def initial(self, request, *args, **kwargs):
+        if request.method == "POST" and self.action == "create":
+            # First thing, before authentication or any read of the body: an
+            # announced size above the limit is refused without storing a byte.
+            limit = settings.PLACEMENT_MAX_UPLOAD_BYTES
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                raise ParseError("Invalid Content-Length header.") from None
+            if length > limit:
+                raise UploadTooLarge
+            request._request.upload_handlers = [
+                SizeLimitUploadHandler(request._request, limit=limit),
+                *request._request.upload_handlers,
+            ]
+        super().initial(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Upload a placement file",
+        description=(
+            "Multipart upload of one placement file. Answers `202 Accepted` at once with the "
+            "placement; the import runs in the background — poll the placement's `self` link "
+            "until `status` is `completed` or `failed`.\n\n"
+            "Idempotent: the same file again, or the same `Idempotency-Key`, answers "
+            "`200 OK` with the FIRST placement and imports nothing twice. The same key with a "
+            "different file is `409 Conflict`. A file above the size limit is `413`."
+        ),
+        request={"multipart/form-data": PlacementUploadSerializer},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                required=False,
+                description="Any unique string (≤ 128 printable ASCII characters) per upload.",
+            )
+        ],
+        responses={
+            202: OpenApiResponse(PlacementSerializer, description="Received; import queued."),
+            200: OpenApiResponse(
+                PlacementSerializer, description="Already received: the first placement."
+            ),
+            400: OpenApiResponse(ErrorSerializer, description="Bad input, naming the field."),
+            409: OpenApiResponse(
+                ErrorSerializer, description="This Idempotency-Key was used for another file."
+            ),
+            413: OpenApiResponse(ErrorSerializer, description="The file is too large."),
+            **ERRORS,
+        },
+    )
+    def create(self, request, *args, **kwargs):
+        from cases.services.placements import (
+            PlacementConflict,
+            PlacementInputError,
+            placement_receive,
+        )
+
+        upload = PlacementUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        idempotency_key = request.headers.get("Idempotency-Key", "").strip()
+        if idempotency_key and not _IDEMPOTENCY_KEY.match(idempotency_key):
+            raise ValidationError(
+                {"Idempotency-Key": ["Use at most 128 printable ASCII characters, no spaces."]}
+            )
+        agreement = None
+        agreement_id = upload.validated_data.get("agreement")
+        if agreement_id is not None:
+            agreement = (
+                selectors.agreement_list_for_bank(bank=self.bank).filter(pk=agreement_id).first()
+            )
+            if agreement is None:
+                raise ValidationError({"agreement": ["You have no agreement with this id."]})
+        try:
+            placement, created = placement_receive(
+                bank=self.bank,
+                uploaded_file=upload.validated_data["file"],
+                agreement=agreement,
+                idempotency_key=idempotency_key,
+                api_key=request.auth,
+                uploaded_by=None,
+            )
+        except PlacementConflict as exc:
+            raise Conflict(str(exc) or "This Idempotency-Key was used for another file.") from exc
+        except PlacementInputError as exc:
+            raise ValidationError({exc.field: [exc.message]}) from exc
+        data = PlacementSerializer(placement, context={"request": request}).data
+        return Response(
+            data,
+            status=status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK,
+            headers={"Location": data["links"]["self"]},
+        )
+
+    @extend_schema(
+        summary="Rejected rows (and warnings) of a placement",
+        description=(
+            "Row number (1 = the header line), column and a message a clerk can act on. "
+            "JSON, paginated; `?format=csv` downloads them all as a CSV file instead."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "format",
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                enum=["json", "csv"],
+                description="`csv` for a file download.",
+            )
+        ],
+        responses={200: PlacementRowErrorSerializer(many=True), **ERRORS},
+    )
+    @action(detail=True, methods=["get"], pagination_class=RowErrorPagination)
+    def errors(self, request, pk=None):
+        placement = self.get_object()
+        queryset = selectors.placement_errors(placement=placement)
+        if request.query_params.get("format") == "csv":
+            rows = queryset.values_list("row_number", "column", "severity", "message")
+            return csv_response(
+                f"placement-{placement.pk}-errors.csv",
+                ["row", "column", "severity", "message"],
+                rows.iterator(chunk_size=2000),
+            )
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(PlacementRowErrorSerializer(page, many=True).data)
+
+
+class CaseCursorPagination(CursorPagination):
+    # Ascending by last change: a bank syncs with `updated_since` and follows `next`.
+    ordering = ("updated_at", "id")
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+def _updated_since(raw: str) -> dt.datetime:
+    value = parse_datetime(raw)
+    if value is None:
+        day = parse_date(raw)
+        if day is None:
+            raise ValidationError(
+                {"updated_since": ["Use an ISO 8601 date or date-time, e.g. 2026-11-01T08:00Z."]}
+            )
+        value = dt.datetime.combine(day, dt.time.min)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, dt.UTC)
+    return value
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Your cases",
+        description="Cursor-paginated, oldest change first; follow `next`.",
+        parameters=[
+            OpenApiParameter(
+                "status", OpenApiTypes.STR, enum=Case.Status.values, description="Only this status."
+            ),
+            OpenApiParameter("account_no", OpenApiTypes.STR, description="Exact account number."),
+            OpenApiParameter(
+                "updated_since",
+                OpenApiTypes.DATETIME,
+                description="Changed at or after this time (ISO 8601; UTC if no zone).",
+            ),
+        ],
+        responses={200: CaseSerializer, 400: ErrorSerializer, **ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="One case: status, balances, last contact",
+        responses={200: CaseDetailSerializer, **ERRORS},
+    ),
+)
+class CaseViewSet(
+    BankApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    queryset = Case.objects.none()
+    pagination_class = CaseCursorPagination
+    lookup_value_regex = r"\d+"
+
+    def get_serializer_class(self):
+        return CaseSerializer if self.action == "list" else CaseDetailSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Case.objects.none()
+        queryset = selectors.case_list_for_bank(bank=self.bank)
+        if self.action != "list":
+            return queryset.prefetch_related(selectors.contact_points_prefetch())
+        params = self.request.query_params
+        case_status = params.get("status", "").strip()
+        if case_status:
+            if case_status not in Case.Status.values:
+                raise ValidationError({"status": [f"Use one of: {', '.join(Case.Status.values)}."]})
+            queryset = queryset.filter(status=case_status)
+        account_no = params.get("account_no", "").strip()
+        if account_no:
+            queryset = queryset.filter(account_no=account_no)
+        updated_since = params.get("updated_since", "").strip()
+        if updated_since:
+            queryset = queryset.filter(updated_at__gte=_updated_since(updated_since))
+        return queryset
+
+    @extend_schema(
+        summary="Recall (withdraw) a case",
+        description=(
+            "Work on the case stops; its history is kept. Idempotent: recalling a recalled "
+            "case answers 200 with it unchanged. Only `reason` is read; any other field "
+            "(status, balances, assignee …) is ignored. A settled or closed case is `409`."
+        ),
+        request=CaseRecallSerializer,
+        responses={
+            200: CaseDetailSerializer,
+            400: ErrorSerializer,
+            409: OpenApiResponse(ErrorSerializer, description="The case is already finished."),
+            **ERRORS,
+        },
+        examples=[OpenApiExample("With a reason", value={"reason": "Debtor paid the bank"})],
+    )
+    @action(detail=True, methods=["post"])
+    def recall(self, request, pk=None):
+        case = self.get_object()
+        body = CaseRecallSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            case_recall(
+                case=case, api_key=request.auth, reason=body.validated_data.get("reason", "")
+            )
+        except CaseRecallNotAllowed as exc:
+            raise Conflict(str(exc)) from exc
+        case = self.get_object()
+        return Response(CaseDetailSerializer(case, context={"request": request}).data)

@@ -1,0 +1,130 @@
+"""Scoped reads of the cases app: one selector per model, for staff and for banks.
+
+Staff: the branch that handles an agreement sees it, its placements and its
+cases; HQ sees all (`staff.selectors.restrict_to_branch`). Collectors see only
+the cases assigned to them. Banks (the API): only their own rows. Asking for
+anything else is a 404 (`get_scoped_object_or_404`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from staff import roles
+from staff.selectors import has_role, restrict_to_branch, sees_all_branches, user_branch
+
+from .models import (
+    Agreement,
+    Bank,
+    BankApiKey,
+    Case,
+    ContactPoint,
+    OverdueBucket,
+    Placement,
+    PlacementRowError,
+)
+
+# Who may open which pages (views check these; selectors scope the rows).
+BANK_MANAGER_ROLES = (roles.ADMIN_STAFF,)
+CASE_VIEWER_ROLES = (roles.ADMIN_STAFF, roles.SUPERVISOR, roles.BRANCH_MANAGER)
+# May press "show full" on a case page (DESIGN §3: supervisors; later the assigned collector).
+PERSONAL_DATA_VIEWER_ROLES = (roles.SUPERVISOR,)
+
+
+# --- Staff -------------------------------------------------------------------------------
+
+
+def bank_list(*, user) -> QuerySet[Bank]:
+    """Banks are the whole company's clients: every admin-staff member sees the list."""
+    if not has_role(user, *BANK_MANAGER_ROLES):
+        return Bank.objects.none()
+    return Bank.objects.all()
+
+
+def agreement_list(*, user) -> QuerySet[Agreement]:
+    queryset = Agreement.objects.select_related("bank", "branch")
+    if not has_role(user, *BANK_MANAGER_ROLES):
+        return queryset.none()
+    return restrict_to_branch(queryset, user=user, branch_field="branch")
+
+
+def api_key_list(*, user) -> QuerySet[BankApiKey]:
+    """Keys of the banks whose agreements the user's branch handles (HQ: all)."""
+    queryset = BankApiKey.objects.select_related("bank", "created_by")
+    if not has_role(user, *BANK_MANAGER_ROLES):
+        return queryset.none()
+    if sees_all_branches(user):
+        return queryset
+    branch = user_branch(user)
+    if branch is None:
+        return queryset.none()
+    return queryset.filter(bank__in=Bank.objects.filter(agreements__branch=branch).values("pk"))
+
+
+def placement_list(*, user) -> QuerySet[Placement]:
+    queryset = Placement.objects.select_related("bank", "agreement", "agreement__branch")
+    if not has_role(user, *BANK_MANAGER_ROLES):
+        return queryset.none()
+    return restrict_to_branch(queryset, user=user, branch_field="agreement__branch")
+
+
+def case_list(*, user) -> QuerySet[Case]:
+    """Cases a staff member may see: branch-scoped; a collector only their own."""
+    queryset = Case.objects.select_related("bank", "branch", "debtor")
+    if has_role(user, *CASE_VIEWER_ROLES):
+        return restrict_to_branch(queryset, user=user, branch_field="branch")
+    if has_role(user, roles.PHONE_COLLECTOR, roles.FIELD_COLLECTOR):
+        return restrict_to_branch(queryset, user=user, branch_field="branch").filter(
+            assigned_to=user
+        )
+    return queryset.none()
+
+
+def case_list_with_balance(*, user) -> QuerySet[Case]:
+    return case_list(user=user).annotate(total_balance=F("principal") + F("interest") + F("fees"))
+
+
+def overdue_bucket_range(bucket: str, *, today: dt.date | None = None) -> Q:
+    """The `overdue_since` dates that fall in `bucket` today (see models.overdue_bucket)."""
+    today = today or timezone.localdate()
+    bounds = {
+        OverdueBucket.M1: (0, 30),
+        OverdueBucket.M2: (31, 60),
+        OverdueBucket.M3: (61, 90),
+        OverdueBucket.M4_6: (91, 180),
+        OverdueBucket.M6_PLUS: (181, None),
+    }
+    low, high = bounds[bucket]
+    condition = Q(overdue_since__lte=today - dt.timedelta(days=low))
+    if high is not None:
+        condition &= Q(overdue_since__gte=today - dt.timedelta(days=high))
+    return condition
+
+
+def contact_points_prefetch() -> Prefetch:
+    return Prefetch(
+        "debtor__contact_points",
+        queryset=ContactPoint.objects.order_by("kind", "created_at"),
+    )
+
+
+# --- Banks (the API) ----------------------------------------------------------------------
+
+
+def placement_list_for_bank(*, bank: Bank) -> QuerySet[Placement]:
+    return Placement.objects.filter(bank=bank).select_related("bank")
+
+
+def placement_errors(*, placement: Placement) -> QuerySet[PlacementRowError]:
+    return PlacementRowError.objects.filter(placement=placement).order_by("row_number", "pk")
+
+
+def case_list_for_bank(*, bank: Bank) -> QuerySet[Case]:
+    return Case.objects.filter(bank=bank).select_related("debtor")
+
+
+def agreement_list_for_bank(*, bank: Bank) -> QuerySet[Agreement]:
+    return Agreement.objects.filter(bank=bank)
