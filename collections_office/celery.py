@@ -18,4 +18,9 @@ app.conf.beat_schedule = {
         "task": "collections_office.tasks.heartbeat",
         "schedule": crontab(minute="*/5"),
     },
+    # 09:00 Asia/Shanghai: remind people of documents not signed for / replies past due.
+    "frontdesk-document-reminders": {
+        "task": "frontdesk.tasks.send_document_reminders",
+        "schedule": crontab(minute=0, hour=1),
+    },
 }
