@@ -221,12 +221,6 @@ class PlacementViewSet(
         },
     )
     def create(self, request, *args, **kwargs):
-        from cases.services.placements import (
-            PlacementConflict,
-            PlacementInputError,
-            placement_receive,
-        )
-
         upload = PlacementUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         idempotency_key = request.headers.get("Idempotency-Key", "").strip()
@@ -242,6 +236,13 @@ class PlacementViewSet(
             )
             if agreement is None:
                 raise ValidationError({"agreement": ["You have no agreement with this id."]})
+        # Imported here: the intake engine is heavy and only the upload needs it.
+        from cases.services.placements import (
+            PlacementConflict,
+            PlacementInputError,
+            placement_receive,
+        )
+
         try:
             placement, created = placement_receive(
                 bank=self.bank,

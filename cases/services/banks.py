@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from cases.models import Agreement, AgreementCommissionRate, Bank, BankApiKey, OverdueBucket
 
-# The fields of a placement file (DESIGN §4.2) a bank's header can be mapped to.
+# The fields of a placement file (DESIGN §4.2) a bank's header can be mapped to;
+# the same list as cases.intake.columns.FIELDS, with labels for the mapping form.
 PLACEMENT_TARGET_FIELDS: dict[str, str] = {
     "account_no": "Account number (required)",
     "debtor_name": "Debtor name (required)",
@@ -103,22 +104,26 @@ def bank_update(*, bank: Bank, actor, **fields) -> Bank:
 
 
 def column_mapping_clean(mapping: Mapping[str, str]) -> dict[str, str]:
-    """{bank header: our field}; each field at most once, only known fields."""
+    """{bank header: our field}; each field at most once, only known fields.
+
+    An empty target ("") means "ignore this column" (cases.intake.columns).
+    """
     cleaned: dict[str, str] = {}
     errors = []
     for header, target in mapping.items():
         header = str(header).strip()
+        target = (target or "").strip()
         if not header:
             errors.append("A column header cannot be empty.")
             continue
-        if target not in PLACEMENT_TARGET_FIELDS:
+        if target and target not in PLACEMENT_TARGET_FIELDS:
             errors.append(f"“{header}” maps to an unknown field “{target}”.")
             continue
         if header in cleaned:
             errors.append(f"The header “{header}” is mapped twice.")
             continue
         cleaned[header] = target
-    targets = list(cleaned.values())
+    targets = [target for target in cleaned.values() if target]
     for target in sorted({t for t in targets if targets.count(t) > 1}):
         errors.append(f"The field “{target}” is mapped from more than one header.")
     if errors:

@@ -80,7 +80,7 @@ def make_case(agreement, *, placement=None, debtor=None, account_no=None, **fiel
     n = next(_counter)
     placement = placement or make_placement(agreement)
     if debtor is None:
-        debtor = make_debtor(id_number=f"11010119900307{n % 10000:04d}"[:17] + "X")
+        debtor = make_debtor(id_number=f"1101011990{n:07d}X")
     defaults = {
         "bank": agreement.bank,
         "agreement": agreement,
