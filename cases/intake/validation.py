@@ -1,0 +1,360 @@
+"""One row of a placement file → a clean record, or the errors a bank clerk can act on.
+
+Values are stored as the bank sent them (after trimming spaces): a name with
+HTML in it or an account number starting with "=" is data, escaped by the pages
+and neutralised by the exports, never altered here. Card numbers are the
+exception: only the masked form (first 6, last 4) is ever kept.
+
+Messages name the problem without repeating personal data (the report is
+downloaded and passed around).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from cases.intake.columns import ColumnPlan
+from cases.models import Debtor, PlacementRowError
+from cases.normalise import normalise_phone, validate_id_number
+from collections_office.personal_data import keyed_hash, mask_card_number
+
+ERROR = PlacementRowError.Severity.ERROR
+WARNING = PlacementRowError.Severity.WARNING
+
+MAX_AMOUNT = Decimal(10) ** 12  # the column holds 12 digits before the point
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+MAX_PHONES = 10
+MAX_ADDRESS = 500
+_LENGTHS = {"account_no": 64, "debtor_name": 120, "product": 80}
+
+_PHONE_SPLIT = re.compile(r"[;；,，、/\n]+")
+_AMOUNT_NOISE = str.maketrans("", "", ", ¥￥\u3000")
+_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
+_DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_CARD_NOISE = re.compile(r"[\s\-]")
+_MASKED_CARD = re.compile(r"\d{6}\*{2,9}\d{4}")
+_CURRENCY = re.compile(r"[A-Z]{3}")
+_CURRENCY_ALIASES = {"": "CNY", "RMB": "CNY", "人民币": "CNY", "人民幣": "CNY", "元": "CNY"}
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+# (row number, the bank's column header, message, severity)
+RowProblem = tuple[int, str, str, str]
+
+
+@dataclass(slots=True)
+class Record:
+    """A validated row, ready to write. Personal data is still plaintext here."""
+
+    row_number: int
+    account_no: str
+    debtor_name: str
+    id_number: str
+    id_hash: str
+    id_kind: str
+    phones: list[tuple[str, str]]  # (E.164, keyed hash)
+    address: str
+    address_hash: str
+    principal: Decimal
+    interest: Decimal
+    fees: Decimal
+    currency: str
+    overdue_since: dt.date | None
+    product: str
+    card_no_masked: str
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # Excel keeps account and phone numbers as numbers
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    return str(value).strip()
+
+
+def parse_amount(value: Any) -> Decimal:
+    if isinstance(value, bool):
+        raise ValueError(_("must be an amount, e.g. 1234.56"))
+    if isinstance(value, int):
+        amount = Decimal(value)
+    elif isinstance(value, float):
+        amount = Decimal(repr(value))
+    else:
+        text = _text(value).translate(_AMOUNT_NOISE)
+        if not text:
+            return ZERO
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(_("must be an amount, e.g. 1234.56")) from None
+    if not amount.is_finite():
+        raise ValueError(_("must be an amount, e.g. 1234.56"))
+    if amount < 0:
+        raise ValueError(_("must not be negative"))
+    if amount >= MAX_AMOUNT:
+        raise ValueError(_("is too large (must be below 1,000,000,000,000)"))
+    rounded = amount.quantize(CENT)
+    if rounded != amount:
+        raise ValueError(_("has more than 2 decimal places"))
+    return rounded
+
+
+def parse_date(value: Any, today: dt.date) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        # An Excel date cell without a date format: days since 1899-12-30.
+        if not 1 <= value < 2958466:
+            raise ValueError(_("is not a date (use YYYY-MM-DD)"))
+        day = _EXCEL_EPOCH + dt.timedelta(days=int(value))
+    else:
+        text = _text(value)
+        if not text:
+            return None
+        match = _DATE.fullmatch(text) or _DATE_COMPACT.fullmatch(text)
+        if match is None:
+            raise ValueError(_("is not a date (use YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD)"))
+        try:
+            day = dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        except ValueError:
+            raise ValueError(_("is not a real date")) from None
+    if day > today:
+        raise ValueError(_("is in the future"))
+    if day.year < 1950:
+        raise ValueError(_("is too far in the past"))
+    return day
+
+
+def mask_card(value: Any) -> str:
+    text = _text(value)
+    if not text:
+        return ""
+    if _MASKED_CARD.fullmatch(text):
+        return text  # already masked by the bank
+    digits = _CARD_NOISE.sub("", text)
+    if not digits.isdigit() or not 12 <= len(digits) <= 19:
+        raise ValueError(_("must be a card number of 12 to 19 digits"))
+    return mask_card_number(digits)
+
+
+class RowValidator:
+    """Validates the rows of one file against its column plan."""
+
+    def __init__(self, plan: ColumnPlan, *, pad_short_rows: bool, today: dt.date):
+        self.plan = plan
+        self.pad_short_rows = pad_short_rows
+        self.today = today
+        self.width = plan.width
+        positions = plan.positions
+        self.positions = positions
+        self.header = {name: plan.header_for(name) for name in positions}
+        self._get = {name: positions.get(name) for name in _ALL_FIELDS}
+
+    def _problem(self, problems, row_number, field_name, message, severity=ERROR):
+        column = self.header.get(field_name, "") if field_name else ""
+        problems.append((row_number, column, str(message)[:500], severity))
+
+    def validate(self, row_number: int, cells: list[Any]) -> tuple[Record | None, list[RowProblem]]:
+        problems: list[RowProblem] = []
+        width = self.width
+        if len(cells) != width:
+            if len(cells) > width:
+                extra = cells[width:]
+                if any(_text(cell) for cell in extra):
+                    self._problem(
+                        problems,
+                        row_number,
+                        "",
+                        _(
+                            "The row has %(count)s values but the header has %(width)s columns "
+                            "(a comma inside a value must be quoted)."
+                        )
+                        % {"count": len(cells), "width": width},
+                    )
+                    return None, problems
+            elif self.pad_short_rows:
+                cells = list(cells) + [None] * (width - len(cells))
+            else:
+                self._problem(
+                    problems,
+                    row_number,
+                    "",
+                    _(
+                        "The row has only %(count)s of the %(width)s values of the header "
+                        "(the row looks cut off)."
+                    )
+                    % {"count": len(cells), "width": width},
+                )
+                return None, problems
+
+        get = self._get
+
+        def cell(name: str) -> Any:
+            index = get[name]
+            return None if index is None else cells[index]
+
+        account_no = _text(cell("account_no"))
+        debtor_name = _text(cell("debtor_name"))
+        if not account_no:
+            self._problem(problems, row_number, "account_no", _("The account number is missing."))
+        if not debtor_name:
+            self._problem(problems, row_number, "debtor_name", _("The debtor's name is missing."))
+        for name, text in (("account_no", account_no), ("debtor_name", debtor_name)):
+            if len(text) > _LENGTHS[name]:
+                self._problem(
+                    problems,
+                    row_number,
+                    name,
+                    _("The value is longer than %(max)s characters.") % {"max": _LENGTHS[name]},
+                )
+
+        id_number, id_hash, id_kind = "", "", Debtor.IdKind.NONE.value
+        raw_id = _text(cell("id_number"))
+        if raw_id:
+            try:
+                id_number, id_kind, warning = validate_id_number(raw_id)
+            except ValueError as exc:
+                self._problem(problems, row_number, "id_number", exc)
+            else:
+                id_hash = keyed_hash(id_number)
+                if warning:
+                    self._problem(problems, row_number, "id_number", warning, WARNING)
+
+        phones: list[tuple[str, str]] = []
+        raw_phones = _text(cell("phones"))
+        if raw_phones:
+            pieces = [piece for piece in _PHONE_SPLIT.split(raw_phones) if piece.strip()]
+            if len(pieces) > MAX_PHONES:
+                self._problem(
+                    problems,
+                    row_number,
+                    "phones",
+                    _("The cell has more than %(max)s phone numbers.") % {"max": MAX_PHONES},
+                )
+            seen: set[str] = set()
+            for position, piece in enumerate(pieces[:MAX_PHONES], start=1):
+                try:
+                    phone = normalise_phone(piece)
+                except ValueError as exc:
+                    self._problem(
+                        problems,
+                        row_number,
+                        "phones",
+                        _("Phone number %(position)s %(problem)s.")
+                        % {"position": position, "problem": exc},
+                    )
+                    continue
+                if phone not in seen:
+                    seen.add(phone)
+                    phones.append((phone, keyed_hash(phone)))
+
+        address = _text(cell("address"))
+        if len(address) > MAX_ADDRESS:
+            self._problem(
+                problems,
+                row_number,
+                "address",
+                _("The value is longer than %(max)s characters.") % {"max": MAX_ADDRESS},
+            )
+
+        amounts = []
+        for name in ("principal", "interest", "fees"):
+            try:
+                amounts.append(parse_amount(cell(name)))
+            except ValueError as exc:
+                self._problem(
+                    problems, row_number, name, _("The amount %(problem)s.") % {"problem": exc}
+                )
+                amounts.append(ZERO)
+
+        currency = _text(cell("currency")).upper()
+        currency = _CURRENCY_ALIASES.get(currency, currency)
+        if not _CURRENCY.fullmatch(currency):
+            self._problem(
+                problems,
+                row_number,
+                "currency",
+                _("The currency must be a 3-letter code, e.g. CNY."),
+            )
+
+        try:
+            overdue_since = parse_date(cell("overdue_since"), self.today)
+        except ValueError as exc:
+            self._problem(
+                problems, row_number, "overdue_since", _("The date %(problem)s.") % {"problem": exc}
+            )
+            overdue_since = None
+
+        product = _text(cell("product"))
+        if len(product) > _LENGTHS["product"]:
+            self._problem(
+                problems,
+                row_number,
+                "product",
+                _("The value is longer than %(max)s characters.") % {"max": _LENGTHS["product"]},
+            )
+
+        try:
+            card_no_masked = mask_card(cell("card_no"))
+        except ValueError as exc:
+            self._problem(
+                problems,
+                row_number,
+                "card_no",
+                _("The card number %(problem)s.") % {"problem": exc},
+            )
+            card_no_masked = ""
+
+        if any(problem[3] == ERROR for problem in problems):
+            return None, problems
+        return (
+            Record(
+                row_number=row_number,
+                account_no=account_no,
+                debtor_name=debtor_name,
+                id_number=id_number,
+                id_hash=id_hash,
+                id_kind=id_kind,
+                phones=phones,
+                address=address,
+                address_hash=keyed_hash(address) if address else "",
+                principal=amounts[0],
+                interest=amounts[1],
+                fees=amounts[2],
+                currency=currency,
+                overdue_since=overdue_since,
+                product=product,
+                card_no_masked=card_no_masked,
+            ),
+            problems,
+        )
+
+
+_ALL_FIELDS = (
+    "account_no",
+    "debtor_name",
+    "id_number",
+    "phones",
+    "address",
+    "principal",
+    "interest",
+    "fees",
+    "currency",
+    "overdue_since",
+    "product",
+    "card_no",
+)

@@ -1,0 +1,113 @@
+"""Fixtures for placement intake: files built in memory, received and imported."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from cases.services.placements import placement_import, placement_receive
+
+HEADER = [
+    "account_no",
+    "debtor_name",
+    "id_number",
+    "phones",
+    "address",
+    "principal",
+    "interest",
+    "fees",
+    "currency",
+    "overdue_since",
+    "product",
+    "card_no",
+]
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def make_id(region: str = "110105", birth: str = "19800101", sequence: str = "123") -> str:
+    """A resident ID number with a correct GB 11643 check character."""
+    first17 = region + birth + sequence
+    total = sum(int(digit) * weight for digit, weight in zip(first17, _WEIGHTS, strict=True))
+    return first17 + "10X98765432"[total % 11]
+
+
+def wrong_check(number: str) -> str:
+    last = "0" if number[-1] != "0" else "1"
+    return number[:-1] + last
+
+
+def row(account_no: str = "6222000000000001", **values) -> dict:
+    base = {
+        "account_no": account_no,
+        "debtor_name": "张三",
+        "id_number": make_id(sequence=account_no[-3:].rjust(3, "0")),
+        "phones": "13812345678",
+        "address": "上海市浦东新区世纪大道100号",
+        "principal": "10000.00",
+        "interest": "250.50",
+        "fees": "30.00",
+        "currency": "CNY",
+        "overdue_since": "2026-03-01",
+        "product": "信用卡",
+        "card_no": "6222021234567890",
+    }
+    base.update(values)
+    return base
+
+
+def csv_bytes(rows: list, *, header: list[str] | None = None, encoding: str = "utf-8") -> bytes:
+    """A CSV file; rows are dicts (by header name) or lists of cells."""
+    header = header or HEADER
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    for item in rows:
+        writer.writerow([item.get(name, "") for name in header] if isinstance(item, dict) else item)
+    return out.getvalue().encode(encoding)
+
+
+def xlsx_bytes(rows: list, *, header: list[str] | None = None) -> bytes:
+    import openpyxl
+
+    header = header or HEADER
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(header)
+    for item in rows:
+        sheet.append([item.get(name) for name in header] if isinstance(item, dict) else item)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def receive(bank_a, agreement_a):
+    """receive(content, name=..., **kwargs) → (placement, created) for bank A."""
+
+    def _receive(content: bytes, name: str = "placement.csv", **kwargs):
+        kwargs.setdefault("bank", bank_a)
+        upload = SimpleUploadedFile(name, content, content_type="text/csv")
+        return placement_receive(uploaded_file=upload, **kwargs)
+
+    return _receive
+
+
+@pytest.fixture
+def import_file(receive):
+    """import_file(content, name=..., engine=...) → the placement after its import."""
+
+    def _import(content: bytes, name: str = "placement.csv", engine: str = "", **kwargs):
+        placement, _created = receive(content, name, **kwargs)
+        return placement_import(placement_id=placement.pk, engine=engine)
+
+    return _import
+
+
+def errors_of(placement) -> list[tuple[int, str, str, str]]:
+    return [
+        (error.row_number, error.column, error.message, error.severity)
+        for error in placement.row_errors.order_by("row_number", "pk")
+    ]
