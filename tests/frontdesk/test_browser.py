@@ -1,0 +1,105 @@
+"""The desk's day in a real browser (Playwright + Debian Chromium)."""
+
+from __future__ import annotations
+
+import pytest
+
+from frontdesk.models import Document, RoutingStep, Visit
+from staff.models import Notification
+from tests.conftest import browser_login
+from tests.frontdesk.conftest import PDF_BYTES
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_desk_registers_a_visitor_with_the_keyboard_and_checks_them_out(page, desk, host):
+    browser_login(page, desk.username)
+    page.click("#nav-frontdesk")
+    page.click("#register-visitor")
+    # The name field has the focus: the desk just types.
+    page.keyboard.type("Li Lei")
+    assert page.evaluate("document.activeElement.name") == "visitor_name"
+    page.fill("#id_phone", "13800138000")
+    page.fill("#id_organisation", "ICBC")
+    page.select_option("#id_host", str(host.pk))
+    page.fill("#id_purpose", "Reconciliation")
+    page.fill("#id_badge_number", "V-12")
+    page.press("#id_badge_number", "Enter")  # Enter saves
+
+    page.wait_for_url("**/frontdesk/visitors/in-building/")
+    assert "has been notified" in page.inner_text(".alert-success")
+    row = page.locator("#in-building-table tbody tr", has_text="Li Lei")
+    assert row.count() == 1
+    assert page.inner_text("#in-building-count") == "1"
+    assert Notification.objects.filter(recipient=host).count() == 1
+
+    row.get_by_role("button", name="Check out").click()
+    page.wait_for_load_state()
+    assert page.inner_text("#in-building-count") == "0"
+    assert page.locator("#in-building-table tbody tr", has_text="Li Lei").count() == 0
+    assert Visit.objects.get().status == Visit.Status.LEFT
+
+
+def test_a_bad_phone_number_is_shown_on_the_field(page, desk, host):
+    browser_login(page, desk.username)
+    page.goto("/frontdesk/visitors/new/")
+    page.fill("#id_visitor_name", "Li Lei")
+    page.fill("#id_phone", "12345")
+    page.select_option("#id_host", str(host.pk))
+    page.fill("#id_purpose", "Meeting")
+    page.click("#save-visit")
+    assert "valid phone number" in page.inner_text('[data-field="phone"]')
+    assert page.locator("#id_phone.is-invalid").count() == 1
+    assert page.input_value("#id_visitor_name") == "Li Lei"  # nothing typed is lost
+    assert Visit.objects.count() == 0
+
+
+def test_desk_registers_and_routes_a_document_and_the_recipient_signs_for_it(
+    page, browser, live_server, desk, department_head, tmp_path
+):
+    scan = tmp_path / "court-notice.pdf"
+    scan.write_bytes(PDF_BYTES)
+
+    browser_login(page, desk.username)
+    page.goto("/frontdesk/documents/")
+    page.click("#register-document")
+    page.fill("#id_title", "Court notice 118")
+    page.fill("#id_reference_number", "(2026) Hu 0115 Zhi 118")
+    page.fill("#id_sender", "Pudong District Court")
+    page.fill("#id_receiving_unit", "Collections")
+    page.select_option("#id_confidentiality", "confidential")
+    page.set_input_files("#id_files", str(scan))
+    page.click("#save-document")
+    page.wait_for_url("**/frontdesk/documents/*/")
+    document = Document.objects.get()
+    assert document.attachments.get().encrypted
+
+    page.select_option("#id_recipient", str(department_head.pk))
+    page.fill("#id_instructions", "Please reply to the court")
+    page.click("#route-document")
+    page.wait_for_load_state()
+    assert "awaiting" in page.inner_text('[data-testid="step-1-signature"]')
+
+    # The recipient, in a browser of their own, follows the notification and signs.
+    context = browser.new_context(base_url=live_server.url, locale="en-US")
+    recipient_page = context.new_page()
+    try:
+        browser_login(recipient_page, department_head.username)
+        assert recipient_page.inner_text('[data-testid="unread-count"]') == "1"
+        recipient_page.click("#notification-bell")
+        recipient_page.get_by_role("button", name="Open").first.click()
+        recipient_page.wait_for_url(f"**/frontdesk/documents/{document.pk}/")
+        with recipient_page.expect_download() as download:
+            recipient_page.click("#attachments a")
+        assert download.value.suggested_filename == "court-notice.pdf"
+        recipient_page.click("#sign-for-document")
+        recipient_page.wait_for_load_state()
+        signature = recipient_page.inner_text('[data-testid="step-1-signature"]')
+        assert department_head.get_full_name() in signature
+    finally:
+        context.close()
+
+    step = RoutingStep.objects.get()
+    assert step.signed_by == department_head and step.signed_at is not None
+    document.refresh_from_db()
+    assert document.status == Document.Status.IN_PROGRESS
