@@ -7,6 +7,8 @@ one transaction; notification emails go out after commit.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import hashlib
 import uuid
@@ -66,8 +68,24 @@ def _display(user) -> str:
     return user.get_full_name() or user.username
 
 
+# Back-filling past entries (the demo data, a paper register typed in later) must
+# not ping people about last week's visitors; `quiet_notifications()` says so.
+_quiet = contextvars.ContextVar("frontdesk_quiet_notifications", default=False)
+
+
+@contextlib.contextmanager
+def quiet_notifications():
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
+
+
 def _notify(*, recipient, actor, url: str, make) -> None:
     """Sends a notification in the recipient's own language (`make()` → title, body)."""
+    if _quiet.get():
+        return
     profile = profile_of(recipient)
     language = (profile.language if profile else "") or translation.get_language() or "en"
     with translation.override(language):
