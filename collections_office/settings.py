@@ -417,3 +417,9 @@ PLACEMENT_IMPORT_SLA_MINUTES = env_int("PLACEMENT_IMPORT_SLA_MINUTES", 120)
 if DJANGO_ENV == "test":
     # Hashing cost is not what the tests test; the validators still apply.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# --- Front desk ---
+# Largest scanned attachment accepted per file (bytes).
+FRONTDESK_ATTACHMENT_MAX_BYTES = env_int("FRONTDESK_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+# A phone message still unhandled after this many minutes is flagged on the desk's dashboard.
+FRONTDESK_UNHANDLED_MESSAGE_MINUTES = env_int("FRONTDESK_UNHANDLED_MESSAGE_MINUTES", 120)

@@ -18,11 +18,15 @@ def unread_notification_count(context) -> int:
 
 @register.filter
 def company_time(value):
-    """An aware datetime in the company's time zone (times are stored in UTC)."""
+    """The wall-clock time in the company's time zone (times are stored in UTC).
+
+    Returned naive on purpose: the `date` filter would otherwise convert an
+    aware value back to the active time zone (UTC outside the front desk's views).
+    """
     if value is None:
         return value
     from django.utils import timezone
 
     from collections_office.workdays import company_tz
 
-    return timezone.localtime(value, company_tz())
+    return timezone.localtime(value, company_tz()).replace(tzinfo=None)
