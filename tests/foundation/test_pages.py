@@ -1,0 +1,101 @@
+"""The shell around every page: error pages, security headers, the API docs, phone width."""
+
+import pytest
+
+from staff import roles
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def errors_urlconf(settings):
+    settings.ROOT_URLCONF = "tests.foundation.urls_for_tests"
+    settings.DEBUG = False
+
+
+@pytest.fixture
+def supervisor(branch_a, staff_user):
+    return staff_user(roles.SUPERVISOR, branch=branch_a, username="sup.pages")
+
+
+def assert_base_layout(html: str) -> None:
+    assert '<nav class="navbar' in html
+    assert "vendor/bootstrap/bootstrap.min.css" in html
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+
+
+def test_404_page_uses_the_base_layout(client, supervisor, errors_urlconf):
+    client.force_login(supervisor)
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert_base_layout(html)
+    assert "Not found" in html
+    assert 'id="nav-links"' in html  # the signed-in navigation
+
+
+def test_403_page_uses_the_base_layout(client, supervisor, errors_urlconf):
+    client.force_login(supervisor)
+    response = client.get("/test-errors/403/")
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert_base_layout(html)
+    assert "Your role does not give access to this page." in html
+
+
+def test_500_page_uses_the_base_layout(client, supervisor, errors_urlconf):
+    client.force_login(supervisor)
+    client.raise_request_exception = False
+    response = client.get("/test-errors/500/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert_base_layout(html)
+    assert "Something went wrong" in html
+    assert "a bug, on purpose" not in html
+
+
+def test_error_pages_are_translated(client, supervisor, errors_urlconf):
+    client.force_login(supervisor)
+    profile = supervisor.staff_profile
+    profile.language = "zh-hans"
+    profile.save()
+    response = client.get("/no-such-page/")
+    assert "未找到" in response.content.decode()
+
+
+def test_pages_carry_the_security_headers(client, supervisor):
+    client.force_login(supervisor)
+    response = client.get("/")
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_the_api_docs_render_under_the_csp_with_vendored_assets(client):
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    csp = response["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp
+    # The one inline <style> carries the nonce the header allows; the script is a URL.
+    nonce = csp.split("style-src 'self' 'nonce-", 1)[1].split("'", 1)[0]
+    assert f'<style nonce="{nonce}">' in html
+    assert "<script>" not in html
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower()
+    assert client.get("/api/schema/").status_code == 200
+
+
+def test_every_page_is_usable_at_phone_width_markup(client, supervisor):
+    """The navigation collapses behind a toggler below the lg breakpoint."""
+    client.force_login(supervisor)
+    html = client.get("/").content.decode()
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    assert 'class="navbar navbar-expand-lg' in html
+    assert 'class="navbar-toggler"' in html
+    assert 'class="collapse navbar-collapse" id="main-nav"' in html
