@@ -30,6 +30,8 @@ from .models import (
 # Who may open which pages (views check these; selectors scope the rows).
 BANK_MANAGER_ROLES = (roles.ADMIN_STAFF,)
 CASE_VIEWER_ROLES = (roles.ADMIN_STAFF, roles.SUPERVISOR, roles.BRANCH_MANAGER)
+# Collectors open only the cases assigned to them (their queue comes in a later issue).
+COLLECTOR_ROLES = (roles.PHONE_COLLECTOR, roles.FIELD_COLLECTOR)
 # May press "show full" on a case page (DESIGN §3: supervisors; later the assigned collector).
 PERSONAL_DATA_VIEWER_ROLES = (roles.SUPERVISOR,)
 
@@ -51,6 +53,18 @@ def agreement_list(*, user) -> QuerySet[Agreement]:
     return restrict_to_branch(queryset, user=user, branch_field="branch")
 
 
+def bank_list_for_keys(*, user) -> QuerySet[Bank]:
+    """Banks whose keys the user manages: those with an agreement their branch handles."""
+    if not has_role(user, *BANK_MANAGER_ROLES):
+        return Bank.objects.none()
+    if sees_all_branches(user):
+        return Bank.objects.all()
+    branch = user_branch(user)
+    if branch is None:
+        return Bank.objects.none()
+    return Bank.objects.filter(pk__in=Agreement.objects.filter(branch=branch).values("bank_id"))
+
+
 def api_key_list(*, user) -> QuerySet[BankApiKey]:
     """Keys of the banks whose agreements the user's branch handles (HQ: all)."""
     queryset = BankApiKey.objects.select_related("bank", "created_by")
@@ -58,10 +72,7 @@ def api_key_list(*, user) -> QuerySet[BankApiKey]:
         return queryset.none()
     if sees_all_branches(user):
         return queryset
-    branch = user_branch(user)
-    if branch is None:
-        return queryset.none()
-    return queryset.filter(bank__in=Bank.objects.filter(agreements__branch=branch).values("pk"))
+    return queryset.filter(bank__in=bank_list_for_keys(user=user).values("pk"))
 
 
 def placement_list(*, user) -> QuerySet[Placement]:
@@ -76,7 +87,7 @@ def case_list(*, user) -> QuerySet[Case]:
     queryset = Case.objects.select_related("bank", "branch", "debtor")
     if has_role(user, *CASE_VIEWER_ROLES):
         return restrict_to_branch(queryset, user=user, branch_field="branch")
-    if has_role(user, roles.PHONE_COLLECTOR, roles.FIELD_COLLECTOR):
+    if has_role(user, *COLLECTOR_ROLES):
         return restrict_to_branch(queryset, user=user, branch_field="branch").filter(
             assigned_to=user
         )

@@ -1,0 +1,159 @@
+"""Case list and case page: scoped, searchable, masked; a full view is recorded."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+
+from cases.models import Case
+from staff.models import PersonalDataView
+from tests.cases.api.builders import ID_NUMBER, PHONE, make_case, make_debtor
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case_a(agreement_a):
+    debtor = make_debtor(
+        name="张三 <script>alert(1)</script>",
+        id_number=ID_NUMBER,
+        phones=(PHONE,),
+        address="上海市浦东新区世纪大道100号",
+    )
+    return make_case(agreement_a, debtor=debtor, account_no="6225880011")
+
+
+def test_anonymous_is_sent_to_login(client, case_a):
+    for url in ("/cases/", f"/cases/{case_a.pk}/"):
+        assert client.get(url).status_code == 302
+
+
+@pytest.mark.parametrize("who", ["front_desk_a", "collector_a"])
+def test_roles_without_case_access_get_403_on_the_list(request, as_user, case_a, who):
+    assert as_user(request.getfixturevalue(who)).get("/cases/").status_code == 403
+
+
+def test_collector_cannot_open_a_case_not_assigned_to_them(as_user, collector_a, case_a):
+    assert as_user(collector_a).get(f"/cases/{case_a.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("who", ["supervisor_a", "manager_a", "admin_a"])
+def test_staff_of_another_branch_get_404(request, as_user, agreement_b, who):
+    other = make_case(agreement_b)
+    client = as_user(request.getfixturevalue(who))
+    assert client.get(f"/cases/{other.pk}/").status_code == 404
+    assert other.account_no not in client.get("/cases/").content.decode()
+
+
+def test_hq_sees_every_branch(as_user, staff_user, hq, case_a, agreement_b):
+    from staff import roles
+
+    other = make_case(agreement_b)
+    client = as_user(staff_user(roles.SUPERVISOR, branch=hq))
+    html = client.get("/cases/").content.decode()
+    assert case_a.account_no in html and other.account_no in html
+    assert client.get(f"/cases/{other.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "6225880011",
+        "622588",
+        "张三",
+        ID_NUMBER,
+        "110101 19900307 8515",
+        "138-1234-5678",
+        "+86 138 1234 5678",
+    ],
+)
+def test_case_list_finds_by_account_name_id_or_phone(
+    as_user, supervisor_a, case_a, agreement_a, query
+):
+    stranger = make_debtor(name="Li Si", id_number="110101198001010019", phones=("+8613900000000",))
+    make_case(agreement_a, account_no="OTHER-1", debtor=stranger)
+    html = as_user(supervisor_a).get("/cases/", {"q": query}).content.decode()
+    assert f"/cases/{case_a.pk}/" in html
+    assert "OTHER-1" not in html
+
+
+def test_case_list_filters_and_sorts(as_user, supervisor_a, agreement_a):
+    small = make_case(agreement_a, account_no="SMALL", principal="10.00")
+    big = make_case(agreement_a, account_no="BIG", principal="99999.00")
+    settled = make_case(agreement_a, account_no="DONE", status=Case.Status.SETTLED)
+    client = as_user(supervisor_a)
+    html = client.get("/cases/", {"sort": "-balance"}).content.decode()
+    assert html.index("BIG") < html.index("SMALL")
+    html = client.get("/cases/", {"status": "settled"}).content.decode()
+    assert "DONE" in html and "BIG" not in html
+    html = client.get("/cases/", {"bucket": "M2"}).content.decode()  # builders: 45 days overdue
+    assert "BIG" in html
+    html = client.get("/cases/", {"bucket": "M6+"}).content.decode()
+    assert "BIG" not in html
+    assert client.get("/cases/", {"status": "bogus", "bank": "x"}).status_code == 200
+    assert small and big and settled
+
+
+def test_personal_data_is_masked_on_list_and_case_page(as_user, supervisor_a, case_a):
+    client = as_user(supervisor_a)
+    for url in ("/cases/", f"/cases/{case_a.pk}/"):
+        html = client.get(url).content.decode()
+        assert ID_NUMBER not in html and "13812345678" not in html
+        assert "110101********8515" in html
+    html = client.get(f"/cases/{case_a.pk}/").content.decode()
+    assert "**********5678" in html
+    assert "世纪大道100号" not in html
+    assert "622588******1234" in html
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+
+
+def test_supervisor_show_full_records_a_personal_data_view(as_user, supervisor_a, case_a):
+    client = as_user(supervisor_a)
+    response = client.post(f"/cases/{case_a.pk}/reveal/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert ID_NUMBER in html and PHONE in html and "世纪大道100号" in html
+    assert "<html" not in html
+    record = PersonalDataView.objects.get()
+    assert record.user == supervisor_a
+    assert record.content_type == ContentType.objects.get_for_model(Case)
+    assert record.object_id == str(case_a.pk)
+
+
+@pytest.mark.parametrize("who", ["admin_a", "manager_a"])
+def test_others_cannot_show_full(request, as_user, case_a, who):
+    client = as_user(request.getfixturevalue(who))
+    assert 'id="reveal-personal-data"' not in client.get(f"/cases/{case_a.pk}/").content.decode()
+    assert client.post(f"/cases/{case_a.pk}/reveal/").status_code == 403
+    assert not PersonalDataView.objects.exists()
+
+
+def test_reveal_on_another_branchs_case_is_404_and_not_recorded(as_user, supervisor_a, agreement_b):
+    other = make_case(agreement_b)
+    assert as_user(supervisor_a).post(f"/cases/{other.pk}/reveal/").status_code == 404
+    assert not PersonalDataView.objects.exists()
+
+
+def test_case_page_shows_linked_cases_and_balance_history(
+    as_user, supervisor_a, case_a, agreement_a
+):
+    linked = make_case(agreement_a, debtor=case_a.debtor, account_no="LINKED-1")
+    case_a.principal = 800
+    case_a._change_reason = "placement #2"
+    case_a.save()
+    html = as_user(supervisor_a).get(f"/cases/{case_a.pk}/").content.decode()
+    assert f"/cases/{linked.pk}/" in html
+    assert "principal: 1000.00 → 800" in html
+    assert "placement #2" in html
+
+
+def test_case_pages_use_a_bounded_number_of_queries(
+    as_user, supervisor_a, case_a, agreement_a, django_assert_max_num_queries
+):
+    for _ in range(30):
+        make_case(agreement_a)
+    client = as_user(supervisor_a)
+    with django_assert_max_num_queries(15):
+        assert client.get("/cases/").status_code == 200
+    with django_assert_max_num_queries(15):
+        assert client.get(f"/cases/{case_a.pk}/").status_code == 200
