@@ -38,8 +38,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "staff.view_branch",
         "staff.view_department",
         "staff.view_staffprofile",
+        # Bank liaison and intake. The pages gate on the role; writes go through the
+        # pages (services, history), so the admin site only lets them look.
+        "cases.view_bank",
+        "cases.view_agreement",
+        "cases.view_bankapikey",
+        "cases.view_placement",
+        "cases.view_case",
     ],
-    SUPERVISOR: ["staff.view_staffprofile", "staff.view_department"],
+    SUPERVISOR: ["staff.view_staffprofile", "staff.view_department", "cases.view_case"],
     PHONE_COLLECTOR: [],
     FIELD_COLLECTOR: [],
     HR: [
@@ -71,7 +78,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "frontdesk.add_routingstep",
     ],
     FINANCE: [],
-    BRANCH_MANAGER: ["staff.view_staffprofile", "staff.view_department", "staff.view_branch"],
+    BRANCH_MANAGER: [
+        "staff.view_staffprofile",
+        "staff.view_department",
+        "staff.view_branch",
+        "cases.view_case",
+    ],
 }
 
 
