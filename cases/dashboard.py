@@ -1,5 +1,105 @@
-"""The cases panels of the landing dashboard."""
+"""The cases panels of the landing dashboard.
+
+Admin staff: today's placements, those being imported, and the late ones (not
+completed within PLACEMENT_IMPORT_SLA_MINUTES of receipt, DESIGN §4.2).
+Supervisors and branch managers: cases by status in their scope, as a chart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from staff import roles
+from staff.selectors import has_role
+
+from . import selectors
+from .models import Case, Placement
+
+IN_FLIGHT = (Placement.Status.RECEIVED, Placement.Status.PROCESSING)
+STATUS_COLOURS = {
+    Case.Status.NEW: "#6c757d",
+    Case.Status.ASSIGNED: "#0d6efd",
+    Case.Status.IN_PROGRESS: "#fd7e14",
+    Case.Status.SETTLED: "#198754",
+    Case.Status.CLOSED: "#343a40",
+    Case.Status.RECALLED: "#dc3545",
+}
+
+
+def _start_of_today() -> dt.datetime:
+    now = timezone.localtime()
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def placement_panel(user) -> dict:
+    placements = selectors.placement_list(user=user)
+    deadline = timezone.now() - dt.timedelta(minutes=settings.PLACEMENT_IMPORT_SLA_MINUTES)
+    late = list(
+        placements.filter(status__in=IN_FLIGHT, received_at__lt=deadline).order_by("received_at")[
+            :10
+        ]
+    )
+    counts = placements.aggregate(
+        today=Count("pk", filter=Q(received_at__gte=_start_of_today())),
+        in_progress=Count("pk", filter=Q(status__in=IN_FLIGHT)),
+        late=Count("pk", filter=Q(status__in=IN_FLIGHT, received_at__lt=deadline)),
+        failed_today=Count(
+            "pk", filter=Q(status=Placement.Status.FAILED, received_at__gte=_start_of_today())
+        ),
+    )
+    return {
+        "template": "cases/_dashboard_placements.html",
+        **counts,
+        "late_placements": late,
+        "sla_minutes": settings.PLACEMENT_IMPORT_SLA_MINUTES,
+    }
+
+
+def case_status_panel(user) -> dict:
+    by_status = dict(
+        selectors.case_list(user=user)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    labels = [str(label) for _value, label in Case.Status.choices]
+    values = [by_status.get(value, 0) for value in Case.Status.values]
+    chart = {
+        "type": "bar",
+        "data": {
+            "labels": labels,
+            "datasets": [
+                {
+                    "label": _("Cases"),
+                    "data": values,
+                    "backgroundColor": [STATUS_COLOURS[value] for value in Case.Status.values],
+                }
+            ],
+        },
+        "options": {
+            "plugins": {"legend": {"display": False}},
+            "scales": {"y": {"beginAtZero": True, "ticks": {"precision": 0}}},
+        },
+    }
+    return {
+        "template": "cases/_dashboard_cases.html",
+        "rows": list(zip(labels, values, strict=True)),
+        "total": sum(values),
+        "chart_json": json.dumps(chart, ensure_ascii=False),
+    }
 
 
 def dashboard_panels(user) -> list[dict]:
-    return []
+    panels = []
+    if has_role(user, roles.ADMIN_STAFF):
+        panels.append(placement_panel(user))
+    if has_role(user, roles.SUPERVISOR, roles.BRANCH_MANAGER):
+        panels.append(case_status_panel(user))
+    return panels
