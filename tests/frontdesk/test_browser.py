@@ -16,7 +16,8 @@ def test_desk_registers_a_visitor_with_the_keyboard_and_checks_them_out(page, de
     browser_login(page, desk.username)
     page.click("#nav-frontdesk")
     page.click("#register-visitor")
-    # The name field has the focus: the desk just types.
+    # The name field has the focus when the page opens: the desk just types.
+    page.wait_for_selector("#id_visitor_name:focus")
     page.keyboard.type("Li Lei")
     assert page.evaluate("document.activeElement.name") == "visitor_name"
     page.fill("#id_phone", "13800138000")
@@ -103,3 +104,26 @@ def test_desk_registers_and_routes_a_document_and_the_recipient_signs_for_it(
     assert step.signed_by == department_head and step.signed_at is not None
     document.refresh_from_db()
     assert document.status == Document.Status.IN_PROGRESS
+
+
+def test_a_returning_visitor_is_offered_and_fills_the_form(page, desk, host):
+    from frontdesk import services
+
+    services.visit_register(
+        actor=desk,
+        visitor_name="Wang Fang",
+        phone="13912345678",
+        organisation="Bank of Shanghai",
+        purpose="Audit",
+        host=host,
+    )
+    browser_login(page, desk.username)
+    page.goto("/frontdesk/visitors/new/")
+    page.fill("#id_phone", "13912345678")
+    page.locator(".returning-visitor", has_text="Wang Fang").click()
+    assert page.input_value("#id_visitor_name") == "Wang Fang"
+    assert page.input_value("#id_organisation") == "Bank of Shanghai"
+    assert page.input_value("#id_host") == str(host.pk)
+    page.click("#save-visit")
+    page.wait_for_url("**/frontdesk/visitors/in-building/")
+    assert Visit.objects.filter(visitor_name="Wang Fang").count() == 2
