@@ -1,0 +1,61 @@
+"""In a real browser: admin staff upload a placement, watch it complete, find the case."""
+
+from __future__ import annotations
+
+import pytest
+
+from cases.models import Case
+from collections_office.celery import app
+from staff import roles
+from tests.conftest import browser_login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PLACEMENT = (
+    "account_no,debtor_name,id_number,phones,address,principal,interest,fees,overdue_since\n"
+    "BRW-0001,王小明,110101199003078515,13812345678,上海市浦东新区世纪大道1号,1200.50,30.00,0,2026-08-01\n"
+    "BRW-0002,李四,110101199003078516,13900001111,北京市朝阳区建国路2号,800.00,0,0,2026-07-15\n"
+).encode()
+
+
+@pytest.fixture
+def eager_celery(settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+def test_admin_uploads_a_placement_and_finds_the_case_masked(
+    page, staff_user, agreement_a, eager_celery, tmp_path
+):
+    staff_user(roles.ADMIN_STAFF, branch=agreement_a.branch, username="admin.browser")
+    upload = tmp_path / "placement.csv"
+    upload.write_bytes(PLACEMENT)
+
+    browser_login(page, "admin.browser")
+    page.click("#nav-placements")
+    page.click("#upload-placement")
+    page.select_option("#id_bank", str(agreement_a.bank.pk))
+    page.set_input_files("#id_file", str(upload))
+    page.click("#upload-submit")
+
+    page.wait_for_url("**/cases/placements/*/", timeout=60_000)
+    # The import runs eagerly in the upload request; if it is still running, the page
+    # polls (htmx) and reloads itself when it is done.
+    page.locator('[data-status="completed"]').wait_for(timeout=60_000)
+    assert page.locator("#progress-percent").inner_text() == "100%"
+    assert page.locator("#rows-created").inner_text() == "1"
+    assert page.locator("#rows-rejected").inner_text() == "1"  # the bad ID checksum
+    assert "id_number" in page.locator("#row-errors").inner_text()
+
+    page.click("#nav-cases")
+    page.fill("#filter-q", "BRW-0001")
+    page.click("#case-search")
+    page.get_by_role("link", name="BRW-0001").click()
+    page.wait_for_url("**/cases/*/")
+    assert page.locator("#debtor-id").inner_text() == "110101********8515"
+    assert "5678" in page.locator("#debtor-phones").inner_text()
+    assert "13812345678" not in page.content()
+    assert Case.objects.filter(account_no="BRW-0001").exists()
