@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.models import Agreement, AgreementCommissionRate, Bank, BankApiKey, OverdueBucket
 
@@ -114,18 +115,23 @@ def column_mapping_clean(mapping: Mapping[str, str]) -> dict[str, str]:
         header = str(header).strip()
         target = (target or "").strip()
         if not header:
-            errors.append("A column header cannot be empty.")
+            errors.append(_("A column header cannot be empty."))
             continue
         if target and target not in PLACEMENT_TARGET_FIELDS:
-            errors.append(f"“{header}” maps to an unknown field “{target}”.")
+            errors.append(
+                _("“%(header)s” maps to an unknown field “%(target)s”.")
+                % {"header": header, "target": target}
+            )
             continue
         if header in cleaned:
-            errors.append(f"The header “{header}” is mapped twice.")
+            errors.append(_("The header “%(header)s” is mapped twice.") % {"header": header})
             continue
         cleaned[header] = target
     targets = [target for target in cleaned.values() if target]
     for target in sorted({t for t in targets if targets.count(t) > 1}):
-        errors.append(f"The field “{target}” is mapped from more than one header.")
+        errors.append(
+            _("The field “%(target)s” is mapped from more than one header.") % {"target": target}
+        )
     if errors:
         raise ValidationError({"column_mapping": errors})
     return cleaned
@@ -147,14 +153,19 @@ def _rates_clean(commission_type: str, flat_rate, bucket_rates: Mapping[str, Dec
     bucket_rates = dict(bucket_rates or {})
     unknown = set(bucket_rates) - set(OverdueBucket.values)
     if unknown:
-        raise ValidationError({"bucket_rates": f"Unknown overdue buckets: {sorted(unknown)}"})
+        raise ValidationError(
+            {
+                "bucket_rates": _("Unknown overdue buckets: %(buckets)s")
+                % {"buckets": ", ".join(sorted(unknown))}
+            }
+        )
     if commission_type == Agreement.CommissionType.FLAT:
         if flat_rate is None:
-            raise ValidationError({"flat_rate": "A flat-rate agreement needs its rate."})
+            raise ValidationError({"flat_rate": _("A flat-rate agreement needs its rate.")})
         return {}
     if not bucket_rates:
         raise ValidationError(
-            {"bucket_rates": "An agreement paid by bucket needs at least one bucket rate."}
+            {"bucket_rates": _("An agreement paid by bucket needs at least one bucket rate.")}
         )
     return bucket_rates
 
@@ -242,7 +253,7 @@ def api_key_issue(
     re-created); production callers leave it None.
     """
     if expires_at is not None and expires_at <= timezone.now():
-        raise ValidationError({"expires_at": "The expiry must be in the future."})
+        raise ValidationError({"expires_at": _("The expiry must be in the future.")})
     if raw_key is None:
         prefix, raw_key = _new_raw_key()
         while BankApiKey.objects.filter(prefix=prefix).exists():  # 36^8: practically never
