@@ -110,9 +110,18 @@ class VisitCorrectionForm(VisitForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].widget.attrs["class"] = "form-control"
+        # A correction does not show the full ID number (that would be an unrecorded
+        # unmasked view): left empty, the recorded number is kept.
+        self._stored_id_number = self.instance.id_number
+        self.initial["id_number"] = ""
+        self.fields["id_number"].help_text = _("Leave empty to keep the recorded number.")
+        self.fields["arrived_at"].required = self.instance.status != Visit.Status.EXPECTED
         for name in ("visitor_name", "phone"):
             for attribute in ("hx-get", "hx-trigger", "hx-target"):
                 self.fields[name].widget.attrs.pop(attribute, None)
+
+    def clean_id_number(self):
+        return self.cleaned_data.get("id_number") or self._stored_id_number
 
 
 class PreRegistrationForm(BootstrapMixin, forms.ModelForm):

@@ -289,3 +289,17 @@ def test_visit_list_filters_by_host_and_date(client, desk, host, department_head
     assert names == ["Early"]
     by_date = client.get(reverse("frontdesk:visit_list"), {"date_from": "2026-11-10"})
     assert "Early" not in [visit.visitor_name for visit in by_date.context["page"]]
+
+
+def test_the_correction_form_does_not_show_the_full_id_number_and_keeps_it(client, desk, host):
+    client.force_login(desk)
+    client.post(reverse("frontdesk:visit_register"), _visit_form(host))
+    visit = Visit.objects.get()
+    url = reverse("frontdesk:visit_correct", args=[visit.pk])
+    assert VALID_RESIDENT_ID not in client.get(url).content.decode()
+    data = _visit_form(host, id_number="", notes="Came with a colleague", reason="Add note")
+    data["departed_at"] = ""
+    assert client.post(url, data).status_code == 302
+    visit.refresh_from_db()
+    assert visit.id_number == VALID_RESIDENT_ID
+    assert visit.notes == "Came with a colleague"
