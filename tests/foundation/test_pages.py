@@ -99,3 +99,33 @@ def test_every_page_is_usable_at_phone_width_markup(client, supervisor):
     assert 'class="navbar navbar-expand-lg' in html
     assert 'class="navbar-toggler"' in html
     assert 'class="collapse navbar-collapse" id="main-nav"' in html
+
+
+def test_the_navigation_shows_each_role_only_what_it_may_open(client, branch_a, staff_user):
+    supervisor = staff_user(roles.SUPERVISOR, branch=branch_a, username="nav.sup")
+    collector = staff_user(roles.PHONE_COLLECTOR, branch=branch_a, username="nav.col")
+
+    client.force_login(supervisor)
+    html = client.get("/").content.decode()
+    assert 'href="/staff/"' in html
+    assert 'href="/admin/"' not in html
+
+    client.force_login(collector)
+    html = client.get("/").content.decode()
+    assert 'href="/staff/"' not in html
+    assert "Phone collector" in html  # the role is shown in the user menu
+    assert client.get("/staff/").status_code == 403
+
+
+def test_the_dashboard_shows_the_team_panel_with_real_counts(client, branch_a, staff_user):
+    supervisor = staff_user(roles.SUPERVISOR, branch=branch_a, username="dash.sup")
+    for n in range(3):
+        staff_user(roles.PHONE_COLLECTOR, branch=branch_a, username=f"dash.col{n}")
+    staff_user(roles.PHONE_COLLECTOR, username="dash.elsewhere")  # another branch
+
+    client.force_login(supervisor)
+    response = client.get("/")
+    assert response.status_code == 200
+    [team] = [p for p in response.context["panels"] if p["template"].endswith("_team.html")]
+    assert team["total"] == 4  # the supervisor and three collectors of branch A
+    assert 'data-testid="team-total">4<' in response.content.decode()
