@@ -46,8 +46,7 @@ class ColumnMappingRowForm(BootstrapMixin, forms.Form):
     target = forms.ChoiceField(
         label=_("Our field"),
         required=False,
-        choices=[("", _("— ignore this column —"))]
-        + [(key, _(label)) for key, label in PLACEMENT_TARGET_FIELDS.items()],
+        choices=[("", _("— ignore this column —")), *PLACEMENT_TARGET_FIELDS.items()],
     )
 
     def clean(self):
@@ -94,7 +93,7 @@ class AgreementForm(BootstrapMixin, forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
-            "flat_rate": _("For flat terms: 0.1200 = 12 % of what is collected."),
+            "flat_rate": _("For flat terms: 0.1200 = 12 per cent of what is collected."),
             "reconciliation_day": _("Day of the month (1–28)."),
         }
 

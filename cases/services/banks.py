@@ -18,24 +18,25 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.models import Agreement, AgreementCommissionRate, Bank, BankApiKey, OverdueBucket
 
 # The fields of a placement file (DESIGN §4.2) a bank's header can be mapped to;
 # the same list as cases.intake.columns.FIELDS, with labels for the mapping form.
 PLACEMENT_TARGET_FIELDS: dict[str, str] = {
-    "account_no": "Account number (required)",
-    "debtor_name": "Debtor name (required)",
-    "id_number": "Resident ID number",
-    "phones": "Phones (; separated)",
-    "address": "Address",
-    "principal": "Principal",
-    "interest": "Interest",
-    "fees": "Fees",
-    "currency": "Currency",
-    "overdue_since": "Overdue since",
-    "product": "Product",
-    "card_no": "Card number",
+    "account_no": gettext_lazy("Account number (required)"),
+    "debtor_name": gettext_lazy("Debtor name (required)"),
+    "id_number": gettext_lazy("Resident ID number"),
+    "phones": gettext_lazy("Phones (; separated)"),
+    "address": gettext_lazy("Address"),
+    "principal": gettext_lazy("Principal"),
+    "interest": gettext_lazy("Interest"),
+    "fees": gettext_lazy("Fees"),
+    "currency": gettext_lazy("Currency"),
+    "overdue_since": gettext_lazy("Overdue since"),
+    "product": gettext_lazy("Product"),
+    "card_no": gettext_lazy("Card number"),
 }
 
 API_KEY_PREFIX = "co_"

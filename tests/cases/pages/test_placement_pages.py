@@ -157,3 +157,12 @@ def test_placement_pages_use_a_bounded_number_of_queries(
         assert client.get("/cases/placements/").status_code == 200
     with django_assert_max_num_queries(15):
         assert client.get(f"/cases/placements/{placement.pk}/").status_code == 200
+
+
+def test_placement_pages_speak_simplified_chinese(as_user, admin_a, agreement_a):
+    admin_a.staff_profile.language = "zh-hans"
+    admin_a.staff_profile.save()
+    placement = make_placement(agreement_a)
+    client = as_user(admin_a)
+    assert "上传文件" in client.get("/cases/placements/").content.decode()
+    assert "拒收行与警告" in client.get(f"/cases/placements/{placement.pk}/").content.decode()
