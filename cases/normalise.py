@@ -25,6 +25,28 @@ from cases.models import Debtor
 _PHONE_NOISE = str.maketrans("", "", " -()\t.\u3000")
 # 11-digit mainland mobile, optionally with the country code written three ways.
 _MAINLAND_MOBILE = re.compile(r"(?:\+86|0086|86)?(1[3-9]\d{9})")
+# Mainland landline with its trunk 0: area code 10 or 2x (two digits), else three.
+_MAINLAND_LANDLINE = re.compile(r"0((?:10|2\d)|[3-9]\d{2})([2-9]\d{6,7})")
+
+
+# (area code, first two local digits, local length) → phonenumbers' verdict.
+_landline_shapes: dict[tuple[str, str, int], bool] = {}
+
+
+def _landline_valid(number: str, area: str, local: str) -> bool:
+    """phonenumbers' verdict, asked once per landline shape.
+
+    Whether a mainland landline is valid depends on its area code, the length of
+    the local number and its first digits; asking once per shape keeps 30,000
+    landlines in a file from costing 30,000 library calls (~50 µs each).
+    """
+    shape = (area, local[:2], len(local))
+    verdict = _landline_shapes.get(shape)
+    if verdict is None:
+        verdict = phonenumbers.is_valid_number(phonenumbers.parse(number, "CN"))
+        if len(_landline_shapes) < 20_000:
+            _landline_shapes[shape] = verdict
+    return verdict
 
 
 def normalise_phone(raw: str) -> str:
@@ -40,6 +62,12 @@ def normalise_phone(raw: str) -> str:
     match = _MAINLAND_MOBILE.fullmatch(compact)
     if match:
         return "+86" + match.group(1)
+    if compact.startswith("0") and not compact.startswith("00"):
+        match = _MAINLAND_LANDLINE.fullmatch(compact)
+        if match:
+            area, local = match.groups()
+            if _landline_valid(compact, area, local):
+                return f"+86{area}{local}"
     if compact.startswith("00"):
         compact = "+" + compact[2:]
     try:

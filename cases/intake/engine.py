@@ -22,8 +22,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import queue
+import threading
 import zoneinfo
-from contextlib import contextmanager
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import storages
@@ -138,16 +143,24 @@ def _import(placement: Placement, *, engine: str) -> None:
     _finish_completed(placement)
 
 
-def _run_batches(placement, source, validator, writer, batch_size: int) -> None:
-    skip = placement.rows_done  # committed by an earlier run that died
+@dataclass
+class _Batch:
+    records: list
+    problems: list[RowProblem]
+    rows: int  # rows of the file in this batch, rejected ones included
+    prepared: Any  # the writer's database-free work (encrypted values)
+
+
+def _read_batches(source, validator, writer, *, skip: int, batch_size: int) -> Iterator[_Batch]:
+    """Parses, validates and prepares batches; touches no database (runs in a thread)."""
     seen = 0
     records, problems, accounts = [], [], {}
     batch_rows = 0
-    batches = 0
+    account_column = validator.header.get("account_no", "")
     for row_number, cells, problem in source.rows():
         seen += 1
         if seen <= skip:
-            continue
+            continue  # committed by an earlier run that died
         batch_rows += 1
         if problem:
             problems.append((row_number, "", problem, ERROR))
@@ -161,7 +174,7 @@ def _run_batches(placement, source, validator, writer, batch_size: int) -> None:
                     problems.append(
                         (
                             row_number,
-                            validator.header.get("account_no", ""),
+                            account_column,
                             _(
                                 "The account number already appears in row %(row)s of this "
                                 "file; only the first row was imported."
@@ -174,22 +187,76 @@ def _run_batches(placement, source, validator, writer, batch_size: int) -> None:
                     accounts[record.account_no] = row_number
                     records.append(record)
         if batch_rows >= batch_size:
-            _write_batch(placement, writer, records, problems, batch_rows)
-            batches += 1
-            if _after_batch_hook is not None:
-                _after_batch_hook(batches)
+            yield _Batch(records, problems, batch_rows, writer.prepare(records))
             records, problems, accounts = [], [], {}
             batch_rows = 0
     if batch_rows:
-        _write_batch(placement, writer, records, problems, batch_rows)
+        yield _Batch(records, problems, batch_rows, writer.prepare(records))
     if seen == 0:
         raise PlacementFileError(_("The file has a header row but no accounts in it."))
 
 
-def _write_batch(placement, writer, records, problems: list[RowProblem], rows: int) -> None:
+_DONE = object()
+
+
+def _in_background(batches: Iterator[_Batch], *, depth: int = 1) -> Iterator[_Batch]:
+    """Runs the batch reader in a thread so that reading, validating and encrypting
+    batch N+1 overlaps with the database writing batch N (PostgreSQL works in its
+    own process, and the GIL is released while we wait for it)."""
+    handover: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                handover.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for batch in batches:
+                if not put(batch):
+                    return
+            put(_DONE)
+        except BaseException as exc:  # handed to the importing thread, raised there
+            put(exc)
+
+    reader = threading.Thread(target=produce, name="placement-reader", daemon=True)
+    reader.start()
+    try:
+        while True:
+            item = handover.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        reader.join()
+
+
+def _run_batches(placement, source, validator, writer, batch_size: int) -> None:
+    batches = _read_batches(
+        source, validator, writer, skip=placement.rows_done, batch_size=batch_size
+    )
+    written = 0
+    with closing(_in_background(batches)) as pipeline:
+        for batch in pipeline:
+            _write_batch(placement, writer, batch)
+            written += 1
+            if _after_batch_hook is not None:
+                _after_batch_hook(written)
+
+
+def _write_batch(placement, writer, batch: _Batch) -> None:
+    rows = batch.rows
     with transaction.atomic():
-        created, updated, duplicates = writer.write(records)
-        problems = problems + duplicates
+        created, updated, duplicates = writer.write(batch.records, batch.prepared)
+        problems = batch.problems + duplicates
         PlacementRowError.objects.bulk_create(
             [
                 PlacementRowError(

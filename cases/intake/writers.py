@@ -31,7 +31,9 @@ Rules both follow:
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import os
 from typing import Protocol
 
 from django.db import connection
@@ -39,7 +41,7 @@ from django.utils.translation import gettext as _
 
 from cases.intake.validation import ERROR, Record, RowProblem
 from cases.models import Case, ContactPoint, Debtor, Placement
-from collections_office.personal_data import encrypt
+from collections_office.personal_data import keyring
 
 # Namespace of the advisory lock that serialises writes of one bank's placements.
 BANK_LOCK_NAMESPACE = 7204
@@ -50,9 +52,32 @@ def duplicate_message() -> str:
 
 
 class BatchWriter(Protocol):
-    def write(self, records: list[Record]) -> tuple[int, int, list[RowProblem]]:
+    def prepare(self, records: list[Record]):
+        """CPU work that needs no database (encryption): runs in the reading thread."""
+        ...
+
+    def write(self, records: list[Record], prepared) -> tuple[int, int, list[RowProblem]]:
         """Writes the records → (cases created, cases updated, rows found to be duplicates)."""
         ...
+
+
+def encryptor():
+    """`personal_data.encrypt` with the keyring looked up once per batch, not per value.
+
+    Produces the same "g1." tokens (key id | nonce | ciphertext+tag), readable
+    by `personal_data.decrypt`; a batch encrypts ~30,000 values.
+    """
+    ring = keyring()
+    key_id = ring.primary_id
+    cipher = ring.ciphers[key_id]
+    urandom, b64 = os.urandom, base64.urlsafe_b64encode
+
+    def encrypt(plaintext: str) -> str:
+        nonce = urandom(12)
+        blob = key_id + nonce + cipher.encrypt(nonce, plaintext.encode("utf-8"), None)
+        return "g1." + b64(blob).decode("ascii")
+
+    return encrypt
 
 
 def change_reason(placement: Placement) -> str:
@@ -147,9 +172,40 @@ class PostgresWriter:
             "reason": change_reason(placement),
         }
 
-    def write(self, records: list[Record]) -> tuple[int, int, list[RowProblem]]:
+    def prepare(self, records: list[Record]) -> tuple[list[tuple], list[tuple]]:
+        """The staging rows, personal data encrypted."""
+        encrypt = encryptor()
+        phone, address = ContactPoint.Kind.PHONE.value, ContactPoint.Kind.ADDRESS.value
+        rows, contacts = [], []
+        for r in records:
+            rows.append(
+                (
+                    r.row_number,
+                    r.account_no,
+                    r.debtor_name,
+                    encrypt(r.id_number) if r.id_number else "",
+                    r.id_hash,
+                    r.id_kind,
+                    r.principal,
+                    r.interest,
+                    r.fees,
+                    r.currency,
+                    r.overdue_since,
+                    r.product,
+                    r.card_no_masked,
+                )
+            )
+            for number, number_hash in r.phones:
+                contacts.append((r.row_number, phone, encrypt(number), number_hash))
+            if r.address:
+                contacts.append((r.row_number, address, encrypt(r.address), r.address_hash))
+        return rows, contacts
+
+    def write(self, records: list[Record], prepared=None) -> tuple[int, int, list[RowProblem]]:
         if not records:
             return 0, 0, []
+        if prepared is None:
+            prepared = self.prepare(records)
         params = self.params
         with connection.cursor() as cursor:
             # Two imports of one bank at once must not both create the debtor of the
@@ -162,7 +218,11 @@ class PostgresWriter:
             cursor.execute("DROP TABLE IF EXISTS pg_temp.intake_rows, pg_temp.intake_contacts")
             cursor.execute(_STAGING_ROWS)
             cursor.execute(_STAGING_CONTACTS)
-            self._copy(cursor.cursor, records)
+            self._copy(cursor.cursor, *prepared)
+            # Without statistics the planner takes the temp tables for tiny and
+            # picks nested loops: quadratic in the batch size.
+            cursor.execute("ANALYZE intake_rows (row_number, account_no, id_hash)")
+            cursor.execute("ANALYZE intake_contacts (row_number)")
 
             cursor.execute(
                 """
@@ -184,35 +244,15 @@ class PostgresWriter:
         problems = [(row, "", message, ERROR) for row in sorted(duplicates)]
         return created or 0, updated or 0, problems
 
-    def _copy(self, raw_cursor, records: list[Record]) -> None:
+    def _copy(self, raw_cursor, rows: list[tuple], contacts: list[tuple]) -> None:
         with raw_cursor.copy(f"COPY intake_rows ({_ROW_COLUMNS}) FROM STDIN") as copy:
-            for r in records:
-                copy.write_row(
-                    (
-                        r.row_number,
-                        r.account_no,
-                        r.debtor_name,
-                        encrypt(r.id_number) if r.id_number else "",
-                        r.id_hash,
-                        r.id_kind,
-                        r.principal,
-                        r.interest,
-                        r.fees,
-                        r.currency,
-                        r.overdue_since,
-                        r.product,
-                        r.card_no_masked,
-                    )
-                )
-        phone, address = ContactPoint.Kind.PHONE, ContactPoint.Kind.ADDRESS
+            for row in rows:
+                copy.write_row(row)
         with raw_cursor.copy(
             "COPY intake_contacts (row_number, kind, value, value_hash) FROM STDIN"
         ) as copy:
-            for r in records:
-                for number, number_hash in r.phones:
-                    copy.write_row((r.row_number, phone, encrypt(number), number_hash))
-                if r.address:
-                    copy.write_row((r.row_number, address, encrypt(r.address), r.address_hash))
+            for row in contacts:
+                copy.write_row(row)
 
     def _resolve_debtors(self, cursor) -> None:
         params = self.params
@@ -354,7 +394,10 @@ class OrmWriter:
         instance._change_reason = self.reason
         instance.save()
 
-    def write(self, records: list[Record]) -> tuple[int, int, list[RowProblem]]:
+    def prepare(self, records: list[Record]) -> None:
+        return None  # the model fields encrypt on save
+
+    def write(self, records: list[Record], prepared=None) -> tuple[int, int, list[RowProblem]]:
         placement = self.placement
         existing = {
             case.account_no: case

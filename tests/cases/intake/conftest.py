@@ -39,11 +39,16 @@ def wrong_check(number: str) -> str:
     return number[:-1] + last
 
 
+def _sequence(account_no: str) -> str:
+    digits = "".join(ch for ch in account_no if ch.isdigit())
+    return digits[-3:].rjust(3, "0")
+
+
 def row(account_no: str = "6222000000000001", **values) -> dict:
     base = {
         "account_no": account_no,
         "debtor_name": "张三",
-        "id_number": make_id(sequence=account_no[-3:].rjust(3, "0")),
+        "id_number": "" if "id_number" in values else make_id(sequence=_sequence(account_no)),
         "phones": "13812345678",
         "address": "上海市浦东新区世纪大道100号",
         "principal": "10000.00",
