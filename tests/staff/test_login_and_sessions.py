@@ -63,6 +63,22 @@ def test_five_failures_lock_the_account_even_for_the_right_password(
     assert "Too many failed log-in attempts" in response.content.decode()
 
 
+def test_a_forged_forwarded_for_header_does_not_escape_the_lockout(client, supervisor, password):
+    for attempt in range(5):
+        client.post(
+            LOGIN,
+            {"username": supervisor.username, "password": "wrong-password"},
+            headers={"x-forwarded-for": f"203.0.113.{attempt}"},
+        )
+    response = client.post(
+        LOGIN,
+        {"username": supervisor.username, "password": password},
+        headers={"x-forwarded-for": "198.51.100.7"},
+    )
+    assert response.status_code == 429
+    assert not is_logged_in(client)
+
+
 def test_the_lockout_ends_after_the_cool_off(client, supervisor, password, settings):
     for _attempt in range(5):
         log_in(client, supervisor.username, "wrong-password")
