@@ -46,8 +46,11 @@ def encrypted_tables(using: str = DEFAULT_DB_ALIAS) -> list[EncryptedTable]:
             continue
         if not router.allow_migrate_model(using, model):
             continue
+        # Local fields only: a multi-table child's inherited columns live in the parent's table.
         columns = tuple(
-            field.column for field in opts.concrete_fields if isinstance(field, EncryptedTextField)
+            field.column
+            for field in opts.local_concrete_fields
+            if isinstance(field, EncryptedTextField)
         )
         if columns:
             tables.append(EncryptedTable(opts.label, opts.db_table, opts.pk.column, columns))
