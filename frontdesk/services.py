@@ -45,7 +45,7 @@ from .selectors import (
     may_handle_message,
     may_manage_document,
 )
-from .validators import check_uploaded_file
+from .validators import check_uploaded_file, format_phone
 
 ATTACHMENT_DIRECTORY = "frontdesk/attachments"
 
@@ -349,7 +349,8 @@ def message_take(
                     _("Organisation: %(org)s") % {"org": phone_message.caller_organisation}
                 )
             if phone_message.caller_phone:
-                lines.append(_("Call back: %(phone)s") % {"phone": phone_message.caller_phone})
+                phone = format_phone(phone_message.caller_phone)
+                lines.append(_("Call back: %(phone)s") % {"phone": phone})
             lines.append(
                 _("Taken by %(desk)s at %(time)s.")
                 % {"desk": _display(actor), "time": _local(phone_message.taken_at)}

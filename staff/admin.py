@@ -3,7 +3,14 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Branch, Department, PersonalDataView, StaffProfile, WorkdayOverride
+from .models import (
+    Branch,
+    Department,
+    Notification,
+    PersonalDataView,
+    StaffProfile,
+    WorkdayOverride,
+)
 
 
 @admin.register(Branch)
@@ -63,4 +70,20 @@ class PersonalDataViewAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "recipient", "title", "read_at"]
+    list_filter = ["read_at"]
+    search_fields = ["title", "recipient__username"]
+    date_hierarchy = "created_at"
+    raw_id_fields = ["recipient", "actor"]
+
+    # What people were told is a record: the admin reads it, never rewrites it.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -47,7 +47,7 @@ def test_a_message_for_a_person_notifies_them(
     assert message.relayed_at is not None
     notification = Notification.objects.get(recipient=host)
     assert notification.title.startswith("URGENT")
-    assert "+862158881234" in notification.body
+    assert "021 5888 1234" in notification.body
     assert mail.outbox[0].to == [host.email]
 
 
