@@ -61,6 +61,15 @@ def _form_errors_from(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
+def _shown(value):
+    """A history value as people read it: times in the company's zone, to the minute."""
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
 def history_rows(records, *, limit: int = 50) -> list[dict]:
     """Newest first: each history row with the fields it changed (old → new).
 
@@ -74,7 +83,7 @@ def history_rows(records, *, limit: int = 50) -> list[dict]:
         if previous is not None and record.history_type == "~":
             delta = record.diff_against(previous)
             changes = [
-                {"field": change.field, "old": change.old, "new": change.new}
+                {"field": change.field, "old": _shown(change.old), "new": _shown(change.new)}
                 for change in delta.changes
                 if change.field not in {"updated_at"}
             ]

@@ -41,7 +41,12 @@ def case_recall(
         )
     case.status = Case.Status.RECALLED
     case.recalled_at = timezone.now()
-    who = f"bank {case.bank.code} (key {api_key.prefix})" if api_key else "staff"
+    if api_key is not None:
+        who = f"bank {case.bank.code} (key {api_key.prefix})"
+    elif getattr(actor, "is_authenticated", False):
+        who = f"staff ({actor.get_username()}) for bank {case.bank.code}"
+    else:
+        who = f"bank {case.bank.code}"
     reason = " ".join(reason.split())
     case._change_reason = (f"Recalled by {who}" + (f": {reason}" if reason else ""))[:100]
     # A bank is not a Django user: the history names its key in the reason instead.
