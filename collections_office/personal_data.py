@@ -143,6 +143,19 @@ def decrypt_bytes(data: bytes) -> bytes:
     return keyring().decrypt(data[len(_BYTES_PREFIX) :])
 
 
+def rotate_bytes(data: bytes) -> bytes:
+    """Re-encrypts encrypted file contents with the first (current) key."""
+    return encrypt_bytes(decrypt_bytes(data))
+
+
+def bytes_need_rotation(data: bytes) -> bool:
+    """Whether encrypted file contents were written under another key than the first one."""
+    if not data.startswith(_BYTES_PREFIX):
+        return True  # rotate_bytes() then raises the clear error
+    start = len(_BYTES_PREFIX)
+    return data[start : start + 4] != keyring().primary_id
+
+
 class _BytesCipher:
     """encrypt/decrypt of bytes, for code that wants an object (file storage)."""
 

@@ -217,7 +217,7 @@ def test_rotate_field_keys_twice_changes_nothing_the_second_time(
     assert "collections_office.PersonalDataSpecimen: 0 values re-encrypted in 1 rows" in (
         out.getvalue()
     )
-    assert "Done: 0 values re-encrypted." in out.getvalue()
+    assert "Done: 0 values and 0 files re-encrypted." in out.getvalue()
 
 
 def test_rotate_field_keys_stops_loudly_when_a_key_is_missing(
@@ -229,6 +229,41 @@ def test_rotate_field_keys_stops_loudly_when_a_key_is_missing(
     with pytest.raises(CommandError, match="PersonalDataSpecimen"):
         call_command("rotate_field_keys", stdout=StringIO())
     assert raw_values(personal_data_model, "phone") == before
+
+
+def test_rotate_field_keys_calls_each_apps_file_rotation(personal_data_model, monkeypatch):
+    from staff.management.commands import rotate_field_keys
+    from tests.foundation import key_rotation_for_tests
+
+    monkeypatch.setattr(
+        rotate_field_keys,
+        "FILE_ROTATION_MODULES",
+        ["tests.foundation.key_rotation_for_tests", "tests.foundation.no_such_module"],
+    )
+    key_rotation_for_tests.calls.clear()
+    out = StringIO()
+    call_command("rotate_field_keys", batch_size=7, stdout=out)
+    assert key_rotation_for_tests.calls == [7]
+    assert "tests.foundation.key_rotation_for_tests: 3 files re-encrypted" in out.getvalue()
+    assert "and 3 files re-encrypted" in out.getvalue()
+
+
+def test_encrypted_file_contents_rotate_to_the_new_key(settings, old_key):
+    scan = b"%PDF-1.7 confidential scan"
+    stored = personal_data.encrypt_bytes(scan)
+    assert scan not in stored
+    assert not personal_data.bytes_need_rotation(stored)
+
+    current = new_key()
+    settings.FIELD_ENCRYPTION_KEYS = [current, old_key]
+    assert personal_data.bytes_need_rotation(stored)
+    rotated = personal_data.rotate_bytes(stored)
+    assert not personal_data.bytes_need_rotation(rotated)
+
+    settings.FIELD_ENCRYPTION_KEYS = [current]
+    assert personal_data.decrypt_bytes(rotated) == scan
+    with pytest.raises(PersonalDataDecryptionError):
+        personal_data.decrypt_bytes(stored)
 
 
 def test_rotate_field_keys_covers_every_encrypted_column_of_every_model(personal_data_model):

@@ -8,6 +8,12 @@ batch in its own transaction with its rows locked, so the web and the workers
 keep running. Values already under the current key are left alone, so the
 command can be stopped and run again.
 
+Encrypted *files* (confidential attachments, `personal_data.encrypt_bytes`)
+live in storage, not in a column: each app that writes them provides
+`<app>.key_rotation.rotate_files(*, batch_size, stdout) -> int` (using
+`personal_data.rotate_bytes`), which this command calls after the columns.
+Until every such app has one, keep the old key in FIELD_ENCRYPTION_KEYS.
+
 The columns are read and written with SQL: going through the ORM would
 decrypt on read and encrypt again on write, which is what we want, but would
 also run `save()` side effects and write new history rows for every object.
@@ -16,6 +22,7 @@ also run `save()` side effects and write new history rows for every object.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import import_module
 
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
@@ -27,6 +34,9 @@ from collections_office.personal_data import (
     needs_rotation,
     rotate,
 )
+
+# Apps whose `key_rotation.rotate_files()` re-encrypts the encrypted files they keep.
+FILE_ROTATION_MODULES = ["frontdesk.key_rotation", "cases.key_rotation"]
 
 
 @dataclass(frozen=True)
@@ -130,4 +140,17 @@ class Command(BaseCommand):
             rows, rotated = rotate_table(table, using=database, batch_size=batch_size)
             total += rotated
             self.stdout.write(f"{table.label}: {rotated} values re-encrypted in {rows} rows")
-        self.stdout.write(self.style.SUCCESS(f"Done: {total} values re-encrypted."))
+        files = 0
+        for dotted in FILE_ROTATION_MODULES:
+            try:
+                module = import_module(dotted)
+            except ModuleNotFoundError as exc:
+                if exc.name != dotted:
+                    raise
+                continue
+            rotated = module.rotate_files(batch_size=batch_size, stdout=self.stdout)
+            files += rotated
+            self.stdout.write(f"{dotted}: {rotated} files re-encrypted")
+        self.stdout.write(
+            self.style.SUCCESS(f"Done: {total} values and {files} files re-encrypted.")
+        )
