@@ -129,3 +129,26 @@ def test_the_dashboard_shows_the_team_panel_with_real_counts(client, branch_a, s
     [team] = [p for p in response.context["panels"] if p["template"].endswith("_team.html")]
     assert team["total"] == 4  # the supervisor and three collectors of branch A
     assert 'data-testid="team-total">4<' in response.content.decode()
+
+
+def test_flash_messages_show_once_on_the_next_page(client, supervisor, errors_urlconf):
+    client.force_login(supervisor)
+    html = client.get("/test-errors/flash/", follow=True).content.decode()
+    assert 'class="alert alert-success alert-dismissible' in html
+    assert 'class="alert alert-danger alert-dismissible' in html  # "error" is Bootstrap's danger
+    assert "Saved, on purpose." in html
+    assert "Saved, on purpose." not in client.get("/").content.decode()
+
+
+def test_long_lists_are_paginated_with_the_shared_partial(client, supervisor, branch_a, staff_user):
+    for n in range(55):
+        staff_user(roles.PHONE_COLLECTOR, branch=branch_a, username=f"page.col{n:02d}")
+    client.force_login(supervisor)
+
+    first = client.get("/staff/", {"sort": "number"}).content.decode()
+    assert "1–50 of 56" in first
+    assert "page=2" in first and "sort=number" in first
+
+    second = client.get("/staff/", {"sort": "number", "page": 2})
+    assert len(second.context["page"].object_list) == 6
+    assert "51–56 of 56" in second.content.decode()
