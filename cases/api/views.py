@@ -223,6 +223,8 @@ class PlacementViewSet(
     def create(self, request, *args, **kwargs):
         upload = PlacementUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
+        if upload.validated_data["file"].size > settings.PLACEMENT_MAX_UPLOAD_BYTES:
+            raise UploadTooLarge  # the body was smaller than announced, the file is not
         idempotency_key = request.headers.get("Idempotency-Key", "").strip()
         if idempotency_key and not _IDEMPOTENCY_KEY.match(idempotency_key):
             raise ValidationError(
