@@ -75,7 +75,7 @@ def test_staff_session_does_not_open_the_api(client, staff_user, branch_a):
 
 
 def test_bank_key_does_not_open_staff_pages(client, key_a):
-    response = client.get("/", **bearer(key_a[1]))
+    response = client.get("/cases/placements/", **bearer(key_a[1]))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
 
@@ -105,3 +105,40 @@ def test_requests_are_throttled_per_key(api, key_a, key_b, settings):
     assert "Retry-After" in throttled
     # Another key (another bank) has its own budget.
     assert api.get(URL, **bearer(key_b[1])).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/api/v1/placements/"),
+        ("post", "/api/v1/placements/"),
+        ("get", "/api/v1/placements/{placement}/"),
+        ("get", "/api/v1/placements/{placement}/errors/"),
+        ("get", "/api/v1/placements/{placement}/errors/?format=csv"),
+        ("get", "/api/v1/cases/"),
+        ("get", "/api/v1/cases/{case}/"),
+        ("post", "/api/v1/cases/{case}/recall/"),
+    ],
+)
+@pytest.mark.parametrize("header", [None, "revoked", "expired"])
+def test_every_endpoint_refuses_missing_revoked_and_expired_keys(
+    api, agreement_a, method, path, header, time_machine_now
+):
+    from cases.models import Case
+
+    from .builders import make_case, make_placement
+
+    placement = make_placement(agreement_a)
+    case = make_case(agreement_a, placement=placement)
+    kwargs = {}
+    if header == "revoked":
+        key, raw = issue_key(agreement_a.bank)
+        api_key_revoke(api_key=key, actor=None)
+        kwargs = bearer(raw)
+    elif header == "expired":
+        _key, raw = issue_key(agreement_a.bank, expires_at=timezone.now() + dt.timedelta(hours=1))
+        time_machine_now(timezone.now() + dt.timedelta(hours=2))
+        kwargs = bearer(raw)
+    url = path.format(placement=placement.pk, case=case.pk)
+    assert_401(getattr(api, method)(url, **kwargs))
+    assert Case.objects.get(pk=case.pk).status == Case.Status.NEW

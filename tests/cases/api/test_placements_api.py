@@ -261,3 +261,15 @@ def test_upload_is_throttled_by_its_own_budget(
         second = api_a.post(LIST, {"file": _sample(salt="Y")}, format="multipart")
     assert second.status_code == 429
     assert api_a.get(LIST).status_code == 200
+
+
+def test_upload_uses_a_bounded_number_of_queries(
+    api_a,
+    agreement_a,
+    placements_service,
+    django_capture_on_commit_callbacks,
+    django_assert_max_num_queries,
+):
+    with django_capture_on_commit_callbacks(execute=False), django_assert_max_num_queries(15):
+        response = api_a.post(LIST, {"file": _sample(rows=50)}, format="multipart")
+    assert response.status_code == 202
