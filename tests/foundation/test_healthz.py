@@ -93,3 +93,16 @@ def test_healthz_shows_the_last_worker_heartbeat(client):
         )
     finally:
         cache.delete("worker-heartbeat")
+
+
+def test_healthz_answers_a_probe_by_address_when_only_the_public_host_is_allowed(client, settings):
+    """docker compose's health check asks http://127.0.0.1:8000/healthz in production."""
+    settings.ALLOWED_HOSTS = ["collections.example.com"]
+
+    probe = client.get("/healthz", headers={"host": "127.0.0.1:8000"})
+    assert probe.status_code == 200
+    assert probe.json()["status"] == "ok"
+
+    # Every other page still refuses a host it does not serve.
+    assert client.get("/accounts/login/", headers={"host": "127.0.0.1:8000"}).status_code == 400
+    assert client.get("/healthz/", headers={"host": "127.0.0.1:8000"}).status_code == 400
