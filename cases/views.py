@@ -570,10 +570,7 @@ def case_list(request):
             "form": form,
             "query": request.GET.get("q", ""),
             "sort": sort,
-            "banks": selectors.case_list(user=request.user)
-            .values_list("bank_id", "bank__name")
-            .distinct()
-            .order_by("bank__name"),
+            "banks": selectors.case_filter_banks(user=request.user),
             "status_choices": Case.Status.choices,
             "bucket_choices": OverdueBucket.choices,
             "branches": _branch_choices(request.user),
