@@ -15,6 +15,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from collections_office.workdays import company_tz
 from staff import roles
 from staff.selectors import has_role
 
@@ -33,7 +34,7 @@ STATUS_COLOURS = {
 
 
 def _start_of_today() -> dt.datetime:
-    now = timezone.localtime()
+    now = timezone.localtime(timezone.now(), company_tz())  # "today" in the company
     return now.replace(hour=0, minute=0, second=0, microsecond=0)
 
 

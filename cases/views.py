@@ -8,6 +8,7 @@ is a 404), a form, one service call. Personal data is shown masked; the
 from __future__ import annotations
 
 import datetime as dt
+from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from collections_office.exports import csv_response, xlsx_response
 from collections_office.personal_data import keyed_hash
+from collections_office.workdays import company_tz
 from staff.selectors import get_scoped_object_or_404, has_role, sees_all_branches
 from staff.services import personal_data_view_record
 
@@ -41,6 +43,17 @@ from .services import banks as bank_services
 from .services.banks import BANK_FIELDS
 
 IN_FLIGHT = (Placement.Status.RECEIVED, Placement.Status.PROCESSING)
+
+
+def in_company_time(view):
+    """Times on these pages are shown in the company's zone (stored in UTC, DESIGN §9)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        with timezone.override(company_tz()):
+            return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def _require(user, roles) -> None:
@@ -94,6 +107,7 @@ def history_rows(records, *, limit: int = 50) -> list[dict]:
 # --- Banks ------------------------------------------------------------------------------
 
 
+@in_company_time
 def bank_list(request):
     _require_bank_manager(request.user)
     banks = selectors.bank_list(user=request.user).annotate(agreement_count=Count("agreements"))
@@ -104,6 +118,7 @@ def bank_list(request):
     return render(request, "cases/bank_list.html", {"page": page, "query": query})
 
 
+@in_company_time
 def bank_create(request):
     _require_bank_manager(request.user)
     form = BankForm(request.POST or None)
@@ -124,6 +139,7 @@ def _bank(request, pk: int):
     )
 
 
+@in_company_time
 def bank_detail(request, pk: int):
     _require_bank_manager(request.user)
     bank = _bank(request, pk)
@@ -147,6 +163,7 @@ def bank_detail(request, pk: int):
     )
 
 
+@in_company_time
 def bank_edit(request, pk: int):
     _require_bank_manager(request.user)
     bank = _bank(request, pk)
@@ -163,6 +180,7 @@ def bank_edit(request, pk: int):
     return render(request, "cases/bank_form.html", {"form": form, "bank": bank})
 
 
+@in_company_time
 def bank_mapping_edit(request, pk: int):
     """A key/value editor of the bank's placement-file headers → our fields."""
     _require_bank_manager(request.user)
@@ -208,6 +226,7 @@ def bank_mapping_edit(request, pk: int):
 # --- API keys ---------------------------------------------------------------------------
 
 
+@in_company_time
 def api_key_list(request):
     _require_bank_manager(request.user)
     keys = selectors.api_key_list(user=request.user).order_by("bank__name", "-created_at")
@@ -215,6 +234,7 @@ def api_key_list(request):
     return render(request, "cases/api_key_list.html", {"page": page, "now": timezone.now()})
 
 
+@in_company_time
 def api_key_issue(request, pk: int):
     """Issues a key; the full key is on this response only — never stored, never shown again."""
     _require_bank_manager(request.user)
@@ -236,6 +256,7 @@ def api_key_issue(request, pk: int):
     return render(request, "cases/api_key_form.html", {"bank": bank, "form": form})
 
 
+@in_company_time
 @require_POST
 def api_key_revoke(request, pk: int):
     _require_bank_manager(request.user)
@@ -252,6 +273,7 @@ def api_key_revoke(request, pk: int):
 # --- Agreements -------------------------------------------------------------------------
 
 
+@in_company_time
 def agreement_list(request):
     _require_bank_manager(request.user)
     agreements = selectors.agreement_list(user=request.user)
@@ -310,6 +332,7 @@ def _agreement_form_page(request, *, bank, agreement: Agreement | None):
     )
 
 
+@in_company_time
 def agreement_create(request, bank_pk: int):
     _require_bank_manager(request.user)
     bank = _bank(request, bank_pk)
@@ -322,12 +345,14 @@ def _agreement(request, pk: int) -> Agreement:
     )
 
 
+@in_company_time
 def agreement_edit(request, pk: int):
     _require_bank_manager(request.user)
     agreement = _agreement(request, pk)
     return _agreement_form_page(request, bank=agreement.bank, agreement=agreement)
 
 
+@in_company_time
 def agreement_detail(request, pk: int):
     _require_bank_manager(request.user)
     agreement = _agreement(request, pk)
@@ -347,6 +372,7 @@ def agreement_detail(request, pk: int):
     )
 
 
+@in_company_time
 def agreement_document(request, pk: int):
     _require_bank_manager(request.user)
     agreement = _agreement(request, pk)
@@ -364,6 +390,7 @@ def agreement_document(request, pk: int):
 PLACEMENT_SORTS = {"received": "received_at", "bank": "bank__name", "status": "status"}
 
 
+@in_company_time
 def placement_list(request):
     _require_bank_manager(request.user)
     placements = selectors.placement_list(user=request.user)
@@ -397,6 +424,7 @@ def _sla_minutes() -> int:
     return settings.PLACEMENT_IMPORT_SLA_MINUTES
 
 
+@in_company_time
 def placement_upload(request):
     """Staff upload a file a bank sent by other means (e-mail, SFTP) on the bank's behalf."""
     _require_bank_manager(request.user)
@@ -453,6 +481,7 @@ def _is_late(placement: Placement, now=None) -> bool:
     return (finished or now) > deadline
 
 
+@in_company_time
 def placement_detail(request, pk: int):
     _require_bank_manager(request.user)
     placement = _placement(request, pk)
@@ -473,6 +502,7 @@ def placement_detail(request, pk: int):
     return render(request, "cases/placement_detail.html", context)
 
 
+@in_company_time
 def placement_errors_download(request, pk: int, file_format: str):
     _require_bank_manager(request.user)
     placement = _placement(request, pk)
@@ -488,6 +518,7 @@ def placement_errors_download(request, pk: int, file_format: str):
     return csv_response(f"{name}.csv", header, rows)
 
 
+@in_company_time
 def placement_original(request, pk: int):
     _require_bank_manager(request.user)
     placement = _placement(request, pk)
@@ -539,6 +570,7 @@ def _case_search(queryset, query: str):
     return queryset.filter(condition)
 
 
+@in_company_time
 def case_list(request):
     _require(request.user, selectors.CASE_VIEWER_ROLES)
     form = CaseFilterForm(request.GET or None)
@@ -613,6 +645,7 @@ def _may_see_personal_data(user, case: Case) -> bool:
     )
 
 
+@in_company_time
 def case_detail(request, pk: int, *, revealed: bool = False):
     _require(request.user, selectors.CASE_VIEWER_ROLES + selectors.COLLECTOR_ROLES)
     case = _case(request, pk)
@@ -643,6 +676,7 @@ def case_detail(request, pk: int, *, revealed: bool = False):
     return render(request, "cases/case_detail.html", context)
 
 
+@in_company_time
 @require_POST
 def case_reveal(request, pk: int):
     """Shows the ID number, phones and addresses in full — and records that it happened."""
