@@ -157,3 +157,14 @@ def test_case_pages_use_a_bounded_number_of_queries(
         assert client.get("/cases/").status_code == 200
     with django_assert_max_num_queries(15):
         assert client.get(f"/cases/{case_a.pk}/").status_code == 200
+
+
+def test_case_page_shows_times_in_the_company_time_zone(
+    as_user, supervisor_a, agreement_a, settings
+):
+    import datetime as dt
+
+    settings.COMPANY_TIME_ZONE = "Asia/Shanghai"
+    case = make_case(agreement_a, placed_at=dt.datetime(2026, 11, 23, 16, 30, tzinfo=dt.UTC))
+    html = as_user(supervisor_a).get(f"/cases/{case.pk}/").content.decode()
+    assert "2026-11-24 00:30" in html
