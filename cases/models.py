@@ -321,9 +321,11 @@ class Debtor(models.Model):
         FOREIGN_PERMANENT = "foreign", _("Foreigner's permanent residence ID")
         NONE = "none", _("No ID number given")
 
-    name = models.CharField(_("name"), max_length=120, db_index=True)
+    name = models.CharField(_("name"), max_length=120)
     id_number = EncryptedTextField(_("ID number"), blank=True)
-    id_number_hash = KeyedHashField(source="id_number")
+    # Looked up through the partial unique index below (the only lookups are of
+    # non-empty hashes); a second index on it would only slow placement intake.
+    id_number_hash = KeyedHashField(source="id_number", db_index=False)
     id_kind = models.CharField(
         _("ID kind"), max_length=10, choices=IdKind.choices, default=IdKind.NONE
     )
@@ -342,6 +344,8 @@ class Debtor(models.Model):
                 name="one_debtor_per_id_number",
             )
         ]
+        # Plain b-tree indexes (db_index=True on a CharField adds a LIKE index too).
+        indexes = [models.Index(fields=["name"], name="debtor_name_idx")]
 
     def __str__(self) -> str:
         return self.name
@@ -368,7 +372,7 @@ class ContactPoint(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     value = EncryptedTextField(_("value"))
-    value_hash = KeyedHashField(source="value")
+    value_hash = KeyedHashField(source="value", db_index=False)  # see Meta.indexes
     is_valid = models.BooleanField(_("valid"), default=True)
     source = models.CharField(
         _("source"), max_length=10, choices=Source.choices, default=Source.PLACEMENT
@@ -385,6 +389,8 @@ class ContactPoint(models.Model):
                 fields=["debtor", "kind", "value_hash"], name="contact_point_once_per_debtor"
             )
         ]
+        # Finding a debtor by phone; a plain index (db_index=True would add a LIKE one).
+        indexes = [models.Index(fields=["value_hash"], name="contact_point_hash_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.debtor_id}"

@@ -277,6 +277,7 @@ class PostgresWriter:
             f"""
             UPDATE intake_rows s SET debtor_id = d.id FROM {debtor_table} d
             WHERE s.id_hash <> '' AND d.id_number_hash = s.id_hash
+              AND NOT (d.id_number_hash = '')  -- lets the planner use the partial index
             """
         )
         # Without an ID number: the debtor of the existing case, else a new one.
