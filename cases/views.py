@@ -8,6 +8,7 @@ is a 404), a form, one service call. Personal data is shown masked; the
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from functools import wraps
 
 from django.contrib import messages
@@ -43,6 +44,7 @@ from .services import banks as bank_services
 from .services.banks import BANK_FIELDS
 
 IN_FLIGHT = (Placement.Status.RECEIVED, Placement.Status.PROCESSING)
+logger = logging.getLogger(__name__)
 
 
 def in_company_time(view):
@@ -378,11 +380,7 @@ def agreement_document(request, pk: int):
     agreement = _agreement(request, pk)
     if not agreement.document:
         raise Http404
-    return FileResponse(
-        agreement.document.open("rb"),
-        as_attachment=True,
-        filename=agreement.document.name.rsplit("/", 1)[-1],
-    )
+    return _attachment(agreement.document, agreement.document.name.rsplit("/", 1)[-1])
 
 
 # --- Placements -------------------------------------------------------------------------
@@ -524,9 +522,17 @@ def placement_original(request, pk: int):
     placement = _placement(request, pk)
     if not placement.original_file:
         raise Http404
-    return FileResponse(
-        placement.original_file.open("rb"), as_attachment=True, filename=placement.original_name
-    )
+    return _attachment(placement.original_file, placement.original_name)
+
+
+def _attachment(field_file, filename: str):
+    """A stored file as a download; a file missing from storage is a logged 404, not a 500."""
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError:
+        logger.error("stored file is missing", extra={"file": field_file.name})
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=filename)
 
 
 # --- Cases ------------------------------------------------------------------------------
@@ -575,18 +581,18 @@ def case_list(request):
     _require(request.user, selectors.CASE_VIEWER_ROLES)
     form = CaseFilterForm(request.GET or None)
     cases = selectors.case_list_with_balance(user=request.user)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"].strip():
-            cases = _case_search(cases, data["q"].strip())
-        if data["bank"]:
-            cases = cases.filter(bank=data["bank"])
-        if data["status"]:
-            cases = cases.filter(status=data["status"])
-        if data["branch"]:
-            cases = cases.filter(branch=data["branch"])
-        if data["bucket"]:
-            cases = cases.filter(selectors.overdue_bucket_range(data["bucket"]))
+    form.is_valid()  # a bad filter is reported on the page; the valid ones still apply
+    data = getattr(form, "cleaned_data", {})
+    if data.get("q", "").strip():
+        cases = _case_search(cases, data["q"].strip())
+    if data.get("bank"):
+        cases = cases.filter(bank=data["bank"])
+    if data.get("status"):
+        cases = cases.filter(status=data["status"])
+    if data.get("branch"):
+        cases = cases.filter(branch=data["branch"])
+    if data.get("bucket"):
+        cases = cases.filter(selectors.overdue_bucket_range(data["bucket"]))
     sort = request.GET.get("sort", "-updated")
     field = CASE_SORTS.get(sort.lstrip("-"), "updated_at")
     cases = cases.order_by(f"-{field}" if sort.startswith("-") else field, "-pk")

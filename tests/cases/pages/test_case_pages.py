@@ -168,3 +168,13 @@ def test_case_page_shows_times_in_the_company_time_zone(
     case = make_case(agreement_a, placed_at=dt.datetime(2026, 11, 23, 16, 30, tzinfo=dt.UTC))
     html = as_user(supervisor_a).get(f"/cases/{case.pk}/").content.decode()
     assert "2026-11-24 00:30" in html
+
+
+def test_a_bad_filter_is_reported_and_the_good_ones_still_apply(as_user, supervisor_a, agreement_a):
+    make_case(agreement_a, account_no="KEEP-1")
+    make_case(agreement_a, account_no="DROP-1")
+    response = as_user(supervisor_a).get("/cases/", {"q": "KEEP", "bank": "not-a-bank"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "KEEP-1" in html and "DROP-1" not in html
+    assert "alert-warning" in html

@@ -166,3 +166,9 @@ def test_placement_pages_speak_simplified_chinese(as_user, admin_a, agreement_a)
     client = as_user(admin_a)
     assert "上传文件" in client.get("/cases/placements/").content.decode()
     assert "拒收行与警告" in client.get(f"/cases/placements/{placement.pk}/").content.decode()
+
+
+def test_original_file_missing_from_storage_is_404_not_500(as_user, admin_a, agreement_a):
+    placement = make_placement(agreement_a)  # points at a file that was never written
+    response = as_user(admin_a).get(f"/cases/placements/{placement.pk}/original/")
+    assert response.status_code == 404
