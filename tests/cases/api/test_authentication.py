@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from cases.models import BankApiKey
@@ -93,7 +92,7 @@ def test_last_used_is_written_at_most_once_a_minute(api, key_a, time_machine_now
 
 
 def test_requests_are_throttled_per_key(api, key_a, key_b, settings):
-    cache.clear()
+    # Fresh keys have fresh prefixes: no cache.clear() (it would FLUSHDB a shared Redis).
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"bank_api": "3/minute", "bank_api_upload": "1/minute"},
