@@ -32,7 +32,7 @@ from functools import lru_cache
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import FieldError, ImproperlyConfigured
 from django.db import models
 
 _TOKEN_PREFIX = "g1."  # noqa: S105 - a format marker, not a secret
@@ -207,6 +207,25 @@ class EncryptedTextField(models.TextField):
         if value is None or value == "":
             return value
         return encrypt(str(value))
+
+    def get_lookup(self, lookup_name):
+        # Every encryption differs (random nonce), so `filter(id_number="…")` would
+        # silently match nothing: only emptiness can be asked; the rest fails loudly.
+        if lookup_name == "isnull":
+            return super().get_lookup(lookup_name)
+        if lookup_name == "exact":
+            return _EmptyOnlyExact
+        return None
+
+
+class _EmptyOnlyExact(models.lookups.Exact):
+    def get_prep_lookup(self):
+        if self.rhs not in ("", None):
+            raise FieldError(
+                f"{self.lhs.output_field.name} is encrypted and cannot be searched: "
+                "filter on its KeyedHashField with keyed_hash(value)"
+            )
+        return super().get_prep_lookup()
 
 
 class KeyedHashField(models.CharField):

@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import FieldError
 from django.core.management import CommandError, call_command
 from django.db import connection
 
@@ -316,3 +317,16 @@ def test_phones_show_the_last_four_only(value, masked):
 )
 def test_card_numbers_show_the_first_six_and_last_four(value, masked):
     assert mask_card_number(value) == masked
+
+
+def test_searching_an_encrypted_column_fails_loudly_instead_of_matching_nothing(
+    personal_data_model,
+):
+    person = personal_data_model.objects.create(name="Li", id_number=ID_NUMBER, phone=None)
+    with pytest.raises(FieldError, match="encrypted and cannot be searched"):
+        list(personal_data_model.objects.filter(id_number=ID_NUMBER))
+    with pytest.raises(FieldError, match="Unsupported lookup 'icontains'"):
+        list(personal_data_model.objects.filter(id_number__icontains="1949"))
+    # Emptiness can still be asked.
+    assert list(personal_data_model.objects.filter(phone__isnull=True)) == [person]
+    assert not personal_data_model.objects.filter(id_number="").exists()
