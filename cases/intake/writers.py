@@ -275,9 +275,14 @@ class PostgresWriter:
         )
         cursor.execute(
             f"""
-            UPDATE intake_rows s SET debtor_id = d.id FROM {debtor_table} d
-            WHERE s.id_hash <> '' AND d.id_number_hash = s.id_hash
-              AND NOT (d.id_number_hash = '')  -- lets the planner use the partial index
+            UPDATE intake_rows s SET debtor_id = (
+                -- One probe of the partial unique index per row (its predicate is
+                -- repeated so the planner may use it); a join would make the planner
+                -- hash the whole debtor table once it outgrows the batch.
+                SELECT d.id FROM {debtor_table} d
+                WHERE d.id_number_hash = s.id_hash AND NOT (d.id_number_hash = '')
+            )
+            WHERE s.id_hash <> ''
             """
         )
         # Without an ID number: the debtor of the existing case, else a new one.

@@ -110,6 +110,18 @@ def _rss_bytes() -> int:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
+def _process_cpu(pid: int | None) -> float:
+    """CPU seconds used by a process (the PostgreSQL backend), when /proc can tell."""
+    if pid is None:
+        return 0.0
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class _PeakMemory:
     """Samples this process's resident memory in a thread; `peak - start` is the run's cost."""
 
@@ -143,13 +155,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--rows", type=int, default=100_000)
-        parser.add_argument("--seed", type=int, default=20260)
+        parser.add_argument(
+            "--seed", type=int, default=None, help="default: a new one, so debtors are new too"
+        )
         parser.add_argument(
             "--engine", choices=["", "postgresql", "orm"], default="", help="default: by database"
         )
 
-    def handle(self, *args, rows: int, seed: int, engine: str, **options):
+    def handle(self, *args, rows: int, seed: int | None, engine: str, **options):
         stamp = timezone.now().strftime("%Y%m%d%H%M%S")
+        if seed is None:
+            seed = random.SystemRandom().randrange(10**9)
         branch, _ = Branch.objects.get_or_create(code="BENCH", defaults={"name": "Benchmark"})
         bank = Bank.objects.create(
             name=f"Benchmark bank {stamp}",
@@ -170,7 +186,8 @@ class Command(BaseCommand):
             branch=branch,
         )
         self.stdout.write(
-            f"database: {connection.vendor} {connection.settings_dict['NAME']}, rows: {rows:,}"
+            f"database: {connection.vendor} {connection.settings_dict['NAME']}, rows: {rows:,}, "
+            f"seed {seed}, load average {os.getloadavg()[0]:.1f}, {os.cpu_count()} CPUs"
         )
         with tempfile.TemporaryDirectory() as folder:
             for label, changed in (("new", False), ("update", True)):
@@ -178,13 +195,16 @@ class Command(BaseCommand):
                 started = time.perf_counter()
                 write_placement_file(path, rows, seed=seed, changed=changed)
                 generated = time.perf_counter() - started
-                placement, seconds, memory = self._run(bank, agreement, path, engine)
+                placement, seconds, memory, cpu = self._run(bank, agreement, path, engine)
                 self.stdout.write(
                     f"{label:>6}: {rows:,} rows in {seconds:.2f} s = {rows / seconds:,.0f} rows/s; "
-                    f"peak memory +{memory:.1f} MB; file {path.stat().st_size / 1024**2:.1f} MB "
-                    f"(generated in {generated:.1f} s); status {placement.status}, "
-                    f"created {placement.rows_created:,}, updated {placement.rows_updated:,}, "
-                    f"rejected {placement.rows_rejected:,}"
+                    f"peak memory +{memory:.1f} MB (RSS {_rss_bytes() / 1024**2:.0f} MB); "
+                    f"CPU: python {cpu[0]:.1f} s, postgres {cpu[1]:.1f} s; "
+                    f"load average {os.getloadavg()[0]:.1f}; "
+                    f"file {path.stat().st_size / 1024**2:.1f} MB "
+                    f"(generated in {generated:.1f} s); "
+                    f"status {placement.status}, created {placement.rows_created:,}, "
+                    f"updated {placement.rows_updated:,}, rejected {placement.rows_rejected:,}"
                 )
                 if placement.status != Placement.Status.COMPLETED:
                     self.stderr.write(f"failed: {placement.failure_reason}")
@@ -193,6 +213,12 @@ class Command(BaseCommand):
         )
 
     def _run(self, bank, agreement, path: Path, engine: str):
+        backend_pid = None
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                backend_pid = cursor.fetchone()[0]
+        cpu_before = (time.process_time(), _process_cpu(backend_pid))
         # The benchmark imports in this process; the queued task would race it.
         with mock.patch("cases.tasks.placement_import_task.delay"), _PeakMemory() as memory:
             started = time.perf_counter()
@@ -202,4 +228,8 @@ class Command(BaseCommand):
                 )
             placement = placement_import(placement_id=placement.pk, engine=engine)
             seconds = time.perf_counter() - started
-        return placement, seconds, memory.delta_mb
+        cpu = (
+            time.process_time() - cpu_before[0],
+            _process_cpu(backend_pid) - cpu_before[1],
+        )
+        return placement, seconds, memory.delta_mb, cpu
