@@ -105,7 +105,12 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+_PLAIN_AMOUNT = re.compile(r"\d{1,12}(?:\.\d{1,2})?")
+
+
 def parse_amount(value: Any) -> Decimal:
+    if type(value) is str and _PLAIN_AMOUNT.fullmatch(value):
+        return Decimal(value)  # the usual "1234.56": valid by its shape, no checks needed
     if isinstance(value, bool):
         raise ValueError(_("must be an amount, e.g. 1234.56"))
     if isinstance(value, int):
@@ -148,6 +153,13 @@ def parse_date(value: Any, today: dt.date) -> dt.date | None:
         text = _text(value)
         if not text:
             return None
+        if len(text) == 10 and text[4] in "-/" and text[7] == text[4]:
+            try:  # the usual YYYY-MM-DD / YYYY/MM/DD without a regex
+                day = dt.date(int(text[:4]), int(text[5:7]), int(text[8:]))
+            except ValueError:
+                day = None
+            if day is not None:
+                return _check_day(day, today)
         match = _DATE.fullmatch(text) or _DATE_COMPACT.fullmatch(text)
         if match is None:
             raise ValueError(_("is not a date (use YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD)"))
@@ -155,6 +167,10 @@ def parse_date(value: Any, today: dt.date) -> dt.date | None:
             day = dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
         except ValueError:
             raise ValueError(_("is not a real date")) from None
+    return _check_day(day, today)
+
+
+def _check_day(day: dt.date, today: dt.date) -> dt.date:
     if day > today:
         raise ValueError(_("is in the future"))
     if day.year < 1950:
