@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from cases.models import Case
 from collections_office.celery import app
@@ -59,3 +60,30 @@ def test_admin_uploads_a_placement_and_finds_the_case_masked(
     assert "5678" in page.locator("#debtor-phones").inner_text()
     assert "13812345678" not in page.content()
     assert Case.objects.filter(account_no="BRW-0001").exists()
+
+
+def test_progress_updates_live_without_a_reload_by_the_user(page, staff_user, agreement_a):
+    from cases.models import Placement
+    from tests.cases.api.builders import make_placement
+
+    staff_user(roles.ADMIN_STAFF, branch=agreement_a.branch, username="admin.live")
+    placement = make_placement(
+        agreement_a, status=Placement.Status.PROCESSING, rows_total=10, rows_done=4
+    )
+    browser_login(page, "admin.live")
+
+    page.goto("/cases/placements/")
+    row = page.locator(f'tr[data-placement="{placement.pk}"]')
+    assert row.locator("progress").get_attribute("value") == "4"
+    Placement.objects.filter(pk=placement.pk).update(rows_done=7)
+    # The CSP forbids eval, so no wait_for_function: expect() polls the DOM instead.
+    expect(row.locator("progress")).to_have_attribute("value", "7", timeout=15_000)
+
+    page.goto(f"/cases/placements/{placement.pk}/")
+    assert page.locator("#progress-percent").inner_text() == "70%"
+    Placement.objects.filter(pk=placement.pk).update(
+        status=Placement.Status.COMPLETED, rows_done=10, rows_created=10
+    )
+    page.locator('[data-status="completed"]').wait_for()
+    assert page.locator("#progress-percent").inner_text() == "100%"
+    assert page.locator("#rows-created").inner_text() == "10"
