@@ -425,3 +425,12 @@ if DJANGO_ENV == "test":
 FRONTDESK_ATTACHMENT_MAX_BYTES = env_int("FRONTDESK_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 # A phone message still unhandled after this many minutes is flagged on the desk's dashboard.
 FRONTDESK_UNHANDLED_MESSAGE_MINUTES = env_int("FRONTDESK_UNHANDLED_MESSAGE_MINUTES", 120)
+# The "in the building now" list refreshes itself this often (seconds).
+FRONTDESK_IN_BUILDING_REFRESH_SECONDS = env_int("FRONTDESK_IN_BUILDING_REFRESH_SECONDS", 30)
+
+# --- Links in emails ---
+# Scheme and host the staff reach the site at, e.g. https://collections.example.com:
+# notification emails then carry absolute links. Unset in production: they carry the path.
+SITE_URL = env_str("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
+if SITE_URL and not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("SITE_URL must start with http:// or https://")

@@ -224,6 +224,23 @@ class PhoneMessageForm(BootstrapMixin, forms.ModelForm):
         return data
 
 
+class CorrectionReasonMixin:
+    """Every correction says why (kept as the history's change reason)."""
+
+    def _add_reason(self):
+        self.fields["reason"] = forms.CharField(
+            label=_("Reason for the correction"),
+            max_length=100,
+            widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
+        )
+
+
+class MessageCorrectionForm(CorrectionReasonMixin, PhoneMessageForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._add_reason()
+
+
 class HandleMessageForm(forms.Form):
     note = forms.CharField(
         label=_("How it was handled"),
@@ -299,6 +316,15 @@ class DocumentForm(BootstrapMixin, forms.ModelForm):
         if data.get("reply_required") and not data.get("reply_due"):
             self.add_error("reply_due", _("Give the date the reply is due."))
         return data
+
+
+class DocumentCorrectionForm(CorrectionReasonMixin, DocumentForm):
+    """The register details of a document (scans are added or voided on the page)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["files"]
+        self._add_reason()
 
 
 class AttachForm(forms.Form):

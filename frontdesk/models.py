@@ -357,15 +357,41 @@ class DocumentAttachment(models.Model):
         verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    # A wrong scan is voided, not deleted: the file stays (encrypted if it was), the
+    # history keeps the row, and the pages and the download no longer offer it.
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("voided by"),
+    )
+    void_reason = models.CharField(_("reason for voiding"), max_length=255, blank=True)
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(voided_at__isnull=True, voided_by__isnull=True, void_reason="")
+                | (
+                    models.Q(voided_at__isnull=False, voided_by__isnull=False)
+                    & ~models.Q(void_reason="")
+                ),
+                name="attachment_void_is_complete",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def is_void(self) -> bool:
+        return self.voided_at is not None
 
 
 class RoutingStep(models.Model):

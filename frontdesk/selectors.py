@@ -63,6 +63,14 @@ def visits_in_building(*, user) -> QuerySet[Visit]:
     return visit_list(user=user).filter(status=Visit.Status.ON_SITE).order_by("arrived_at", "pk")
 
 
+def may_manage_visit(*, user, visit: Visit) -> bool:
+    """The desk of the visit's branch (or HQ's desk) checks out, corrects and voids it."""
+    if not is_desk(user):
+        return False
+    branch = user_branch(user)
+    return sees_all_branches(user) or (branch is not None and branch.pk == visit.branch_id)
+
+
 def visits_expected(*, user, day: dt.date | None = None) -> QuerySet[Visit]:
     queryset = visit_list(user=user).filter(status=Visit.Status.EXPECTED)
     if day is not None:
@@ -171,6 +179,14 @@ def messages_unhandled_too_long(*, user) -> QuerySet[PhoneMessage]:
     )
 
 
+def may_manage_message(*, user, message: PhoneMessage) -> bool:
+    """The desk of the message's branch (or HQ's desk) corrects and voids it."""
+    if not is_desk(user):
+        return False
+    branch = user_branch(user)
+    return sees_all_branches(user) or (branch is not None and branch.pk == message.branch_id)
+
+
 def may_handle_message(*, user, message: PhoneMessage) -> bool:
     if message.recipient_id:
         return message.recipient_id == user.pk
@@ -207,8 +223,18 @@ def document_get(*, user, pk: int) -> Document:
     return get_scoped_object_or_404(document_list(user=user), user=user, pk=pk)
 
 
+def document_attachments(*, document: Document) -> QuerySet[DocumentAttachment]:
+    """The scans the pages offer: a voided scan is kept (and in history) but not listed."""
+    return document.attachments.filter(voided_at__isnull=True).select_related("uploaded_by")
+
+
+def document_attachments_voided(*, document: Document) -> QuerySet[DocumentAttachment]:
+    return document.attachments.filter(voided_at__isnull=False).select_related("voided_by")
+
+
 def attachment_get(*, user, document: Document, pk: int) -> DocumentAttachment:
-    return get_scoped_object_or_404(document.attachments.all(), user=user, pk=pk)
+    """A scan the user may download: one of the document's, and not voided (else 404)."""
+    return get_scoped_object_or_404(document_attachments(document=document), user=user, pk=pk)
 
 
 def current_step(document: Document) -> RoutingStep | None:

@@ -44,6 +44,8 @@ from .selectors import (
     is_desk,
     may_handle_message,
     may_manage_document,
+    may_manage_message,
+    may_manage_visit,
 )
 from .validators import check_uploaded_file, format_phone
 
@@ -96,6 +98,22 @@ def _notify(*, recipient, actor, url: str, make) -> None:
 def _require_desk(actor) -> None:
     if not is_desk(actor):
         raise PermissionDenied("front desk only")
+
+
+def _correction_reason(reason: str) -> str:
+    """A correction always says why; the reason becomes the history row's change reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the entry is corrected.")})
+    # simple-history keeps at most 100 characters of a change reason.
+    return reason[:100]
+
+
+def _apply_changes(instance: Model, changes: dict, allowed: set[str]) -> None:
+    for field, value in changes.items():
+        if field not in allowed:
+            raise ValueError(f"{field} cannot be corrected")
+        setattr(instance, field, value.strip() if isinstance(value, str) else value)
 
 
 def _desk_branch(actor) -> Branch:
@@ -244,10 +262,10 @@ def visit_check_out(*, visit: Visit, actor, departed_at: dt.datetime | None = No
 def visit_correct(*, visit: Visit, actor, reason: str, **changes) -> Visit:
     """Corrects a visit's details; the history keeps the old values, the reason and who."""
     _require_desk(actor)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why the entry is corrected.")})
+    reason = _correction_reason(reason)
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    if not may_manage_visit(user=actor, visit=visit):
+        raise PermissionDenied("only the desk of the visit's branch corrects it")
     if visit.status == Visit.Status.VOID:
         raise ValidationError(_("A void entry cannot be corrected."))
     allowed = {
@@ -263,10 +281,7 @@ def visit_correct(*, visit: Visit, actor, reason: str, **changes) -> Visit:
         "badge_number",
         "notes",
     }
-    for field, value in changes.items():
-        if field not in allowed:
-            raise ValueError(f"{field} cannot be corrected")
-        setattr(visit, field, value)
+    _apply_changes(visit, changes, allowed)
     visit.host_department = department_of(visit.host)
     visit._change_reason = reason
     _save(visit, actor=actor)
@@ -293,6 +308,49 @@ def visit_void(*, visit: Visit, actor, reason: str) -> Visit:
 # --- Phone messages ---------------------------------------------------------------------
 
 
+def _message_notify_target(*, recipient, recipient_department):
+    """Who is told of a message: the person, or the head of the department it is for."""
+    if recipient is not None:
+        return recipient
+    if recipient_department is None:
+        return None
+    if recipient_department.head is None:
+        raise ValidationError(
+            {
+                "recipient_department": _(
+                    "This department has no head to notify; choose a person instead."
+                )
+            }
+        )
+    return recipient_department.head
+
+
+def _relay_message(phone_message: PhoneMessage, *, notify, actor) -> None:
+    def make():
+        urgent = phone_message.urgency != Urgency.NORMAL
+        title = _("Phone message from %(name)s") % {"name": phone_message.caller_name}
+        if urgent:
+            title = _("URGENT: %(title)s") % {"title": title}
+        lines = [phone_message.message]
+        if phone_message.caller_organisation:
+            lines.append(_("Organisation: %(org)s") % {"org": phone_message.caller_organisation})
+        if phone_message.caller_phone:
+            phone = format_phone(phone_message.caller_phone)
+            lines.append(_("Call back: %(phone)s") % {"phone": phone})
+        lines.append(
+            _("Taken by %(desk)s at %(time)s.")
+            % {"desk": _display(phone_message.taken_by), "time": _local(phone_message.taken_at)}
+        )
+        return title, "\n".join(lines)
+
+    _notify(
+        recipient=notify,
+        actor=actor,
+        url=reverse("frontdesk:message_detail", args=[phone_message.pk]),
+        make=make,
+    )
+
+
 @transaction.atomic
 def message_take(
     *,
@@ -309,17 +367,7 @@ def message_take(
 ) -> PhoneMessage:
     """The desk logs a call; the person (or the department's head) is notified."""
     _require_desk(actor)
-    notify = recipient
-    if notify is None and recipient_department is not None:
-        notify = recipient_department.head
-        if notify is None:
-            raise ValidationError(
-                {
-                    "recipient_department": _(
-                        "This department has no head to notify; choose a person instead."
-                    )
-                }
-            )
+    notify = _message_notify_target(recipient=recipient, recipient_department=recipient_department)
     now = timezone.now()
     phone_message = PhoneMessage(
         branch=_desk_branch(actor),
@@ -337,33 +385,58 @@ def message_take(
     )
     _save(phone_message, actor=actor)
     if notify is not None:
-
-        def make():
-            urgent = phone_message.urgency != Urgency.NORMAL
-            title = _("Phone message from %(name)s") % {"name": phone_message.caller_name}
-            if urgent:
-                title = _("URGENT: %(title)s") % {"title": title}
-            lines = [phone_message.message]
-            if phone_message.caller_organisation:
-                lines.append(
-                    _("Organisation: %(org)s") % {"org": phone_message.caller_organisation}
-                )
-            if phone_message.caller_phone:
-                phone = format_phone(phone_message.caller_phone)
-                lines.append(_("Call back: %(phone)s") % {"phone": phone})
-            lines.append(
-                _("Taken by %(desk)s at %(time)s.")
-                % {"desk": _display(actor), "time": _local(phone_message.taken_at)}
-            )
-            return title, "\n".join(lines)
-
-        _notify(
-            recipient=notify,
-            actor=actor,
-            url=reverse("frontdesk:message_detail", args=[phone_message.pk]),
-            make=make,
-        )
+        _relay_message(phone_message, notify=notify, actor=actor)
     return phone_message
+
+
+MESSAGE_CORRECTABLE_FIELDS = {
+    "caller_name",
+    "caller_organisation",
+    "caller_phone",
+    "message",
+    "recipient",
+    "recipient_department",
+    "urgency",
+    "outcome",
+    "taken_at",
+}
+
+
+@transaction.atomic
+def message_correct(*, phone_message: PhoneMessage, actor, reason: str, **changes) -> PhoneMessage:
+    """Corrects a phone message; the history keeps the old values, the reason and who.
+
+    A message moved to another person (or department) while still open is relayed
+    to them at once; a handled message keeps the recipient who handled it.
+    (`phone_message`, not `message`: "message" is one of the fields to correct.)
+    """
+    _require_desk(actor)
+    reason = _correction_reason(reason)
+    message = PhoneMessage.objects.select_for_update().get(pk=phone_message.pk)
+    if not may_manage_message(user=actor, message=message):
+        raise PermissionDenied("only the desk of the message's branch corrects it")
+    if message.status == PhoneMessage.Status.VOID:
+        raise ValidationError(_("A void entry cannot be corrected."))
+    before = (message.recipient_id, message.recipient_department_id)
+    _apply_changes(message, changes, MESSAGE_CORRECTABLE_FIELDS)
+    if message.recipient_id is not None:
+        message.recipient_department = None  # one recipient: the person wins, as when taken
+    moved = (message.recipient_id, message.recipient_department_id) != before
+    notify = None
+    if moved:
+        if message.status != PhoneMessage.Status.OPEN:
+            raise ValidationError(
+                {"recipient": _("The message is handled; its recipient cannot be changed.")}
+            )
+        notify = _message_notify_target(
+            recipient=message.recipient, recipient_department=message.recipient_department
+        )
+        message.relayed_at = timezone.now() if notify is not None else None
+    message._change_reason = reason
+    _save(message, actor=actor)
+    if notify is not None:
+        _relay_message(message, notify=notify, actor=actor)
+    return message
 
 
 @transaction.atomic
@@ -650,6 +723,104 @@ def document_void(*, document: Document, actor, reason: str) -> Document:
     document.void_reason = reason[:255]
     _save(document, actor=actor, update_fields=["status", "void_reason"])
     return document
+
+
+DOCUMENT_CORRECTABLE_FIELDS = {
+    "direction",
+    "title",
+    "reference_number",
+    "sender",
+    "receiving_unit",
+    "document_date",
+    "urgency",
+    "confidentiality",
+    "reply_required",
+    "reply_due",
+    "notes",
+}
+
+
+def _encrypt_plain_attachments(*, document: Document, actor, reason: str) -> None:
+    """A document made confidential: its scans on disk are encrypted too.
+
+    Each scan is written encrypted under a new random name and the row points at it;
+    the plaintext file is deleted only after commit (a rollback deletes the new one).
+    """
+    written = []
+    try:
+        for attachment in document.attachments.select_for_update().filter(encrypted=False):
+            with default_storage.open(attachment.stored_name, "rb") as stored:
+                data = stored.read()
+            new_name = default_storage.save(
+                f"{ATTACHMENT_DIRECTORY}/{uuid.uuid4().hex}", ContentFile(encrypt_bytes(data))
+            )
+            written.append(new_name)
+            old_name = attachment.stored_name
+            attachment.stored_name = new_name
+            attachment.encrypted = True
+            attachment._change_reason = reason
+            _save(attachment, actor=actor)
+            transaction.on_commit(lambda name=old_name: default_storage.delete(name))
+    except BaseException:
+        for name in written:
+            default_storage.delete(name)
+        raise
+
+
+@transaction.atomic
+def document_correct(*, document: Document, actor, reason: str, **changes) -> Document:
+    """Corrects a register entry; the history keeps the old values, the reason and who.
+
+    Confidentiality: raising it is always a correction (the scans are encrypted on
+    disk there and then); lowering it is allowed only before the document was routed
+    to anyone — once people received it in confidence, it stays confidential.
+    """
+    _require_desk(actor)
+    reason = _correction_reason(reason)
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if not may_manage_document(user=actor, document=document):
+        raise PermissionDenied("only the registering desk corrects a document")
+    if not document.is_open:
+        raise ValidationError(_("A closed or void document cannot be corrected."))
+    was_confidential = document.is_confidential
+    _apply_changes(document, changes, DOCUMENT_CORRECTABLE_FIELDS)
+    if not document.reply_required:
+        document.reply_due = None
+    elif document.reply_due is None:
+        raise ValidationError({"reply_due": _("Give the date the reply is due.")})
+    if was_confidential and not document.is_confidential and document.steps.exists():
+        raise ValidationError(
+            {"confidentiality": _("This document was routed in confidence; it stays confidential.")}
+        )
+    document._change_reason = reason
+    _save(document, actor=actor)
+    if document.is_confidential and not was_confidential:
+        _encrypt_plain_attachments(document=document, actor=actor, reason=reason)
+    return document
+
+
+@transaction.atomic
+def attachment_void(*, attachment: DocumentAttachment, actor, reason: str) -> DocumentAttachment:
+    """A wrong scan is voided with a reason: kept on disk and in history, offered no more."""
+    _require_desk(actor)
+    attachment = (
+        DocumentAttachment.objects.select_for_update(of=("self",))
+        .select_related("document")
+        .get(pk=attachment.pk)
+    )
+    if not may_manage_document(user=actor, document=attachment.document):
+        raise PermissionDenied("only the registering desk voids a scan")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"void_reason": _("Give the reason for voiding.")})
+    if attachment.is_void:
+        raise ValidationError(_("This scan is already void."))
+    attachment.voided_at = timezone.now()
+    attachment.voided_by = actor
+    attachment.void_reason = reason[:255]
+    attachment._change_reason = reason[:100]
+    _save(attachment, actor=actor)
+    return attachment
 
 
 # --- Follow-ups -------------------------------------------------------------------------

@@ -10,6 +10,7 @@ urlpatterns = [
     path("visitors/new/", views.visit_register, name="visit_register"),
     path("visitors/expected/new/", views.visit_preregister, name="visit_preregister"),
     path("visitors/in-building/", views.in_building, name="in_building"),
+    path("visitors/in-building/live/", views.in_building_live, name="in_building_live"),
     path("visitors/lookup/", views.visitor_lookup, name="visitor_lookup"),
     path("visitors/<int:pk>/", views.visit_detail, name="visit_detail"),
     path("visitors/<int:pk>/id-number/", views.visit_reveal_id, name="visit_reveal_id"),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("messages/new/", views.message_take, name="message_take"),
     path("messages/<int:pk>/", views.message_detail, name="message_detail"),
     path("messages/<int:pk>/handled/", views.message_handle, name="message_handle"),
+    path("messages/<int:pk>/correct/", views.message_correct, name="message_correct"),
     path("messages/<int:pk>/void/", views.message_void, name="message_void"),
     path("documents/", views.document_list, name="document_list"),
     path("documents/new/", views.document_register, name="document_register"),
@@ -34,6 +36,12 @@ urlpatterns = [
         views.attachment_download,
         name="attachment_download",
     ),
+    path(
+        "documents/<int:pk>/attachments/<int:attachment_pk>/void/",
+        views.attachment_void,
+        name="attachment_void",
+    ),
+    path("documents/<int:pk>/correct/", views.document_correct, name="document_correct"),
     path("documents/<int:pk>/close/", views.document_close, name="document_close"),
     path("documents/<int:pk>/void/", views.document_void, name="document_void"),
 ]

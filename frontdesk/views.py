@@ -10,6 +10,7 @@ import datetime as dt
 import io
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
@@ -435,24 +436,38 @@ def visit_void(request, pk: int):
     return redirect("frontdesk:visit_detail", pk=visit.pk)
 
 
-@company_time
-@desk_only
-def in_building(request):
-    """Who is in the building now (fire roll-call) and who is expected today."""
+def _in_building_context(request) -> dict:
     now = timezone.now()
     visits = list(selectors.visits_in_building(user=request.user))
     for visit in visits:
         minutes = max(int((now - visit.arrived_at).total_seconds() // 60), 0)
         visit.time_on_site = f"{minutes // 60}:{minutes % 60:02d}"
-    return render(
-        request,
-        "frontdesk/in_building.html",
-        {
-            "visits": visits,
-            "expected": selectors.visits_expected(user=request.user, day=timezone.localdate()),
-            "now": now,
-        },
-    )
+    return {
+        "visits": visits,
+        "now": now,
+        # The list polls itself (htmx); while nobody touches the page for a session's
+        # idle time, desk.js stops polling so the open page does not keep the session alive.
+        "refresh_seconds": max(int(settings.FRONTDESK_IN_BUILDING_REFRESH_SECONDS), 1),
+        "idle_seconds": int(settings.SESSION_COOKIE_AGE),
+    }
+
+
+@company_time
+@desk_only
+def in_building(request):
+    """Who is in the building now (fire roll-call) and who is expected today."""
+    context = _in_building_context(request)
+    context["expected"] = selectors.visits_expected(user=request.user, day=timezone.localdate())
+    return render(request, "frontdesk/in_building.html", context)
+
+
+@company_time
+@desk_only
+def in_building_live(request):
+    """The in-building list and its count, as the fragment the page polls for."""
+    response = render(request, "frontdesk/_in_building_live.html", _in_building_context(request))
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- Phone messages ---------------------------------------------------------------------------
@@ -544,6 +559,8 @@ def message_detail(request, pk: int):
             "may_handle": message.status == PhoneMessage.Status.OPEN
             and selectors.may_handle_message(user=request.user, message=message),
             "is_desk": selectors.is_desk(request.user),
+            "may_correct": message.status != PhoneMessage.Status.VOID
+            and selectors.may_manage_message(user=request.user, message=message),
             "handle_form": forms.HandleMessageForm(),
             "void_form": forms.VoidForm(),
             "history": _history(message),
@@ -566,6 +583,32 @@ def message_handle(request, pk: int):
     else:
         messages.success(request, _("Marked as handled."))
     return redirect("frontdesk:message_detail", pk=message.pk)
+
+
+@company_time
+@desk_only
+def message_correct(request, pk: int):
+    message = selectors.message_get(user=request.user, pk=pk)
+    form = forms.MessageCorrectionForm(request.POST or None, instance=message, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        reason = data.pop("reason")
+        try:
+            # The form has already put its values on `message`: the service gets a fresh row.
+            services.message_correct(
+                phone_message=PhoneMessage.objects.get(pk=message.pk),
+                actor=request.user,
+                reason=reason,
+                **data,
+            )
+        except ValidationError as exc:
+            _form_errors_from(form, exc)
+        else:
+            messages.success(
+                request, _("The entry is corrected; the history keeps the old values.")
+            )
+            return redirect("frontdesk:message_detail", pk=message.pk)
+    return render(request, "frontdesk/message_correct.html", {"form": form, "message": message})
 
 
 @company_time
@@ -726,7 +769,10 @@ def _document_page(request, document, **extra):
     context = {
         "document": document,
         "steps": steps,
-        "attachments": document.attachments.select_related("uploaded_by"),
+        "attachments": selectors.document_attachments(document=document),
+        "voided_attachments": selectors.document_attachments_voided(document=document)
+        if may_manage
+        else [],
         "records": document.records.select_related("recorded_by"),
         "may_manage": may_manage,
         "may_route": may_route,
@@ -831,6 +877,58 @@ def document_close(request, pk: int):
         _flash_error(request, exc)
     else:
         messages.success(request, _("The document is closed."))
+    return redirect("frontdesk:document_detail", pk=document.pk)
+
+
+@company_time
+@desk_only
+def document_correct(request, pk: int):
+    document = selectors.document_get(user=request.user, pk=pk)
+    if not selectors.may_manage_document(user=request.user, document=document):
+        raise PermissionDenied
+    form = forms.DocumentCorrectionForm(request.POST or None, instance=document)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        reason = data.pop("reason")
+        try:
+            services.document_correct(
+                document=Document.objects.get(pk=document.pk),
+                actor=request.user,
+                reason=reason,
+                **data,
+            )
+        except ValidationError as exc:
+            _form_errors_from(form, exc)
+        else:
+            messages.success(
+                request, _("The entry is corrected; the history keeps the old values.")
+            )
+            return redirect("frontdesk:document_detail", pk=document.pk)
+    return render(request, "frontdesk/document_correct.html", {"form": form, "document": document})
+
+
+@company_time
+@desk_only
+@require_POST
+def attachment_void(request, pk: int, attachment_pk: int):
+    document = selectors.document_get(user=request.user, pk=pk)
+    attachment = selectors.attachment_get(user=request.user, document=document, pk=attachment_pk)
+    form = forms.VoidForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for voiding."))
+        return redirect("frontdesk:document_detail", pk=document.pk)
+    try:
+        services.attachment_void(
+            attachment=attachment, actor=request.user, reason=form.cleaned_data["void_reason"]
+        )
+    except ValidationError as exc:
+        _flash_error(request, exc)
+    else:
+        messages.success(
+            request,
+            _("The scan %(name)s is void; it is kept but no longer offered.")
+            % {"name": attachment.original_name},
+        )
     return redirect("frontdesk:document_detail", pk=document.pk)
 
 

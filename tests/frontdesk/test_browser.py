@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from frontdesk.models import Document, RoutingStep, Visit
 from staff.models import Notification
@@ -127,3 +128,44 @@ def test_a_returning_visitor_is_offered_and_fills_the_form(page, desk, host):
     page.click("#save-visit")
     page.wait_for_url("**/frontdesk/visitors/in-building/")
     assert Visit.objects.filter(visitor_name="Wang Fang").count() == 2
+
+
+def test_a_visitor_checked_out_elsewhere_leaves_the_in_building_list_without_a_reload(
+    page, browser, live_server, desk, host, settings
+):
+    from frontdesk import services
+
+    settings.FRONTDESK_IN_BUILDING_REFRESH_SECONDS = 1
+    services.visit_register(actor=desk, visitor_name="Li Lei", purpose="Audit", host=host)
+    leaving = services.visit_register(
+        actor=desk, visitor_name="Han Meimei", purpose="Interview", host=host
+    )
+    browser_login(page, desk.username)
+    page.goto("/frontdesk/visitors/in-building/")
+    assert page.get_attribute("#in-building", "data-refresh-seconds") == "1"
+    assert page.inner_text("#in-building-count") == "2"
+    # A mark on the page: a reload (or a navigation) would wipe it.
+    page.evaluate("window.__stillTheSamePage = true")
+
+    # A colleague checks the visitor out at the other desk computer.
+    context = browser.new_context(base_url=live_server.url, locale="en-US")
+    other_desk = context.new_page()
+    try:
+        browser_login(other_desk, desk.username)
+        other_desk.goto("/frontdesk/visitors/in-building/")
+        other_desk.click(f'[data-testid="check-out-{leaving.pk}"]')
+        other_desk.wait_for_load_state()
+    finally:
+        context.close()
+    assert Visit.objects.get(pk=leaving.pk).status == Visit.Status.LEFT
+
+    # The first page picks it up at its next poll.
+    han = page.locator("#in-building-table tbody tr", has_text="Han Meimei")
+    han.wait_for(state="detached", timeout=10_000)
+    expect(page.locator("#in-building-count")).to_have_text("1", timeout=10_000)
+    assert page.locator("#in-building-table tbody tr", has_text="Li Lei").count() == 1
+    assert page.evaluate("window.__stillTheSamePage") is True
+    # It keeps polling after the swap (the new list carries the trigger again).
+    services.visit_check_out(visit=Visit.objects.get(visitor_name="Li Lei"), actor=desk)
+    expect(page.locator("#in-building-count")).to_have_text("0", timeout=10_000)
+    assert page.evaluate("window.__stillTheSamePage") is True

@@ -81,3 +81,57 @@ def test_mark_all_read_clears_the_bell(client, host):
     client.post(reverse("staff:notifications_read_all"))
     assert 'data-testid="unread-count"' not in client.get(reverse("dashboard")).content.decode()
     assert client.get(reverse("staff:notifications_read_all")).status_code == 405
+
+
+def test_the_email_carries_an_absolute_link_when_the_site_url_is_set(
+    desk, host, settings, django_capture_on_commit_callbacks
+):
+    from frontdesk import services
+
+    settings.SITE_URL = "https://collections.example.com"
+    with django_capture_on_commit_callbacks(execute=True):
+        visit = services.visit_register(
+            actor=desk, visitor_name="Li Lei", purpose="Audit", host=host
+        )
+    path = reverse("frontdesk:visit_detail", args=[visit.pk])
+    assert Notification.objects.get(recipient=host).url == path  # the bell keeps the path
+    assert mail.outbox[0].body.endswith(f"\n\nhttps://collections.example.com{path}")
+
+
+def test_without_a_site_url_the_email_carries_the_path(
+    host, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = ""
+    with django_capture_on_commit_callbacks(execute=True):
+        notification_send(recipient=host, title="Visitor", body="At the desk", url="/frontdesk/")
+    assert mail.outbox[0].body == "At the desk\n\n/frontdesk/"
+
+
+def test_site_url_is_read_from_the_environment_and_must_be_http():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    def site_url(value: str | None) -> subprocess.CompletedProcess:
+        env = {key: val for key, val in os.environ.items() if key != "SITE_URL"}
+        env.update(DJANGO_ENV="development", DJANGO_SETTINGS_MODULE="collections_office.settings")
+        if value is not None:
+            env["SITE_URL"] = value
+        code = "from django.conf import settings; print(settings.SITE_URL)"
+        return subprocess.run(
+            [sys.executable, "-c", code],
+            env=env,
+            cwd=Path(__file__).resolve().parents[2],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    assert site_url("https://collections.example.com/").stdout.strip() == (
+        "https://collections.example.com"
+    )
+    assert site_url(None).stdout.strip() == "http://127.0.0.1:8000"
+    wrong = site_url("collections.example.com")
+    assert wrong.returncode != 0
+    assert "SITE_URL must start with http" in wrong.stderr

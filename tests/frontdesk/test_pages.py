@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 DESK_ONLY_PAGES = [
     "frontdesk:visit_register",
     "frontdesk:in_building",
+    "frontdesk:in_building_live",
     "frontdesk:message_take",
     "frontdesk:document_register",
     "frontdesk:visitor_lookup",

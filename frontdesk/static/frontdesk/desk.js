@@ -1,4 +1,5 @@
-// Front desk pages: returning-visitor fill-in, print, reply-due toggle (no inline script: CSP).
+// Front desk pages: returning-visitor fill-in, print, reply-due toggle, the in-building
+// list's polling (no inline script: CSP).
 (function () {
   "use strict";
   function setValue(form, name, value) {
@@ -35,4 +36,38 @@
     if (event.target.matches('#document-form [name="reply_required"]')) { toggleReplyDue(); }
   });
   document.addEventListener("DOMContentLoaded", toggleReplyDue);
+
+  // The in-building list polls itself (htmx, every data-refresh-seconds). Each poll
+  // renews the session, so once the page has been left untouched for the session's
+  // idle time (data-idle-seconds) the polls are skipped and the session can expire.
+  var lastActivity = Date.now();
+  ["pointerdown", "pointermove", "keydown", "wheel", "touchstart"].forEach(function (name) {
+    document.addEventListener(name, function () {
+      lastActivity = Date.now();
+      var paused = document.getElementById("in-building-paused");
+      if (paused) { paused.classList.add("d-none"); }
+    }, { passive: true });
+  });
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var live = event.detail.elt;
+    if (!live || live.id !== "in-building") { return; }
+    var idleSeconds = parseInt(live.dataset.idleSeconds || "0", 10);
+    if (idleSeconds > 0 && Date.now() - lastActivity >= idleSeconds * 1000) {
+      event.preventDefault();
+      var paused = document.getElementById("in-building-paused");
+      if (paused) { paused.classList.remove("d-none"); }
+    }
+  });
+  // A poll answered after a redirect (the session is over: the login page) reloads the
+  // page, which then goes to the login form, instead of swapping the login page in.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var live = event.detail.elt;
+    if (!live || live.id !== "in-building") { return; }
+    var expected = live.getAttribute("hx-get");
+    var answered = event.detail.xhr && event.detail.xhr.responseURL;
+    if (answered && expected && answered.indexOf(expected) === -1) {
+      event.detail.shouldSwap = false;
+      window.location.reload();
+    }
+  });
 })();
