@@ -178,3 +178,26 @@ def test_a_bad_filter_is_reported_and_the_good_ones_still_apply(as_user, supervi
     html = response.content.decode()
     assert "KEEP-1" in html and "DROP-1" not in html
     assert "alert-warning" in html
+
+
+def test_assigned_collector_opens_their_case_and_may_show_full(as_user, collector_a, agreement_a):
+    case = make_case(agreement_a, assigned_to=collector_a, status=Case.Status.ASSIGNED)
+    client = as_user(collector_a)
+    assert client.get(f"/cases/{case.pk}/").status_code == 200
+    response = client.post(f"/cases/{case.pk}/reveal/")
+    assert response.status_code == 200
+    assert PersonalDataView.objects.filter(user=collector_a, object_id=str(case.pk)).exists()
+
+
+def test_hq_filters_cases_by_branch(as_user, staff_user, hq, agreement_a, agreement_b):
+    from staff import roles
+
+    in_a = make_case(agreement_a, account_no="IN-A")
+    in_b = make_case(agreement_b, account_no="IN-B")
+    client = as_user(staff_user(roles.BRANCH_MANAGER, branch=hq))
+    html = client.get("/cases/", {"branch": agreement_b.branch.pk}).content.decode()
+    assert in_b.account_no in html and in_a.account_no not in html
+    assert 'id="filter-branch"' in html
+    # Branch staff get no branch filter: they only ever see their own branch.
+    html = client.get("/cases/").content.decode()
+    assert in_a.account_no in html
