@@ -198,6 +198,6 @@ def test_hq_filters_cases_by_branch(as_user, staff_user, hq, agreement_a, agreem
     html = client.get("/cases/", {"branch": agreement_b.branch.pk}).content.decode()
     assert in_b.account_no in html and in_a.account_no not in html
     assert 'id="filter-branch"' in html
-    # Branch staff get no branch filter: they only ever see their own branch.
+    # Without the filter HQ sees every branch.
     html = client.get("/cases/").content.decode()
     assert in_a.account_no in html
