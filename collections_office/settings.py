@@ -226,6 +226,9 @@ CELERY_TASK_TIME_LIMIT = 60 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 55 * 60
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TIMEZONE = "UTC"
+# Workers log through LOGGING below (JSON, personal data masked) instead of
+# replacing the root handlers with Celery's plain ones.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Schedules live in code (django-celery-beat does not support Django 6.1): each app
 # adds its entries in collections_office/celery.py.
@@ -403,6 +406,10 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Replace Django's default handlers (the DEBUG console, runserver's access
+        # lines): they would print messages and URLs unmasked next to the JSON.
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django.server": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "django.db.backends": {"level": "WARNING"},
     },
 }

@@ -1,3 +1,6 @@
+import json
+import re
+
 import pytest
 from django.core.cache import cache
 
@@ -15,3 +18,15 @@ def test_a_real_worker_process_runs_a_task_through_redis(celery_worker_process):
     # The worker process wrote to the shared Redis cache; this process reads it back.
     assert cache.get("worker-heartbeat") == stamp
     assert result.successful()
+
+
+def test_the_worker_process_logs_json_lines_only(celery_worker_process):
+    heartbeat.delay().get(timeout=30)
+    celery_worker_process.log.flush()
+    celery_worker_process.log.seek(0)
+    lines = celery_worker_process.log.read().splitlines()
+    # Celery's own format ("[2026-11-23 15:08:49,529: INFO/MainProcess] ...") would be unmasked.
+    assert not [line for line in lines if re.match(r"^\[\d{4}-\d\d-\d\d ", line)]
+    entries = [json.loads(line) for line in lines if line.startswith("{")]
+    assert any(entry["message"].endswith(" ready.") for entry in entries)
+    assert any("heartbeat" in entry["message"] for entry in entries)

@@ -136,3 +136,42 @@ def test_the_project_logging_configuration_masks():
     entry = json.loads(stream.getvalue().splitlines()[-1])
     assert entry["message"] == "collector called *******5678 about 110105********002X"
     assert_no_leak(stream.getvalue())
+
+
+def handlers_reached_by(logger_name: str) -> list[logging.Handler]:
+    """Every handler a record of this logger reaches (following propagation)."""
+    handlers = []
+    logger = logging.getLogger(logger_name)
+    while logger:
+        # pytest's own capture handlers are not part of the project's configuration.
+        handlers.extend(
+            handler
+            for handler in logger.handlers
+            if not type(handler).__module__.startswith("_pytest")
+            and not isinstance(handler, logging.NullHandler)  # writes nothing
+        )
+        if not logger.propagate:
+            break
+        logger = logger.parent
+    return handlers
+
+
+@pytest.mark.parametrize(
+    "logger_name",
+    ["django", "django.request", "django.server", "django.security", "celery", "axes", "cases"],
+)
+def test_every_logger_writes_only_through_the_masking_json_handler(logger_name):
+    """Django's default handlers (runserver's access lines, the DEBUG console) would print
+    URLs and messages unmasked next to the JSON lines."""
+    handlers = handlers_reached_by(logger_name)
+    assert handlers
+    for handler in handlers:
+        assert isinstance(handler.formatter, JsonFormatter), (logger_name, handler)
+        assert any(isinstance(f, MaskPersonalDataFilter) for f in handler.filters)
+
+
+def test_celery_workers_keep_the_projects_log_handlers():
+    from collections_office.celery import app
+
+    # Otherwise a worker replaces the root handlers with Celery's plain, unmasked ones.
+    assert app.conf.worker_hijack_root_logger is False
