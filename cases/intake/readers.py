@@ -201,7 +201,10 @@ def _csv_records(
                 continue
             yield number, cells, ""
     finally:
-        text.detach()  # leave the underlying file open for the next pass
+        try:
+            text.detach()  # leave the underlying file open for the next pass
+        except ValueError:
+            pass  # the file was closed already (an import that stopped early)
 
 
 def _sniff_delimiter(fileobj: IO[bytes], encoding: str) -> str:

@@ -27,9 +27,11 @@ from decimal import Decimal
 from pathlib import Path
 from unittest import mock
 
+from django.conf import settings
 from django.core.files import File
 from django.core.management.base import BaseCommand
 from django.db import connection
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from cases.models import Agreement, Bank, Case, Placement
@@ -219,8 +221,14 @@ class Command(BaseCommand):
                 cursor.execute("SELECT pg_backend_pid()")
                 backend_pid = cursor.fetchone()[0]
         cpu_before = (time.process_time(), _process_cpu(backend_pid))
-        # The benchmark imports in this process; the queued task would race it.
-        with mock.patch("cases.tasks.placement_import_task.delay"), _PeakMemory() as memory:
+        # The benchmark imports in this process; the queued task would race it. The
+        # upload limit is lifted for files bigger than it (1,000,000 rows ≈ 140 MB).
+        limit = max(settings.PLACEMENT_MAX_UPLOAD_BYTES, path.stat().st_size)
+        with (
+            mock.patch("cases.tasks.placement_import_task.delay"),
+            override_settings(PLACEMENT_MAX_UPLOAD_BYTES=limit),
+            _PeakMemory() as memory,
+        ):
             started = time.perf_counter()
             with open(path, "rb") as handle:
                 placement, _created = placement_receive(
