@@ -102,3 +102,31 @@ def test_rotate_field_keys_command_rotates_the_scans_too(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("rotate_field_keys", stdout=out)
     assert "frontdesk.key_rotation: 1 files re-encrypted" in out.getvalue()
+
+
+def test_rotation_also_reaches_a_voided_scan(desk, settings, django_capture_on_commit_callbacks):
+    # A voided scan stays on disk; once the old key is dropped it must still be readable.
+    old, new = _key(), _key()
+    settings.FIELD_ENCRYPTION_KEYS = [old]
+    document = services.document_register(
+        actor=desk,
+        title="Secret",
+        sender="S",
+        receiving_unit="R",
+        document_date=dt.date(2026, 11, 20),
+        confidentiality="confidential",
+        files=[pdf_upload()],
+    )
+    attachment = services.attachment_void(
+        attachment=document.attachments.get(), actor=desk, reason="Wrong case"
+    )
+
+    settings.FIELD_ENCRYPTION_KEYS = [new, old]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert key_rotation.rotate_files() == 1
+
+    attachment.refresh_from_db()
+    assert attachment.voided_at is not None
+    settings.FIELD_ENCRYPTION_KEYS = [new]
+    with default_storage.open(attachment.stored_name, "rb") as stored:
+        assert decrypt_bytes(stored.read()) == PDF_BYTES
