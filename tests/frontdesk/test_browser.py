@@ -169,3 +169,29 @@ def test_a_visitor_checked_out_elsewhere_leaves_the_in_building_list_without_a_r
     services.visit_check_out(visit=Visit.objects.get(visitor_name="Li Lei"), actor=desk)
     expect(page.locator("#in-building-count")).to_have_text("0", timeout=10_000)
     assert page.evaluate("window.__stillTheSamePage") is True
+
+
+def test_an_untouched_in_building_page_stops_polling_so_the_idle_session_still_ends(
+    page, desk, host, settings
+):
+    from frontdesk import services
+
+    settings.FRONTDESK_IN_BUILDING_REFRESH_SECONDS = 1
+    settings.SESSION_COOKIE_AGE = 4  # the session's idle time, shortened for the test
+    visit = services.visit_register(actor=desk, visitor_name="Li Lei", purpose="Audit", host=host)
+    browser_login(page, desk.username)
+    page.goto("/frontdesk/visitors/in-building/")
+    assert page.get_attribute("#in-building", "data-idle-seconds") == "4"
+
+    # Nobody touches the page: after the idle time the polls stop and the page says so.
+    expect(page.locator("#in-building-paused")).to_be_visible(timeout=10_000)
+    services.visit_check_out(visit=visit, actor=desk)
+    page.wait_for_timeout(2_500)
+    assert page.locator("#in-building-table tbody tr", has_text="Li Lei").count() == 1
+    # Meanwhile the session has expired; the next touch resumes polling, whose answer
+    # is the login page: the page reloads to the login form instead of showing it inline.
+    page.wait_for_timeout(3_000)
+    page.mouse.move(200, 200)
+    page.mouse.move(300, 300)
+    page.wait_for_url("**/accounts/login/**", timeout=10_000)
+    assert page.locator("#id_username").count() == 1

@@ -65,7 +65,8 @@
     if (!live || live.id !== "in-building") { return; }
     var expected = live.getAttribute("hx-get");
     var answered = event.detail.xhr && event.detail.xhr.responseURL;
-    if (answered && expected && answered.indexOf(expected) === -1) {
+    // Compare paths only: the login URL carries the fragment's path in ?next=.
+    if (answered && expected && new URL(answered).pathname !== new URL(expected, answered).pathname) {
       event.detail.shouldSwap = false;
       window.location.reload();
     }
