@@ -18,6 +18,7 @@ cells, problem); blank rows are skipped.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import zipfile
@@ -201,10 +202,10 @@ def _csv_records(
                 continue
             yield number, cells, ""
     finally:
-        try:
-            text.detach()  # leave the underlying file open for the next pass
-        except ValueError:
-            pass  # the file was closed already (an import that stopped early)
+        # Leave the underlying file open for the next pass (ValueError: it was closed
+        # already, by an import that stopped early).
+        with contextlib.suppress(ValueError):
+            text.detach()
 
 
 def _sniff_delimiter(fileobj: IO[bytes], encoding: str) -> str:

@@ -268,21 +268,25 @@ class PostgresWriter:
                 ORDER BY id_hash, row_number
                 ON CONFLICT (id_number_hash) WHERE NOT (id_number_hash = '') DO NOTHING
                 RETURNING *
+            ), debtor_history AS (
+                {history}
             )
-            {history}
+            -- New debtors' ids come back from the insert…
+            UPDATE intake_rows s SET debtor_id = n.id FROM new_debtors n
+            WHERE s.id_hash = n.id_number_hash
             """,
             params,
         )
         cursor.execute(
             f"""
             UPDATE intake_rows s SET debtor_id = (
-                -- One probe of the partial unique index per row (its predicate is
-                -- repeated so the planner may use it); a join would make the planner
-                -- hash the whole debtor table once it outgrows the batch.
+                -- …known ones by one probe of the partial unique index per row (its
+                -- predicate repeated so the planner may use it; a join would make the
+                -- planner hash the whole debtor table once it outgrows the batch).
                 SELECT d.id FROM {debtor_table} d
                 WHERE d.id_number_hash = s.id_hash AND NOT (d.id_number_hash = '')
             )
-            WHERE s.id_hash <> ''
+            WHERE s.id_hash <> '' AND s.debtor_id IS NULL
             """
         )
         # Without an ID number: the debtor of the existing case, else a new one.
