@@ -14,4 +14,7 @@ RUN DJANGO_ENV=production ALLOWED_HOSTS=build STATIC_ROOT=/app/var/static \
     && chown -R app /app/var /data /backup
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "collections_office.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# The access log leaves out query strings and referrers: they can carry searched
+# ID numbers or phones, and logs must never hold unmasked personal data.
+CMD ["gunicorn", "collections_office.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
+     "--access-logfile", "-", "--access-logformat", "%(h)s %(t)s \"%(m)s %(U)s %(H)s\" %(s)s %(b)s %(L)ss"]

@@ -49,7 +49,8 @@ def main() -> int:
             env=env,
         ),
         subprocess.Popen(
-            [*celery, "beat", "--loglevel=INFO", "-s", str(ROOT / "var" / "celerybeat-schedule")],
+            # The schedule file lives in VAR_DIR (CELERY_BEAT_SCHEDULE_FILENAME).
+            [*celery, "beat", "--loglevel=INFO"],
             cwd=ROOT,
             env=env,
         ),
