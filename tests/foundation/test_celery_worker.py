@@ -5,6 +5,7 @@ import pytest
 from django.core.cache import cache
 
 from collections_office.tasks import heartbeat
+from tests.conftest import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -22,9 +23,15 @@ def test_a_real_worker_process_runs_a_task_through_redis(celery_worker_process):
 
 def test_the_worker_process_logs_json_lines_only(celery_worker_process):
     heartbeat.delay().get(timeout=30)
-    celery_worker_process.log.flush()
-    celery_worker_process.log.seek(0)
-    lines = celery_worker_process.log.read().splitlines()
+
+    def read_lines():
+        # The worker writes its "succeeded" line after storing the result: poll for it.
+        celery_worker_process.log.flush()
+        celery_worker_process.log.seek(0)
+        lines = celery_worker_process.log.read().splitlines()
+        return lines if any("heartbeat" in line for line in lines) else None
+
+    lines = wait_for(read_lines, timeout=15, message="the worker never logged the heartbeat task")
     # Celery's own format ("[2026-11-23 15:08:49,529: INFO/MainProcess] ...") would be unmasked.
     assert not [line for line in lines if re.match(r"^\[\d{4}-\d\d-\d\d ", line)]
     entries = [json.loads(line) for line in lines if line.startswith("{")]
