@@ -272,7 +272,7 @@ class PostgresWriter:
                 {history}
             )
             -- New debtors' ids come back from the insert…
-            UPDATE intake_rows s SET debtor_id = n.id FROM new_debtors n
+            UPDATE intake_rows s SET debtor_id = n.id, new_debtor = true FROM new_debtors n
             WHERE s.id_hash = n.id_number_hash
             """,
             params,
@@ -302,7 +302,7 @@ class PostgresWriter:
             UPDATE intake_rows
             SET debtor_id = nextval(pg_get_serial_sequence('{debtor_table}', 'id')),
                 new_debtor = true
-            WHERE debtor_id IS NULL
+            WHERE debtor_id IS NULL AND id_hash = ''
             """
         )
         cursor.execute(
@@ -311,7 +311,7 @@ class PostgresWriter:
                 INSERT INTO {debtor_table}
                     (id, name, id_number, id_number_hash, id_kind, created_at)
                 SELECT debtor_id, debtor_name, '', '', '{Debtor.IdKind.NONE}', %(now)s
-                FROM intake_rows WHERE new_debtor
+                FROM intake_rows WHERE new_debtor AND id_hash = ''
                 RETURNING *
             )
             {history}
@@ -372,14 +372,36 @@ class PostgresWriter:
     def _insert_contacts(self, cursor) -> None:
         table = ContactPoint._meta.db_table
         history = _history_insert(ContactPoint, "new_contacts", "'+'")
+        columns = "debtor_id, kind, value, value_hash, is_valid, source, created_at"
+        values = (
+            f"s.debtor_id, c.kind, c.value, c.value_hash, true, "
+            f"'{ContactPoint.Source.PLACEMENT}', %(now)s"
+        )
+        # Debtors created by this batch have no contact points yet, and nobody else can
+        # see them before we commit: a plain insert, without ON CONFLICT's speculative
+        # insertion. Duplicates inside the batch (one person on two rows) are dropped.
         cursor.execute(
             f"""
             WITH new_contacts AS (
-                INSERT INTO {table} (debtor_id, kind, value, value_hash, is_valid, source,
-                                     created_at)
-                SELECT s.debtor_id, c.kind, c.value, c.value_hash, true,
-                       '{ContactPoint.Source.PLACEMENT}', %(now)s
+                INSERT INTO {table} ({columns})
+                SELECT DISTINCT ON (s.debtor_id, c.kind, c.value_hash) {values}
                 FROM intake_contacts c JOIN intake_rows s USING (row_number)
+                WHERE s.new_debtor
+                ORDER BY s.debtor_id, c.kind, c.value_hash, c.row_number
+                RETURNING *
+            )
+            {history}
+            """,
+            self.params,
+        )
+        # Known debtors: add what they do not have yet.
+        cursor.execute(
+            f"""
+            WITH new_contacts AS (
+                INSERT INTO {table} ({columns})
+                SELECT {values}
+                FROM intake_contacts c JOIN intake_rows s USING (row_number)
+                WHERE NOT s.new_debtor
                 ORDER BY c.row_number
                 ON CONFLICT (debtor_id, kind, value_hash) DO NOTHING
                 RETURNING *

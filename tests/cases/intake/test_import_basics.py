@@ -93,6 +93,8 @@ def test_one_debtor_per_id_number_across_accounts_and_banks(
 
     assert Case.objects.count() == 3
     assert Debtor.objects.count() == 1
+    # The same phone and address on all three rows: kept once.
+    assert ContactPoint.objects.count() == 2
     assert set(Case.objects.values_list("debtor_id", flat=True)) == {Debtor.objects.get().pk}
 
 
