@@ -125,6 +125,15 @@ _ROW_COLUMNS = (
     "fees, currency, overdue_since, product, card_no_masked"
 )
 
+NULL = "\\N"
+# COPY's text format: backslash, tab, newline and carriage return are escaped.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value: str) -> str:
+    return value.translate(_COPY_ESCAPES)
+
+
 _HISTORY_FIELDS = {"history_id", "history_date", "history_change_reason", "history_type"}
 
 
@@ -172,34 +181,32 @@ class PostgresWriter:
             "reason": change_reason(placement),
         }
 
-    def prepare(self, records: list[Record]) -> tuple[list[tuple], list[tuple]]:
-        """The staging rows, personal data encrypted."""
+    def prepare(self, records: list[Record]) -> tuple[bytes, bytes]:
+        """The staging rows as COPY text, personal data encrypted.
+
+        Formatted here, in the reading thread, so that the importing thread only
+        hands bytes to PostgreSQL (psycopg's write_row would cost ~1 s per 100,000
+        rows on the critical path).
+        """
         encrypt = encryptor()
         phone, address = ContactPoint.Kind.PHONE.value, ContactPoint.Kind.ADDRESS.value
         rows, contacts = [], []
         for r in records:
+            # Tokens, hashes, codes, amounts and dates never need escaping.
             rows.append(
-                (
-                    r.row_number,
-                    r.account_no,
-                    r.debtor_name,
-                    encrypt(r.id_number) if r.id_number else "",
-                    r.id_hash,
-                    r.id_kind,
-                    r.principal,
-                    r.interest,
-                    r.fees,
-                    r.currency,
-                    r.overdue_since,
-                    r.product,
-                    r.card_no_masked,
-                )
+                f"{r.row_number}\t{_copy_text(r.account_no)}\t{_copy_text(r.debtor_name)}\t"
+                f"{encrypt(r.id_number) if r.id_number else ''}\t{r.id_hash}\t{r.id_kind}\t"
+                f"{r.principal}\t{r.interest}\t{r.fees}\t{_copy_text(r.currency)}\t"
+                f"{r.overdue_since.isoformat() if r.overdue_since else NULL}\t"
+                f"{_copy_text(r.product)}\t{r.card_no_masked}\n"
             )
             for number, number_hash in r.phones:
-                contacts.append((r.row_number, phone, encrypt(number), number_hash))
+                contacts.append(f"{r.row_number}\t{phone}\t{encrypt(number)}\t{number_hash}\n")
             if r.address:
-                contacts.append((r.row_number, address, encrypt(r.address), r.address_hash))
-        return rows, contacts
+                contacts.append(
+                    f"{r.row_number}\t{address}\t{encrypt(r.address)}\t{r.address_hash}\n"
+                )
+        return "".join(rows).encode("utf-8"), "".join(contacts).encode("utf-8")
 
     def write(self, records: list[Record], prepared=None) -> tuple[int, int, list[RowProblem]]:
         if not records:
@@ -244,15 +251,13 @@ class PostgresWriter:
         problems = [(row, "", message, ERROR) for row in sorted(duplicates)]
         return created or 0, updated or 0, problems
 
-    def _copy(self, raw_cursor, rows: list[tuple], contacts: list[tuple]) -> None:
+    def _copy(self, raw_cursor, rows: bytes, contacts: bytes) -> None:
         with raw_cursor.copy(f"COPY intake_rows ({_ROW_COLUMNS}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+            copy.write(rows)
         with raw_cursor.copy(
             "COPY intake_contacts (row_number, kind, value, value_hash) FROM STDIN"
         ) as copy:
-            for row in contacts:
-                copy.write_row(row)
+            copy.write(contacts)
 
     def _resolve_debtors(self, cursor) -> None:
         params = self.params

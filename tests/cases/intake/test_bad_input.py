@@ -443,3 +443,15 @@ def test_xlsx_with_numbers_and_excel_dates_imports(import_file):
     assert (case.account_no, case.principal) == ("6222000000000001", Decimal("1234.50"))
     assert str(case.overdue_since) == "2026-02-01"
     assert errors_of(placement)[0][:2] == (3, "principal")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("engine", ["postgresql", "orm"])
+def test_backslashes_tabs_and_line_breaks_in_values_are_stored_exactly(import_file, engine):
+    name = 'Wang\\N "五"\tTab\r\nNew line \\t'
+    placement = import_file(
+        csv_bytes([row("A\\001", debtor_name=name, product="C\\D", address="")]), engine=engine
+    )
+    assert placement.rows_created == 1, errors_of(placement)
+    case = Case.objects.get()
+    assert (case.account_no, case.debtor.name, case.product) == ("A\\001", name, "C\\D")
