@@ -47,7 +47,7 @@ from cases.models import Placement, PlacementRowError
 
 logger = logging.getLogger(__name__)
 
-BATCH_ROWS = {"postgresql": 10_000, "orm": 500}
+BATCH_ROWS = {"postgresql": 5_000, "orm": 500}
 # Namespace of the session advisory lock held while a placement is imported.
 RUN_LOCK_NAMESPACE = 7203
 
