@@ -99,7 +99,9 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
         "MEDIA_ROOT": str(media / "media"),
         "BACKUP_MEDIA_ROOT": str(media / "backup"),
     }
-    log = open(tmp_path_factory.mktemp("worker-log") / "worker.log", "w+")  # noqa: SIM115
+    # Append mode: the worker and this process share the file offset, and a reader
+    # seeking to 0 must not make the worker overwrite earlier lines.
+    log = open(tmp_path_factory.mktemp("worker-log") / "worker.log", "a+")  # noqa: SIM115
     process = subprocess.Popen(
         [
             sys.executable,

@@ -29,7 +29,8 @@ def test_the_worker_process_logs_json_lines_only(celery_worker_process):
         celery_worker_process.log.flush()
         celery_worker_process.log.seek(0)
         lines = celery_worker_process.log.read().splitlines()
-        return lines if any("heartbeat" in line for line in lines) else None
+        done = any(line.startswith("{") and "heartbeat" in line for line in lines)
+        return lines if done else None
 
     lines = wait_for(read_lines, timeout=15, message="the worker never logged the heartbeat task")
     # Celery's own format ("[2026-11-23 15:08:49,529: INFO/MainProcess] ...") would be unmasked.
