@@ -18,6 +18,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -90,6 +91,38 @@ def _history(instance) -> list[dict]:
 def _flash_error(request, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
+
+
+def _correct_entry(request, *, form, correct, template: str, context: dict, detail_url: str):
+    """The one flow of every correction page: the reason goes to the service, the rest too."""
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        reason = data.pop("reason")
+        try:
+            correct(actor=request.user, reason=reason, **data)
+        except ValidationError as exc:
+            _form_errors_from(form, exc)
+        else:
+            messages.success(
+                request, _("The entry is corrected; the history keeps the old values.")
+            )
+            return redirect(detail_url)
+    return render(request, template, {"form": form, **context})
+
+
+def _void_entry(request, *, void, detail_url: str, success: str = ""):
+    """The one flow of every void button: a reason is required, the service does the rest."""
+    form = forms.VoidForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for voiding."))
+        return redirect(detail_url)
+    try:
+        void(actor=request.user, reason=form.cleaned_data["void_reason"])
+    except ValidationError as exc:
+        _flash_error(request, exc)
+    else:
+        messages.success(request, success or _("The entry is void."))
+    return redirect(detail_url)
 
 
 def _sorted(queryset, request, sortable: dict, default: str):
@@ -399,21 +432,17 @@ def visit_check_out(request, pk: int):
 def visit_correct(request, pk: int):
     visit = selectors.visit_get(user=request.user, pk=pk)
     form = forms.VisitCorrectionForm(request.POST or None, instance=visit, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        reason = data.pop("reason")
-        try:
-            services.visit_correct(
-                visit=Visit.objects.get(pk=visit.pk), actor=request.user, reason=reason, **data
-            )
-        except ValidationError as exc:
-            _form_errors_from(form, exc)
-        else:
-            messages.success(
-                request, _("The entry is corrected; the history keeps the old values.")
-            )
-            return redirect("frontdesk:visit_detail", pk=visit.pk)
-    return render(request, "frontdesk/visit_correct.html", {"form": form, "visit": visit})
+    return _correct_entry(
+        request,
+        form=form,
+        # The form has already put its values on `visit`: the service gets a fresh row.
+        correct=lambda **fields: services.visit_correct(
+            visit=Visit.objects.get(pk=visit.pk), **fields
+        ),
+        template="frontdesk/visit_correct.html",
+        context={"visit": visit},
+        detail_url=reverse("frontdesk:visit_detail", args=[visit.pk]),
+    )
 
 
 @company_time
@@ -421,19 +450,11 @@ def visit_correct(request, pk: int):
 @require_POST
 def visit_void(request, pk: int):
     visit = selectors.visit_get(user=request.user, pk=pk)
-    form = forms.VoidForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the reason for voiding."))
-        return redirect("frontdesk:visit_detail", pk=visit.pk)
-    try:
-        services.visit_void(
-            visit=visit, actor=request.user, reason=form.cleaned_data["void_reason"]
-        )
-    except ValidationError as exc:
-        _flash_error(request, exc)
-    else:
-        messages.success(request, _("The entry is void."))
-    return redirect("frontdesk:visit_detail", pk=visit.pk)
+    return _void_entry(
+        request,
+        void=lambda **fields: services.visit_void(visit=visit, **fields),
+        detail_url=reverse("frontdesk:visit_detail", args=[visit.pk]),
+    )
 
 
 def _in_building_context(request) -> dict:
@@ -590,25 +611,17 @@ def message_handle(request, pk: int):
 def message_correct(request, pk: int):
     message = selectors.message_get(user=request.user, pk=pk)
     form = forms.MessageCorrectionForm(request.POST or None, instance=message, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        reason = data.pop("reason")
-        try:
-            # The form has already put its values on `message`: the service gets a fresh row.
-            services.message_correct(
-                phone_message=PhoneMessage.objects.get(pk=message.pk),
-                actor=request.user,
-                reason=reason,
-                **data,
-            )
-        except ValidationError as exc:
-            _form_errors_from(form, exc)
-        else:
-            messages.success(
-                request, _("The entry is corrected; the history keeps the old values.")
-            )
-            return redirect("frontdesk:message_detail", pk=message.pk)
-    return render(request, "frontdesk/message_correct.html", {"form": form, "message": message})
+    return _correct_entry(
+        request,
+        form=form,
+        # The form has already put its values on `message`: the service gets a fresh row.
+        correct=lambda **fields: services.message_correct(
+            phone_message=PhoneMessage.objects.get(pk=message.pk), **fields
+        ),
+        template="frontdesk/message_correct.html",
+        context={"message": message},
+        detail_url=reverse("frontdesk:message_detail", args=[message.pk]),
+    )
 
 
 @company_time
@@ -616,19 +629,11 @@ def message_correct(request, pk: int):
 @require_POST
 def message_void(request, pk: int):
     message = selectors.message_get(user=request.user, pk=pk)
-    form = forms.VoidForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the reason for voiding."))
-        return redirect("frontdesk:message_detail", pk=message.pk)
-    try:
-        services.message_void(
-            message=message, actor=request.user, reason=form.cleaned_data["void_reason"]
-        )
-    except ValidationError as exc:
-        _flash_error(request, exc)
-    else:
-        messages.success(request, _("The entry is void."))
-    return redirect("frontdesk:message_detail", pk=message.pk)
+    return _void_entry(
+        request,
+        void=lambda **fields: services.message_void(message=message, **fields),
+        detail_url=reverse("frontdesk:message_detail", args=[message.pk]),
+    )
 
 
 # --- Documents -------------------------------------------------------------------------------
@@ -887,24 +892,17 @@ def document_correct(request, pk: int):
     if not selectors.may_manage_document(user=request.user, document=document):
         raise PermissionDenied
     form = forms.DocumentCorrectionForm(request.POST or None, instance=document)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        reason = data.pop("reason")
-        try:
-            services.document_correct(
-                document=Document.objects.get(pk=document.pk),
-                actor=request.user,
-                reason=reason,
-                **data,
-            )
-        except ValidationError as exc:
-            _form_errors_from(form, exc)
-        else:
-            messages.success(
-                request, _("The entry is corrected; the history keeps the old values.")
-            )
-            return redirect("frontdesk:document_detail", pk=document.pk)
-    return render(request, "frontdesk/document_correct.html", {"form": form, "document": document})
+    return _correct_entry(
+        request,
+        form=form,
+        # The form has already put its values on `document`: the service gets a fresh row.
+        correct=lambda **fields: services.document_correct(
+            document=Document.objects.get(pk=document.pk), **fields
+        ),
+        template="frontdesk/document_correct.html",
+        context={"document": document},
+        detail_url=reverse("frontdesk:document_detail", args=[document.pk]),
+    )
 
 
 @company_time
@@ -913,42 +911,24 @@ def document_correct(request, pk: int):
 def attachment_void(request, pk: int, attachment_pk: int):
     document = selectors.document_get(user=request.user, pk=pk)
     attachment = selectors.attachment_get(user=request.user, document=document, pk=attachment_pk)
-    form = forms.VoidForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the reason for voiding."))
-        return redirect("frontdesk:document_detail", pk=document.pk)
-    try:
-        services.attachment_void(
-            attachment=attachment, actor=request.user, reason=form.cleaned_data["void_reason"]
-        )
-    except ValidationError as exc:
-        _flash_error(request, exc)
-    else:
-        messages.success(
-            request,
-            _("The scan %(name)s is void; it is kept but no longer offered.")
-            % {"name": attachment.original_name},
-        )
-    return redirect("frontdesk:document_detail", pk=document.pk)
+    return _void_entry(
+        request,
+        void=lambda **fields: services.attachment_void(attachment=attachment, **fields),
+        detail_url=reverse("frontdesk:document_detail", args=[document.pk]),
+        success=_("The scan %(name)s is void; it is kept but no longer offered.")
+        % {"name": attachment.original_name},
+    )
 
 
 @company_time
 @require_POST
 def document_void(request, pk: int):
     document = selectors.document_get(user=request.user, pk=pk)
-    form = forms.VoidForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the reason for voiding."))
-        return redirect("frontdesk:document_detail", pk=document.pk)
-    try:
-        services.document_void(
-            document=document, actor=request.user, reason=form.cleaned_data["void_reason"]
-        )
-    except ValidationError as exc:
-        _flash_error(request, exc)
-    else:
-        messages.success(request, _("The entry is void."))
-    return redirect("frontdesk:document_detail", pk=document.pk)
+    return _void_entry(
+        request,
+        void=lambda **fields: services.document_void(document=document, **fields),
+        detail_url=reverse("frontdesk:document_detail", args=[document.pk]),
+    )
 
 
 def attachment_download(request, pk: int, attachment_pk: int):
