@@ -34,6 +34,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import os
+import re
 from typing import Protocol
 
 from django.db import connection
@@ -69,13 +70,22 @@ def encryptor():
     """
     ring = keyring()
     key_id = ring.primary_id
-    cipher = ring.ciphers[key_id]
-    urandom, b64 = os.urandom, base64.urlsafe_b64encode
+    seal = ring.ciphers[key_id].encrypt
+    b64 = base64.urlsafe_b64encode
+    # Nonces: 12 random bytes each, as personal_data.encrypt takes them, but read from
+    # os.urandom 4,096 at a time (one system call per value cost ~0.2 s per file).
+    # The pool lives in this closure only, which serves one batch in one thread.
+    pool, used = b"", 0
 
     def encrypt(plaintext: str) -> str:
-        nonce = urandom(12)
-        blob = key_id + nonce + cipher.encrypt(nonce, plaintext.encode("utf-8"), None)
-        return "g1." + b64(blob).decode("ascii")
+        nonlocal pool, used
+        if used >= len(pool):
+            pool, used = os.urandom(12 * 4096), 0
+        nonce = pool[used : used + 12]
+        used += 12
+        return "g1." + b64(key_id + nonce + seal(nonce, plaintext.encode("utf-8"), None)).decode(
+            "ascii"
+        )
 
     return encrypt
 
@@ -130,8 +140,13 @@ NULL = "\\N"
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
+_NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")
+
+
 def _copy_text(value: str) -> str:
-    return value.translate(_COPY_ESCAPES)
+    # A search is ~10x cheaper than translate() on Chinese text, and almost no value
+    # needs escaping.
+    return value.translate(_COPY_ESCAPES) if _NEEDS_ESCAPE.search(value) else value
 
 
 _HISTORY_FIELDS = {"history_id", "history_date", "history_change_reason", "history_type"}
