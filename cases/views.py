@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,8 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from collections_office.exports import csv_response, xlsx_response
+from collections_office.pages import form_errors_from, in_company_time, sort_queryset
 from collections_office.personal_data import keyed_hash
-from collections_office.workdays import company_tz
 from staff.selectors import get_scoped_object_or_404, has_role, sees_all_branches
 from staff.services import personal_data_view_record
 
@@ -47,17 +46,6 @@ IN_FLIGHT = (Placement.Status.RECEIVED, Placement.Status.PROCESSING)
 logger = logging.getLogger(__name__)
 
 
-def in_company_time(view):
-    """Times on these pages are shown in the company's zone (stored in UTC, DESIGN §9)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        with timezone.override(company_tz()):
-            return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def _require(user, roles) -> None:
     if not has_role(user, *roles):
         raise PermissionDenied
@@ -65,15 +53,6 @@ def _require(user, roles) -> None:
 
 def _require_bank_manager(user) -> None:
     _require(user, selectors.BANK_MANAGER_ROLES)
-
-
-def _form_errors_from(form, exc: ValidationError) -> None:
-    """A service's ValidationError → the form's fields (or its top when no field matches)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _shown(value):
@@ -128,7 +107,7 @@ def bank_create(request):
         try:
             bank = bank_services.bank_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            form_errors_from(form, exc)
         else:
             messages.success(request, _("Bank %(name)s registered.") % {"name": bank.name})
             return redirect("cases:bank_detail", pk=bank.pk)
@@ -175,7 +154,7 @@ def bank_edit(request, pk: int):
         try:
             bank_services.bank_update(bank=_bank(request, pk), actor=request.user, **fields)
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            form_errors_from(form, exc)
         else:
             messages.success(request, _("Bank details saved."))
             return redirect("cases:bank_detail", pk=bank.pk)
@@ -323,7 +302,7 @@ def _agreement_form_page(request, *, bank, agreement: Agreement | None):
             if hasattr(exc, "error_dict") and "bucket_rates" in exc.error_dict:
                 formset._non_form_errors = formset.error_class(exc.error_dict.pop("bucket_rates"))
             if not hasattr(exc, "error_dict") or exc.error_dict:
-                _form_errors_from(form, exc)
+                form_errors_from(form, exc)
         else:
             messages.success(request, _("Agreement %(number)s saved.") % {"number": saved.number})
             return redirect("cases:agreement_detail", pk=saved.pk)
@@ -398,9 +377,7 @@ def placement_list(request):
     bank_id = request.GET.get("bank", "")
     if bank_id.isdigit():
         placements = placements.filter(bank_id=int(bank_id))
-    sort = request.GET.get("sort", "-received")
-    field = PLACEMENT_SORTS.get(sort.lstrip("-"), "received_at")
-    placements = placements.order_by(f"-{field}" if sort.startswith("-") else field, "-pk")
+    placements, sort = sort_queryset(placements, request, PLACEMENT_SORTS, "-received")
     page = Paginator(placements, 50).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -593,9 +570,7 @@ def case_list(request):
         cases = cases.filter(branch=data["branch"])
     if data.get("bucket"):
         cases = cases.filter(selectors.overdue_bucket_range(data["bucket"]))
-    sort = request.GET.get("sort", "-updated")
-    field = CASE_SORTS.get(sort.lstrip("-"), "updated_at")
-    cases = cases.order_by(f"-{field}" if sort.startswith("-") else field, "-pk")
+    cases, sort = sort_queryset(cases, request, CASE_SORTS, "-updated")
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
     today = timezone.localdate()
     for case in page:

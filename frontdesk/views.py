@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from collections_office.exports import csv_response, xlsx_response
+from collections_office.pages import form_errors_from, in_company_time, sort_queryset
 from collections_office.personal_data import decrypt_bytes
 from collections_office.workdays import company_tz
 from staff.selectors import get_scoped_object_or_404, profile_of
@@ -33,15 +34,6 @@ from staff.services import personal_data_view_record
 from . import forms, selectors, services
 from .models import Document, PhoneMessage, Visit
 from .validators import format_phone
-
-
-def company_time(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        with timezone.override(company_tz()):
-            return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def desk_only(view):
@@ -57,15 +49,6 @@ def desk_only(view):
 def _staff_only(user) -> None:
     if profile_of(user) is None and not user.is_superuser:
         raise PermissionDenied
-
-
-def _form_errors_from(form, exc: ValidationError) -> None:
-    """Puts a service's validation error on the form fields it names."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _history(instance) -> list[dict]:
@@ -101,7 +84,7 @@ def _correct_entry(request, *, form, correct, template: str, context: dict, deta
         try:
             correct(actor=request.user, reason=reason, **data)
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            form_errors_from(form, exc)
         else:
             messages.success(
                 request, _("The entry is corrected; the history keeps the old values.")
@@ -125,14 +108,6 @@ def _void_entry(request, *, void, detail_url: str, success: str = ""):
     return redirect(detail_url)
 
 
-def _sorted(queryset, request, sortable: dict, default: str):
-    sort = request.GET.get("sort", default)
-    field = sortable.get(sort.lstrip("-"))
-    if field is None:
-        sort, field = default, sortable[default.lstrip("-")]
-    return queryset.order_by(f"-{field}" if sort.startswith("-") else field, "-pk"), sort
-
-
 def _date_param(request, name: str) -> dt.date | None:
     value = request.GET.get(name, "")
     try:
@@ -144,14 +119,14 @@ def _date_param(request, name: str) -> dt.date | None:
 # --- Home ---------------------------------------------------------------------------------
 
 
-@company_time
+@in_company_time
 def home(request):
     if selectors.is_desk(request.user):
         return redirect("frontdesk:visit_list")
     return redirect("frontdesk:my_items")
 
 
-@company_time
+@in_company_time
 def my_items(request):
     """What the front desk has for me: visitors, messages, documents to sign for."""
     _staff_only(request.user)
@@ -223,11 +198,11 @@ def _filtered_visits(request):
     return queryset, filters
 
 
-@company_time
+@in_company_time
 def visit_list(request):
     _staff_only(request.user)
     queryset, filters = _filtered_visits(request)
-    queryset, sort = _sorted(queryset, request, VISIT_SORTS, "-arrived")
+    queryset, sort = sort_queryset(queryset, request, VISIT_SORTS, "-arrived")
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
         return _visit_export(queryset, export)
@@ -294,7 +269,7 @@ def _visit_export(queryset, kind: str):
     return csv_response(f"visitors-{stamp}.csv", header, rows())
 
 
-@company_time
+@in_company_time
 @desk_only
 def visit_register(request):
     form = forms.VisitForm(request.POST or None, user=request.user)
@@ -303,7 +278,7 @@ def visit_register(request):
         try:
             visit = services.visit_register(actor=request.user, **data)
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            form_errors_from(form, exc)
         else:
             messages.success(
                 request,
@@ -320,7 +295,7 @@ def visit_register(request):
     )
 
 
-@company_time
+@in_company_time
 def visit_preregister(request):
     _staff_only(request.user)
     form = forms.PreRegistrationForm(request.POST or None, user=request.user)
@@ -328,7 +303,7 @@ def visit_preregister(request):
         try:
             visit = services.visit_preregister(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            form_errors_from(form, exc)
         else:
             messages.success(
                 request,
@@ -338,7 +313,7 @@ def visit_preregister(request):
     return render(request, "frontdesk/preregister_form.html", {"form": form})
 
 
-@company_time
+@in_company_time
 @desk_only
 def visitor_lookup(request):
     """Earlier visitors matching what the desk typed (an htmx fragment)."""
@@ -349,7 +324,7 @@ def visitor_lookup(request):
     return render(request, "frontdesk/_visitor_lookup.html", {"matches": matches})
 
 
-@company_time
+@in_company_time
 def visit_detail(request, pk: int):
     visit = selectors.visit_get(user=request.user, pk=pk)
     is_desk = selectors.is_desk(request.user)
@@ -367,7 +342,7 @@ def visit_detail(request, pk: int):
     )
 
 
-@company_time
+@in_company_time
 @desk_only
 @require_POST
 def visit_reveal_id(request, pk: int):
@@ -388,7 +363,7 @@ def visit_reveal_id(request, pk: int):
     )
 
 
-@company_time
+@in_company_time
 @desk_only
 @require_POST
 def visit_arrive(request, pk: int):
@@ -411,7 +386,7 @@ def visit_arrive(request, pk: int):
     return redirect("frontdesk:in_building")
 
 
-@company_time
+@in_company_time
 @desk_only
 @require_POST
 def visit_check_out(request, pk: int):
@@ -427,7 +402,7 @@ def visit_check_out(request, pk: int):
     return redirect("frontdesk:in_building")
 
 
-@company_time
+@in_company_time
 @desk_only
 def visit_correct(request, pk: int):
     visit = selectors.visit_get(user=request.user, pk=pk)
@@ -445,7 +420,7 @@ def visit_correct(request, pk: int):
     )
 
 
-@company_time
+@in_company_time
 @desk_only
 @require_POST
 def visit_void(request, pk: int):
@@ -473,7 +448,7 @@ def _in_building_context(request) -> dict:
     }
 
 
-@company_time
+@in_company_time
 @desk_only
 def in_building(request):
     """Who is in the building now (fire roll-call) and who is expected today."""
@@ -482,7 +457,7 @@ def in_building(request):
     return render(request, "frontdesk/in_building.html", context)
 
 
-@company_time
+@in_company_time
 @desk_only
 def in_building_live(request):
     """The in-building list and its count, as the fragment the page polls for."""
@@ -502,7 +477,7 @@ MESSAGE_SORTS = {
 }
 
 
-@company_time
+@in_company_time
 def message_list(request):
     _staff_only(request.user)
     queryset = selectors.message_list(user=request.user)
@@ -531,7 +506,7 @@ def message_list(request):
         queryset = queryset.filter(
             Q(recipient=request.user) | Q(recipient_department__head=request.user)
         )
-    queryset, sort = _sorted(queryset, request, MESSAGE_SORTS, "-taken")
+    queryset, sort = sort_queryset(queryset, request, MESSAGE_SORTS, "-taken")
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     cutoff = timezone.now() - selectors.unhandled_message_threshold()
     return render(
@@ -548,7 +523,7 @@ def message_list(request):
     )
 
 
-@company_time
+@in_company_time
 @desk_only
 def message_take(request):
     form = forms.PhoneMessageForm(request.POST or None, user=request.user)
@@ -556,7 +531,7 @@ def message_take(request):
         try:
             message = services.message_take(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            form_errors_from(form, exc)
         else:
             messages.success(
                 request,
@@ -569,7 +544,7 @@ def message_take(request):
     return render(request, "frontdesk/message_form.html", {"form": form})
 
 
-@company_time
+@in_company_time
 def message_detail(request, pk: int):
     message = selectors.message_get(user=request.user, pk=pk)
     return render(
@@ -589,7 +564,7 @@ def message_detail(request, pk: int):
     )
 
 
-@company_time
+@in_company_time
 @require_POST
 def message_handle(request, pk: int):
     message = selectors.message_get(user=request.user, pk=pk)
@@ -606,7 +581,7 @@ def message_handle(request, pk: int):
     return redirect("frontdesk:message_detail", pk=message.pk)
 
 
-@company_time
+@in_company_time
 @desk_only
 def message_correct(request, pk: int):
     message = selectors.message_get(user=request.user, pk=pk)
@@ -624,7 +599,7 @@ def message_correct(request, pk: int):
     )
 
 
-@company_time
+@in_company_time
 @desk_only
 @require_POST
 def message_void(request, pk: int):
@@ -678,11 +653,11 @@ def _filtered_documents(request):
     return queryset, filters
 
 
-@company_time
+@in_company_time
 def document_list(request):
     _staff_only(request.user)
     queryset, filters = _filtered_documents(request)
-    queryset, sort = _sorted(queryset, request, DOCUMENT_SORTS, "-registered")
+    queryset, sort = sort_queryset(queryset, request, DOCUMENT_SORTS, "-registered")
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
         return _document_export(queryset, export)
@@ -742,7 +717,7 @@ def _document_export(queryset, kind: str):
     return csv_response(f"documents-{stamp}.csv", header, rows())
 
 
-@company_time
+@in_company_time
 @desk_only
 def document_register(request):
     form = forms.DocumentForm(request.POST or None, request.FILES or None)
@@ -752,7 +727,7 @@ def document_register(request):
         try:
             document = services.document_register(actor=request.user, files=files, **data)
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            form_errors_from(form, exc)
         else:
             messages.success(
                 request,
@@ -796,13 +771,13 @@ def _document_page(request, document, **extra):
     return render(request, "frontdesk/document_detail.html", context)
 
 
-@company_time
+@in_company_time
 def document_detail(request, pk: int):
     document = selectors.document_get(user=request.user, pk=pk)
     return _document_page(request, document)
 
 
-@company_time
+@in_company_time
 @require_POST
 def document_route(request, pk: int):
     document = selectors.document_get(user=request.user, pk=pk)
@@ -813,7 +788,7 @@ def document_route(request, pk: int):
                 document=document, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            form_errors_from(form, exc)
         else:
             messages.success(
                 request,
@@ -824,7 +799,7 @@ def document_route(request, pk: int):
     return _document_page(request, document, route_form=form)
 
 
-@company_time
+@in_company_time
 @require_POST
 def step_sign(request, pk: int, step_pk: int):
     document = selectors.document_get(user=request.user, pk=pk)
@@ -838,7 +813,7 @@ def step_sign(request, pk: int, step_pk: int):
     return redirect("frontdesk:document_detail", pk=document.pk)
 
 
-@company_time
+@in_company_time
 @require_POST
 def document_record(request, pk: int):
     document = selectors.document_get(user=request.user, pk=pk)
@@ -847,14 +822,14 @@ def document_record(request, pk: int):
         try:
             services.document_record_add(document=document, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            form_errors_from(form, exc)
         else:
             messages.success(request, _("The record is added."))
             return redirect("frontdesk:document_detail", pk=document.pk)
     return _document_page(request, document, record_form=form)
 
 
-@company_time
+@in_company_time
 @require_POST
 def document_attach(request, pk: int):
     document = selectors.document_get(user=request.user, pk=pk)
@@ -865,14 +840,14 @@ def document_attach(request, pk: int):
                 document=document, actor=request.user, files=form.cleaned_data["files"]
             )
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            form_errors_from(form, exc)
         else:
             messages.success(request, _("The scans are attached."))
             return redirect("frontdesk:document_detail", pk=document.pk)
     return _document_page(request, document, attach_form=form)
 
 
-@company_time
+@in_company_time
 @require_POST
 def document_close(request, pk: int):
     document = selectors.document_get(user=request.user, pk=pk)
@@ -885,7 +860,7 @@ def document_close(request, pk: int):
     return redirect("frontdesk:document_detail", pk=document.pk)
 
 
-@company_time
+@in_company_time
 @desk_only
 def document_correct(request, pk: int):
     document = selectors.document_get(user=request.user, pk=pk)
@@ -905,7 +880,7 @@ def document_correct(request, pk: int):
     )
 
 
-@company_time
+@in_company_time
 @desk_only
 @require_POST
 def attachment_void(request, pk: int, attachment_pk: int):
@@ -920,7 +895,7 @@ def attachment_void(request, pk: int, attachment_pk: int):
     )
 
 
-@company_time
+@in_company_time
 @require_POST
 def document_void(request, pk: int):
     document = selectors.document_get(user=request.user, pk=pk)

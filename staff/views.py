@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from collections_office.pages import sort_queryset
+
 from . import roles
 from .models import Position
 from .selectors import (
@@ -58,9 +60,7 @@ def staff_directory(request):
     position = request.GET.get("position", "")
     if position:
         queryset = queryset.filter(position=position)
-    sort = request.GET.get("sort", "number")
-    field = SORTABLE.get(sort.lstrip("-"), "employee_number")
-    queryset = queryset.order_by(f"-{field}" if sort.startswith("-") else field, "pk")
+    queryset, sort = sort_queryset(queryset, request, SORTABLE, "number")
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     return render(
         request,
