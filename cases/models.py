@@ -344,8 +344,9 @@ class Debtor(models.Model):
                 name="one_debtor_per_id_number",
             )
         ]
-        # Plain b-tree indexes (db_index=True on a CharField adds a LIKE index too).
-        indexes = [models.Index(fields=["name"], name="debtor_name_idx")]
+        # No index on name: the case search matches names by substring (icontains),
+        # which a b-tree cannot serve, and nothing looks a name up exactly; an index
+        # on it costs intake a random b-tree insert per new debtor.
 
     def __str__(self) -> str:
         return self.name
@@ -416,8 +417,15 @@ class Case(models.Model):
         verbose_name=_("bank"),
         db_index=False,
     )
+    # No index on agreement and last_placement: no page or API asks for the cases of one
+    # agreement or placement, and intake would pay one index entry per case for each.
+    # (Deleting an agreement or placement — both PROTECTed — scans the cases instead.)
     agreement = models.ForeignKey(
-        Agreement, on_delete=models.PROTECT, related_name="cases", verbose_name=_("agreement")
+        Agreement,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("agreement"),
+        db_index=False,
     )
     # Inherited from the agreement when placed: who handles the case.
     branch = models.ForeignKey(
@@ -435,6 +443,7 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="cases",
         verbose_name=_("last placement"),
+        db_index=False,
     )
     account_no = models.CharField(_("account number"), max_length=64)
     status = models.CharField(
