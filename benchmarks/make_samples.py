@@ -1,6 +1,6 @@
 """Writes docs/samples/placement-sample.csv (GB18030, Chinese headers) and .xlsx (English).
 
-Run: .venv/bin/python benchmarks/make_samples.py — the files are committed; rerun only
+Run: .venv/bin/python -m benchmarks.make_samples — the files are committed; rerun only
 to change them. Row 7 of the CSV is bad on purpose (wrong ID check digit), row 12 is a
 Hong Kong residence permit (imported with a warning).
 """
@@ -14,8 +14,9 @@ from pathlib import Path
 
 import openpyxl
 
+from collections_office.id_numbers import resident_id_with_check
+
 ROOT = Path(__file__).resolve().parent.parent / "docs" / "samples"
-WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 NAMES = [
     "王伟",
     "李娜",
@@ -75,9 +76,7 @@ EN_HEADER = [
 
 
 def resident_id(region: str, born: dt.date, sequence: int) -> str:
-    first17 = f"{region}{born:%Y%m%d}{sequence:03d}"
-    total = sum(int(c) * w for c, w in zip(first17, WEIGHTS, strict=True))
-    return first17 + "10X98765432"[total % 11]
+    return resident_id_with_check(f"{region}{born:%Y%m%d}{sequence:03d}")
 
 
 def rows(prefix: str, seed: int) -> list[list]:

@@ -21,6 +21,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from collections_office.id_numbers import resident_id_with_check
 from staff.models import Branch
 
 from .models import Agreement, Bank, BankApiKey, Case, Placement
@@ -71,16 +72,12 @@ CITIES = [
 ]
 STREETS = ["世纪大道", "张杨路", "建国路", "中关村大街", "科技园路", "文三路"]
 PRODUCTS = ["信用卡", "消费贷", "信用卡分期", "个人经营贷"]
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
 HEADER = "账号,姓名,身份证号,电话,地址,本金,利息,费用,逾期日期,产品,卡号\n"
 
 
 def _resident_id(rng: random.Random, region: str) -> str:
     birth = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(365 * 40))
-    body = f"{region}{birth:%Y%m%d}{rng.randrange(1000):03d}"
-    total = sum(int(digit) * weight for digit, weight in zip(body, _ID_WEIGHTS, strict=True))
-    return body + _ID_CHECK[total % 11]
+    return resident_id_with_check(f"{region}{birth:%Y%m%d}{rng.randrange(1000):03d}")
 
 
 def _placement_file(spec: dict, shared_people: list[tuple[str, str, str]]) -> bytes:

@@ -12,13 +12,13 @@ the value itself (the report is downloaded and e-mailed around).
 from __future__ import annotations
 
 import datetime as dt
-import operator
 import re
 import unicodedata
 
 import phonenumbers
 
 from cases.models import Debtor
+from collections_office.id_numbers import resident_id_check_character
 
 # --- Phones ---------------------------------------------------------------------
 
@@ -89,27 +89,10 @@ def normalise_phone(raw: str) -> str:
 
 # --- ID numbers ------------------------------------------------------------------
 
-# GB 11643-1999 check digit: weights of the first 17 digits, and the check
-# character for each remainder mod 11.
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
 _ID_18 = re.compile(r"\d{17}[\dX]")
 _OLD_FOREIGN_PERMANENT = re.compile(r"[A-Z]{3}\d{12}")
 # Residence permits for Hong Kong, Macau and Taiwan residents use these region codes.
 _PERMIT_PREFIXES = ("810000", "820000", "830000")
-
-
-_ID_WEIGHT_OFFSET = 48 * sum(_ID_WEIGHTS)  # the weighted sum of 17 ASCII "0"s
-
-
-def _check_character(first17: str) -> str:
-    # The weighted sum over the ASCII codes (in C: map over bytes), less that of "0"s.
-    try:
-        codes = first17.encode("ascii")
-    except UnicodeEncodeError:
-        return ""  # other scripts' digits (\d matches them): never a valid check character
-    total = sum(map(operator.mul, codes, _ID_WEIGHTS)) - _ID_WEIGHT_OFFSET
-    return _ID_CHECK[total % 11]
 
 
 # Birth date (digits 7-14) → the date, or None when it is not a real date; a file of
@@ -150,7 +133,7 @@ def validate_id_number(raw: str, *, today: dt.date | None = None) -> tuple[str, 
     if not text:
         raise ValueError("ID number is empty")
     if len(text) == 18 and _ID_18.fullmatch(text):
-        if _check_character(text[:17]) != text[17]:
+        if resident_id_check_character(text[:17]) != text[17]:
             raise ValueError(
                 "ID number is not valid: its last character does not match the others "
                 "(check digit). Please check it for a typing mistake"

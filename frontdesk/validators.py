@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from collections_office.id_numbers import resident_id_check_character
+
 DEFAULT_REGION = "CN"
 
 
@@ -49,8 +51,6 @@ def format_phone(value: str) -> str:
 
 
 _RESIDENT_ID = re.compile(r"^\d{17}[\dX]$")
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
 _PASSPORT = re.compile(r"^[A-Z0-9]{5,20}$")
 _PERMIT = re.compile(r"^[A-Z]?\d{8,10}$")
 
@@ -70,10 +70,7 @@ def normalise_id_number(document_type: str, value: str) -> str:
                 _("A resident ID number has 18 characters: 17 digits and a digit or X."),
                 code="invalid_id_number",
             )
-        total = sum(
-            int(digit) * weight for digit, weight in zip(value[:17], _ID_WEIGHTS, strict=True)
-        )
-        if _ID_CHECK[total % 11] != value[17]:
+        if resident_id_check_character(value[:17]) != value[17]:
             raise ValidationError(
                 _("This resident ID number is not valid (its check digit does not match)."),
                 code="invalid_id_number",

@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from cases.models import Agreement, Bank, Case, Placement
 from cases.services.placements import placement_import, placement_receive
+from collections_office.id_numbers import resident_id_with_check
 from staff.models import Branch
 
 SURNAMES = (
@@ -60,14 +61,11 @@ CITIES = [
 STREETS = ["人民路", "解放路", "中山路", "建设路", "和平路", "新华路", "胜利路", "文化路"]
 PRODUCTS = ["信用卡", "消费贷", "个人经营贷", "车贷", "信用卡分期"]
 HEADER = "账号,客户姓名,身份证号,联系电话,地址,本金,利息,费用,币种,逾期日期,产品,卡号\r\n"
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
 def resident_id(rng: random.Random, region: str) -> str:
     born = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(0, 14600))
-    first17 = f"{region}{born:%Y%m%d}{rng.randrange(1000):03d}"
-    total = sum((ord(c) - 48) * w for c, w in zip(first17, _WEIGHTS, strict=True))
-    return first17 + "10X98765432"[total % 11]
+    return resident_id_with_check(f"{region}{born:%Y%m%d}{rng.randrange(1000):03d}")
 
 
 def write_placement_file(path: Path, rows: int, *, seed: int, changed: bool) -> None:
