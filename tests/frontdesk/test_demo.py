@@ -1,6 +1,10 @@
 """`seed_demo` adds a week of front-desk entries, once."""
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 
 from frontdesk import demo
 from frontdesk.models import Document, PhoneMessage, RoutingStep, Visit
@@ -10,6 +14,9 @@ from staff.models import Notification
 pytestmark = pytest.mark.django_db
 
 
+# The demo puts today's visitors on site only once the working day has begun: run it
+# on a Friday afternoon in Shanghai, whatever the clock of the machine says.
+@time_machine.travel(dt.datetime(2026, 11, 20, 15, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
 def test_seed_demo_adds_a_week_of_entries_and_a_second_run_changes_nothing():
     # What `manage.py seed_demo` does for this app: people first, then the desk's week.
     staff_demo.seed()

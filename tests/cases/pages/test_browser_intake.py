@@ -20,8 +20,9 @@ PLACEMENT = (
 
 
 @pytest.fixture
-def eager_celery(settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+def eager_celery():
+    # Read before changing anything: Celery loads its configuration lazily, and must
+    # get back exactly what it had (later tests need a real worker, not eager tasks).
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = True
     yield
