@@ -62,6 +62,24 @@ def _save(instance: Model, *, actor, update_fields: list[str] | None = None) -> 
     instance.save(update_fields=update_fields)
 
 
+def _required_void_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"void_reason": _("Give the reason for voiding.")})
+    return reason
+
+
+def _void(instance, *, actor, reason: str, update_fields: list[str] | None = None):
+    """Marks a register entry void with its reason: entries are voided, never deleted."""
+    if instance.status == instance.Status.VOID:
+        raise ValidationError(_("This entry is already void."))
+    instance.status = instance.Status.VOID
+    instance.void_reason = reason[:255]
+    instance._change_reason = reason[:100]
+    _save(instance, actor=actor, update_fields=update_fields)
+    return instance
+
+
 def _local(moment: dt.datetime) -> str:
     return timezone.localtime(moment, company_tz()).strftime("%Y-%m-%d %H:%M")
 
@@ -292,17 +310,9 @@ def visit_correct(*, visit: Visit, actor, reason: str, **changes) -> Visit:
 def visit_void(*, visit: Visit, actor, reason: str) -> Visit:
     """A wrong entry is voided with a reason, never deleted."""
     _require_desk(actor)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"void_reason": _("Give the reason for voiding.")})
+    reason = _required_void_reason(reason)
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
-    if visit.status == Visit.Status.VOID:
-        raise ValidationError(_("This entry is already void."))
-    visit.status = Visit.Status.VOID
-    visit.void_reason = reason[:255]
-    visit._change_reason = reason[:100]
-    _save(visit, actor=actor)
-    return visit
+    return _void(visit, actor=actor, reason=reason)
 
 
 # --- Phone messages ---------------------------------------------------------------------
@@ -458,16 +468,9 @@ def message_mark_handled(*, message: PhoneMessage, actor, note: str = "") -> Pho
 @transaction.atomic
 def message_void(*, message: PhoneMessage, actor, reason: str) -> PhoneMessage:
     _require_desk(actor)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"void_reason": _("Give the reason for voiding.")})
+    reason = _required_void_reason(reason)
     message = PhoneMessage.objects.select_for_update().get(pk=message.pk)
-    if message.status == PhoneMessage.Status.VOID:
-        raise ValidationError(_("This entry is already void."))
-    message.status = PhoneMessage.Status.VOID
-    message.void_reason = reason[:255]
-    _save(message, actor=actor)
-    return message
+    return _void(message, actor=actor, reason=reason)
 
 
 # --- Documents ----------------------------------------------------------------------------
@@ -714,15 +717,8 @@ def document_void(*, document: Document, actor, reason: str) -> Document:
     document = Document.objects.select_for_update().get(pk=document.pk)
     if not may_manage_document(user=actor, document=document):
         raise PermissionDenied("only the registering desk voids a document")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"void_reason": _("Give the reason for voiding.")})
-    if document.status == Document.Status.VOID:
-        raise ValidationError(_("This entry is already void."))
-    document.status = Document.Status.VOID
-    document.void_reason = reason[:255]
-    _save(document, actor=actor, update_fields=["status", "void_reason"])
-    return document
+    reason = _required_void_reason(reason)
+    return _void(document, actor=actor, reason=reason, update_fields=["status", "void_reason"])
 
 
 DOCUMENT_CORRECTABLE_FIELDS = {
@@ -810,9 +806,7 @@ def attachment_void(*, attachment: DocumentAttachment, actor, reason: str) -> Do
     )
     if not may_manage_document(user=actor, document=attachment.document):
         raise PermissionDenied("only the registering desk voids a scan")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"void_reason": _("Give the reason for voiding.")})
+    reason = _required_void_reason(reason)
     if attachment.is_void:
         raise ValidationError(_("This scan is already void."))
     attachment.voided_at = timezone.now()
