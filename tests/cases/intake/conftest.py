@@ -8,6 +8,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from cases.intake import writers
 from cases.services.placements import placement_import, placement_receive
 from collections_office.id_numbers import resident_id_with_check
 
@@ -98,11 +99,22 @@ def receive(bank_a, agreement_a):
     return _receive
 
 
+# The PostgreSQL writer with the foreign-key triggers left on, as for a database role
+# that may not switch them off (see PostgresWriter).
+WITH_TRIGGERS = "postgresql-with-triggers"
+
+
 @pytest.fixture
-def import_file(receive):
-    """import_file(content, name=..., engine=...) → the placement after its import."""
+def import_file(receive, monkeypatch):
+    """import_file(content, name=..., engine=...) → the placement after its import.
+
+    engine: "postgresql", "orm", or WITH_TRIGGERS.
+    """
 
     def _import(content: bytes, name: str = "placement.csv", engine: str = "", **kwargs):
+        if engine == WITH_TRIGGERS:
+            monkeypatch.setattr(writers, "foreign_key_checks_may_be_taken_over", lambda: False)
+            engine = "postgresql"
         placement, _created = receive(content, name, **kwargs)
         return placement_import(placement_id=placement.pk, engine=engine)
 

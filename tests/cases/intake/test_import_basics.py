@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 
 from cases.models import Case, ContactPoint, Debtor, Placement
-from tests.cases.intake.conftest import csv_bytes, errors_of, make_id, row
+from tests.cases.intake.conftest import WITH_TRIGGERS, csv_bytes, errors_of, make_id, row
 
-ENGINES = ["postgresql", "orm"]
+ENGINES = ["postgresql", WITH_TRIGGERS, "orm"]
 
 
 @pytest.mark.django_db
