@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from collections_office.personal_data import EncryptedTextField, KeyedHashField
+from collections_office.personal_data import EncryptedTextField, KeyedHashField, KeyedHashIndex
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 RATE = {"max_digits": 6, "decimal_places": 4}  # 0.1250 = 12.5 %
@@ -390,8 +390,8 @@ class ContactPoint(models.Model):
                 fields=["debtor", "kind", "value_hash"], name="contact_point_once_per_debtor"
             )
         ]
-        # Finding a debtor by phone; a plain index (db_index=True would add a LIKE one).
-        indexes = [models.Index(fields=["value_hash"], name="contact_point_hash_idx")]
+        # Finding a debtor by phone (db_index=True would add a useless LIKE index).
+        indexes = [KeyedHashIndex(fields=["value_hash"], name="contact_point_hash_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.debtor_id}"

@@ -330,3 +330,19 @@ def test_searching_an_encrypted_column_fails_loudly_instead_of_matching_nothing(
     # Emptiness can still be asked.
     assert list(personal_data_model.objects.filter(phone__isnull=True)) == [person]
     assert not personal_data_model.objects.filter(id_number="").exists()
+
+
+@pytest.mark.django_db
+def test_keyed_hash_index_is_a_hash_index_on_postgresql_and_serves_the_phone_lookup():
+    if connection.vendor != "postgresql":
+        pytest.skip("hash indexes are PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'contact_point_hash_idx'")
+        assert "USING hash (value_hash)" in cursor.fetchone()[0]
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(
+            "EXPLAIN SELECT debtor_id FROM cases_contactpoint WHERE value_hash = %s",
+            [keyed_hash("+8613812345678")],
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "contact_point_hash_idx" in plan
