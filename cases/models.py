@@ -287,6 +287,31 @@ class Placement(models.Model):
         return f"{self.bank.code} #{self.pk} {self.original_name}"
 
 
+class PlacementStream(models.Model):
+    """One of the parallel writers of a placement's import, and how far it has got.
+
+    The import routes each row by its account number to one of N streams (N fixed
+    when the import starts); each stream commits its rows in batches, in file
+    order, recording the position in the file up to which its rows are done. A
+    resumed import skips, for each stream, the rows up to that position. An
+    account always lands in the same stream, so "the first row of an account
+    wins" holds as in a single stream.
+    """
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="streams")
+    number = models.PositiveSmallIntegerField()
+    # Data rows of the file (1 = the first row after the header), not row numbers.
+    rows_done = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["placement", "number"], name="one_stream_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"placement {self.placement_id} stream {self.number}: {self.rows_done}"
+
+
 class PlacementRowError(models.Model):
     """A rejected row (or a warning) of a placement file, for the bank's clerk to fix."""
 

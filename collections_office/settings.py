@@ -422,6 +422,10 @@ HQ_BRANCH_CODE = env_str("HQ_BRANCH_CODE", "HQ")
 PLACEMENT_MAX_UPLOAD_BYTES = env_int("PLACEMENT_MAX_UPLOAD_MB", 100) * 1024 * 1024
 # DESIGN §4.2: a placement must be in the system within 2 hours of receipt.
 PLACEMENT_IMPORT_SLA_MINUTES = env_int("PLACEMENT_IMPORT_SLA_MINUTES", 120)
+# Database connections that write one placement's rows side by side (PostgreSQL only;
+# 1 = one after the other). Two use both cores of a small server: the database, not
+# Python, is the slow part of an import (docs/benchmarks.md).
+PLACEMENT_IMPORT_STREAMS = max(1, env_int("PLACEMENT_IMPORT_STREAMS", 2))
 
 if DJANGO_ENV == "test":
     # Hashing cost is not what the tests test; the validators still apply.

@@ -8,11 +8,22 @@ Crash safety comes from the shape of the run, not from one big transaction:
   connection closed): the next run takes it over at once. Elsewhere (SQLite)
   a processing placement is taken over once it is older than the task time
   limit.
-- each batch (validated rows, their cases, contact points, history, row errors
-  and the placement's counters and `rows_done`) commits in one transaction. A
-  run that dies loses at most the batch in flight; the next run skips the
-  `rows_done` rows already committed and goes on. The counters therefore always
-  agree with what is in the database, and readers see progress batch by batch.
+- rows are routed by account number to N streams (`PlacementStream`, N fixed
+  when the import first starts). Each stream writes its rows in batches, in
+  file order; each batch (validated rows, their cases, contact points, history,
+  row errors, the placement's counters and the stream's position in the file)
+  commits in one transaction. A run that dies loses at most the batches in
+  flight; the next run skips, per stream, the rows up to its position. The
+  counters therefore always agree with what is in the database, and readers
+  see progress batch by batch.
+- on PostgreSQL, outside an enclosing transaction, the streams write side by
+  side, each on its own database connection: the database is the slow part of
+  an import, and one connection keeps one core busy. An account is always in
+  the same stream, so duplicates in a file are found as in one stream; people
+  shared by two streams are settled by the unique constraints (debtors and
+  contact points are inserted in key order, so two streams never wait on each
+  other in a cycle); imports of the same bank take turns (a session advisory
+  lock on the bank for the whole run).
 - whatever concerns the file as a whole (encoding, header, columns, security
   codes, zip bombs) is checked before the first batch is written, so a file-level
   failure leaves no data behind.
@@ -24,6 +35,7 @@ import datetime as dt
 import logging
 import queue
 import threading
+import zlib
 import zoneinfo
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -42,8 +54,8 @@ from cases.intake import PlacementFileError
 from cases.intake.columns import plan_columns
 from cases.intake.readers import SNIFF_BYTES, XLSX, open_source, sniff_kind
 from cases.intake.validation import ERROR, RowProblem, RowValidator
-from cases.intake.writers import change_reason, writer_for
-from cases.models import Placement, PlacementRowError
+from cases.intake.writers import BANK_LOCK_NAMESPACE, PostgresWriter, change_reason, writer_for
+from cases.models import Placement, PlacementRowError, PlacementStream
 
 logger = logging.getLogger(__name__)
 
@@ -56,24 +68,38 @@ _after_batch_hook = None
 
 
 @contextmanager
-def _run_lock(placement_id: int):
-    """True while this process may import the placement (no other live run has it)."""
+def _session_lock(namespace: int, key: int, *, wait: bool):
+    """A PostgreSQL session advisory lock: True while held (elsewhere always True)."""
     if connection.vendor != "postgresql":
         yield True
         return
-    key = [RUN_LOCK_NAMESPACE, placement_id % 2_147_483_647]
+    key_pair = [namespace, key % 2_147_483_647]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
-        acquired = cursor.fetchone()[0]
+        if wait:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s), true", key_pair)
+        else:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", key_pair)
+        acquired = cursor.fetchone()[-1]
     try:
         yield acquired
     finally:
         if acquired:
             try:
                 with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+                    cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key_pair)
             except DatabaseError:
                 pass  # the connection is gone, and the lock with it
+
+
+def _run_lock(placement_id: int):
+    """True while this process may import the placement (no other live run has it)."""
+    return _session_lock(RUN_LOCK_NAMESPACE, placement_id, wait=False)
+
+
+def _bank_lock(bank_id: int):
+    """Imports of one bank take turns: two of them at once could both create the case
+    (and the ID-less debtor) of an account that is in both files."""
+    return _session_lock(BANK_LOCK_NAMESPACE, bank_id, wait=True)
 
 
 def _claim(placement_id: int) -> bool:
@@ -99,7 +125,8 @@ def run_import(placement_id: int, *, engine: str = "") -> Placement:
             return Placement.objects.get(pk=placement_id)
         placement = Placement.objects.select_related("bank", "agreement").get(pk=placement_id)
         try:
-            _import(placement, engine=engine)
+            with _bank_lock(placement.bank_id):
+                _import(placement, engine=engine)
         except PlacementFileError as exc:
             _finish_failed(placement, exc.message, delete_file=exc.forbidden_data)
         except (OperationalError, InterfaceError):
@@ -137,41 +164,114 @@ def _import(placement: Placement, *, engine: str) -> None:
             batch_size = BATCH_ROWS["postgresql" if connection.vendor == "postgresql" else "orm"]
             if engine == "orm":
                 batch_size = BATCH_ROWS["orm"]
-            _run_batches(placement, source, validator, writer, batch_size)
+            # Side by side only with a connection per stream that sees what the others
+            # commit: not under an enclosing transaction (tests), not on SQLite.
+            side_by_side = isinstance(writer, PostgresWriter) and not connection.in_atomic_block
+            positions = _stream_positions(
+                placement, streams=settings.PLACEMENT_IMPORT_STREAMS if side_by_side else 1
+            )
+            _run_batches(
+                placement,
+                source,
+                validator,
+                writer,
+                batch_size,
+                positions=positions,
+                side_by_side=side_by_side and len(positions) > 1,
+            )
         finally:
             source.close()
     _finish_completed(placement)
 
 
+def _stream_positions(placement: Placement, *, streams: int) -> list[int]:
+    """Per stream, the data rows of the file up to which its rows are committed.
+
+    The number of streams is fixed by the first run; a resumed run keeps it (it
+    decides which rows are done), whether it writes side by side or not.
+    """
+    positions = list(placement.streams.order_by("number").values_list("rows_done", flat=True))
+    if positions:
+        return positions
+    if placement.rows_done:
+        # Begun by a version without streams: its rows_done rows are done, in one stream.
+        streams = 1
+    PlacementStream.objects.bulk_create(
+        [
+            PlacementStream(placement=placement, number=number, rows_done=placement.rows_done)
+            for number in range(streams)
+        ]
+    )
+    return [placement.rows_done] * streams
+
+
 @dataclass
 class _Batch:
+    stream: int
     records: list
     problems: list[RowProblem]
     rows: int  # rows of the file in this batch, rejected ones included
+    position: int  # the data row of the file that ends the batch
     prepared: Any  # the writer's database-free work (encrypted values)
 
 
-def _read_batches(source, validator, writer, *, skip: int, batch_size: int) -> Iterator[_Batch]:
-    """Parses, validates and prepares batches; touches no database (runs in a thread)."""
-    seen = 0
-    records, problems, accounts = [], [], {}
-    batch_rows = 0
+@dataclass
+class _StreamBatch:
+    """A batch of one stream as it fills up."""
+
+    records: list
+    problems: list
+    accounts: dict
+    rows: int = 0
+    position: int = 0
+
+
+def _read_batches(
+    source, validator, writer, *, positions: list[int], batch_size: int
+) -> Iterator[_Batch]:
+    """Parses, validates, routes and prepares batches; touches no database (runs in a
+    thread)."""
+    streams = len(positions)
+    filling = [_StreamBatch([], [], {}) for _ in range(streams)]
     account_column = validator.header.get("account_no", "")
+    seen = 0
+
+    def full(stream: int) -> _Batch:
+        batch = filling[stream]
+        filling[stream] = _StreamBatch([], [], {})
+        return _Batch(
+            stream,
+            batch.records,
+            batch.problems,
+            batch.rows,
+            batch.position,
+            writer.prepare(batch.records),
+        )
+
     for row_number, cells, problem in source.rows():
         seen += 1
-        if seen <= skip:
+        if streams == 1:
+            stream = 0
+        else:
+            account_no = "" if problem else validator.account_of(cells)
+            # crc32, not hash(): the same account must land in the same stream in the
+            # run that resumes (hash() of a str differs between processes).
+            stream = zlib.crc32(account_no.encode("utf-8")) % streams if account_no else 0
+        if seen <= positions[stream]:
             continue  # committed by an earlier run that died
-        batch_rows += 1
+        batch = filling[stream]
+        batch.rows += 1
+        batch.position = seen
         if problem:
-            problems.append((row_number, "", problem, ERROR))
+            batch.problems.append((row_number, "", problem, ERROR))
         else:
             record, row_problems = validator.validate(row_number, cells)
             if row_problems:
-                problems.extend(row_problems)
+                batch.problems.extend(row_problems)
             if record is not None:
-                first = accounts.get(record.account_no)
+                first = batch.accounts.get(record.account_no)
                 if first is not None:
-                    problems.append(
+                    batch.problems.append(
                         (
                             row_number,
                             account_column,
@@ -184,14 +284,13 @@ def _read_batches(source, validator, writer, *, skip: int, batch_size: int) -> I
                         )
                     )
                 else:
-                    accounts[record.account_no] = row_number
-                    records.append(record)
-        if batch_rows >= batch_size:
-            yield _Batch(records, problems, batch_rows, writer.prepare(records))
-            records, problems, accounts = [], [], {}
-            batch_rows = 0
-    if batch_rows:
-        yield _Batch(records, problems, batch_rows, writer.prepare(records))
+                    batch.accounts[record.account_no] = row_number
+                    batch.records.append(record)
+        if batch.rows >= batch_size:
+            yield full(stream)
+    for stream in range(streams):
+        if filling[stream].rows:
+            yield full(stream)
     if seen == 0:
         raise PlacementFileError(_("The file has a header row but no accounts in it."))
 
@@ -239,17 +338,91 @@ def _in_background(batches: Iterator[_Batch], *, depth: int = 1) -> Iterator[_Ba
         reader.join()
 
 
-def _run_batches(placement, source, validator, writer, batch_size: int) -> None:
-    batches = _read_batches(
-        source, validator, writer, skip=placement.rows_done, batch_size=batch_size
-    )
-    written = 0
+def _run_batches(
+    placement,
+    source,
+    validator,
+    writer,
+    batch_size: int,
+    *,
+    positions: list[int],
+    side_by_side: bool,
+) -> None:
+    batches = _read_batches(source, validator, writer, positions=positions, batch_size=batch_size)
     with closing(_in_background(batches)) as pipeline:
-        for batch in pipeline:
+        if side_by_side:
+            _write_side_by_side(placement, writer, pipeline, streams=len(positions))
+            return
+        for written, batch in enumerate(pipeline, start=1):
             _write_batch(placement, writer, batch)
-            written += 1
             if _after_batch_hook is not None:
                 _after_batch_hook(written)
+
+
+def _write_side_by_side(placement, writer, pipeline, *, streams: int) -> None:
+    """One thread and database connection per stream; this thread hands out batches.
+
+    The first failure stops everything (the other streams finish the batch they are
+    writing, which is committed and counted) and is raised here.
+    """
+    inboxes = [queue.Queue(maxsize=1) for _ in range(streams)]
+    failures: list[BaseException] = []
+    stop = threading.Event()
+    written = 0
+    written_lock = threading.Lock()
+
+    def write_stream(inbox: queue.Queue) -> None:
+        nonlocal written
+        try:
+            while not stop.is_set():
+                try:
+                    batch = inbox.get(timeout=0.1)
+                except queue.Empty:
+                    continue
+                if batch is _DONE:
+                    return
+                _write_batch(placement, writer, batch)
+                if _after_batch_hook is not None:
+                    with written_lock:
+                        written += 1
+                        count = written
+                    _after_batch_hook(count)
+        except BaseException as exc:
+            failures.append(exc)
+            stop.set()
+        finally:
+            connection.close()  # this thread's own connection
+
+    threads = [
+        threading.Thread(target=write_stream, args=(inbox,), name=f"placement-stream-{n}")
+        for n, inbox in enumerate(inboxes)
+    ]
+    for thread in threads:
+        thread.start()
+
+    def hand(inbox: queue.Queue, item) -> bool:
+        while not stop.is_set():
+            try:
+                inbox.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    try:
+        for batch in pipeline:
+            if not hand(inboxes[batch.stream], batch):
+                break
+        for inbox in inboxes:
+            hand(inbox, _DONE)
+    except BaseException as exc:
+        failures.insert(0, exc)
+        stop.set()
+    finally:
+        for thread in threads:
+            thread.join()
+    if failures:
+        raise failures[0]
 
 
 def _write_batch(placement, writer, batch: _Batch) -> None:
@@ -271,6 +444,11 @@ def _write_batch(placement, writer, batch: _Batch) -> None:
             batch_size=2000,
         )
         rejected = len({problem[0] for problem in problems if problem[3] == ERROR})
+        PlacementStream.objects.filter(placement_id=placement.pk, number=batch.stream).update(
+            rows_done=batch.position
+        )
+        # Last, so that the placement's row is locked (streams take turns on it) only
+        # for the moment before the commit.
         Placement.objects.filter(pk=placement.pk).update(
             rows_total=Greatest(F("rows_total"), F("rows_done") + rows),
             rows_done=F("rows_done") + rows,

@@ -215,6 +215,13 @@ class RowValidator:
         column = self.header.get(field_name, "") if field_name else ""
         problems.append((row_number, column, str(message)[:500], severity))
 
+    def account_of(self, cells: list[Any]) -> str:
+        """The row's account number as `validate` reads it, without the other checks."""
+        index = self._get["account_no"]
+        if index is None or index >= len(cells):
+            return ""
+        return _text(cells[index])
+
     def validate(self, row_number: int, cells: list[Any]) -> tuple[Record | None, list[RowProblem]]:
         # Runs once per row of the file (~100,000 times): the fields' positions are
         # looked up once (`self._get`), CSV cells (always str) skip `_text`, and the

@@ -44,7 +44,9 @@ from cases.intake.validation import ERROR, Record, RowProblem
 from cases.models import Case, ContactPoint, Debtor, Placement
 from collections_office.personal_data import keyring
 
-# Namespace of the advisory lock that serialises writes of one bank's placements.
+# Namespace of the advisory lock under which one bank's placements are imported one at
+# a time (taken by the engine for the whole run): the writer's look-up of existing cases
+# and its plain INSERT of new ones rely on it.
 BANK_LOCK_NAMESPACE = 7204
 
 
@@ -313,11 +315,6 @@ class PostgresWriter:
             settings_sql = "SET LOCAL synchronous_commit = off; "
             if self.check_references_per_batch:
                 settings_sql += "SET LOCAL session_replication_role = replica; "
-            # Two imports of one bank at once must not both create the debtor of the
-            # same ID-less account: batches of one bank take turns.
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, %s)", [BANK_LOCK_NAMESPACE, params["bank"]]
-            )
             cursor.execute(settings_sql + _STAGING_TABLES)
             self._copy(cursor.cursor, *prepared)
             # Without statistics the planner takes the temp tables for tiny and
@@ -419,6 +416,8 @@ class PostgresWriter:
                 INSERT INTO {debtor_table} (name, id_number, id_number_hash, id_kind, created_at)
                 SELECT DISTINCT ON (id_hash) debtor_name, id_number, id_hash, id_kind, %(now)s
                 FROM intake_rows WHERE id_hash <> ''
+                -- In hash order: imports (and streams) creating the same people wait
+                -- for each other in one direction only, never in a cycle.
                 ORDER BY id_hash, row_number
                 ON CONFLICT (id_number_hash) WHERE NOT (id_number_hash = '') DO NOTHING
                 RETURNING *
@@ -559,7 +558,9 @@ class PostgresWriter:
                 SELECT {values}
                 FROM intake_contacts c JOIN intake_rows s USING (row_number)
                 WHERE NOT s.new_debtor
-                ORDER BY c.row_number
+                -- In key order: two imports (or streams) adding the same phones to the
+                -- same people wait for each other in one direction only, never in a cycle.
+                ORDER BY s.debtor_id, c.kind, c.value_hash
                 ON CONFLICT (debtor_id, kind, value_hash) DO NOTHING
                 RETURNING *
             ), history AS (
