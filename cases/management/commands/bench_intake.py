@@ -143,6 +143,24 @@ def _postgres_cpu(backend_pid: int | None) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def _wait_for_other_backends_to_exit(timeout: float = 3.0) -> None:
+    """The streams' connections are closed when the import returns, but their backends
+    exit (and are counted by the postmaster) a moment later."""
+    if connection.vendor != "postgresql":
+        return
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+            )
+            if cursor.fetchone()[0] == 0:
+                break
+            time.sleep(0.05)
+    time.sleep(0.2)  # the postmaster reaps them
+
+
 class _PeakMemory:
     """Samples this process's resident memory in a thread; `peak - start` is the run's cost."""
 
@@ -268,6 +286,7 @@ class Command(BaseCommand):
                 )
             placement = placement_import(placement_id=placement.pk, engine=engine)
             seconds = time.perf_counter() - started
+        _wait_for_other_backends_to_exit()
         cpu = (
             time.process_time() - cpu_before[0],
             _postgres_cpu(backend_pid) - cpu_before[1],
