@@ -7,9 +7,10 @@ fallback. A first pass over the file counts the rows (the progress bar's total)
 and proves the whole file decodes, so that an encoding problem at row 80,000
 fails the placement before anything was written.
 
-XLSX: opened with openpyxl in read-only mode (rows are streamed from the sheet
-XML); before that the zip's central directory is checked so that a "zip bomb"
-(a small file that inflates to gigabytes) is refused without inflating it.
+XLSX: the first sheet is streamed from its XML, with the shared-strings table
+spilled to disk (`cases.intake.xlsx`: openpyxl's read-only mode would load that
+table whole); before that the zip's central directory is checked so that a "zip
+bomb" (a small file that inflates to gigabytes) is refused without inflating it.
 
 Rows are yielded as (row number as the clerk sees it — the header is row 1 —,
 cells, problem); blank rows are skipped.
@@ -270,33 +271,28 @@ def _open_csv(fileobj: IO[bytes]) -> RowSource:
 
 
 def _open_xlsx(fileobj: IO[bytes]) -> RowSource:
-    import openpyxl  # imported here: only XLSX placements pay for it
+    from cases.intake.xlsx import READ_ERRORS, SheetReader  # only XLSX placements pay
 
     check_xlsx_archive(fileobj)
+    damaged = _("The Excel workbook is damaged and cannot be read.")
     try:
-        workbook = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged workbook
-        raise PlacementFileError(_("The Excel workbook is damaged and cannot be read.")) from exc
-    sheet = workbook.worksheets[0]
-    iterator = sheet.iter_rows(values_only=True)
-    header_cells = next(iterator, None)
-    if header_cells is None or _is_blank(list(header_cells)):
-        workbook.close()
+        reader = SheetReader(fileobj)
+    except READ_ERRORS as exc:
+        raise PlacementFileError(damaged) from exc
+    header_cells = reader.header_cells
+    if _is_blank(header_cells):
+        reader.close()
         raise PlacementFileError(_("The first sheet has no header row (the first row is empty)."))
     header = ["" if cell is None else str(cell).strip() for cell in header_cells]
     # The sheet's declared size; only for the progress bar, corrected as rows come.
-    total = max((sheet.max_row or 1) - 1, 0) if sheet.max_row else None
+    total = reader.total
 
     def rows() -> Iterator[tuple[int, list[Any], str]]:
         try:
-            for number, cells in enumerate(iterator, start=2):
+            for number, cells in reader.rows():
                 if not _is_blank(cells):
-                    yield number, list(cells), ""
-        except PlacementFileError:
-            raise
-        except Exception as exc:
-            raise PlacementFileError(
-                _("The Excel workbook is damaged and cannot be read.")
-            ) from exc
+                    yield number, cells, ""
+        except READ_ERRORS as exc:
+            raise PlacementFileError(damaged) from exc
 
-    return RowSource(kind=XLSX, header=header, total=total, _rows=rows(), _closers=[workbook.close])
+    return RowSource(kind=XLSX, header=header, total=total, _rows=rows(), _closers=[reader.close])
