@@ -172,3 +172,43 @@ def test_original_file_missing_from_storage_is_404_not_500(as_user, admin_a, agr
     placement = make_placement(agreement_a)  # points at a file that was never written
     response = as_user(admin_a).get(f"/cases/placements/{placement.pk}/original/")
     assert response.status_code == 404
+
+
+def test_upload_announced_above_the_limit_is_refused_before_its_body_is_read(
+    admin_a, agreement_a, settings
+):
+    from django.test import Client
+
+    settings.PLACEMENT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+    # CSRF enforced as in production: its check would read the body before the view.
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(admin_a)
+    announced = 300 * 1024 * 1024
+    # The test client's payload holds 1 KB and refuses to be read further: a read of
+    # the announced 300 MB would fail the request instead of answering 413.
+    response = client.generic(
+        "POST",
+        "/cases/placements/upload/",
+        data=b"x" * 1024,
+        content_type="multipart/form-data; boundary=BoUnDaRy",
+        CONTENT_LENGTH=str(announced),
+    )
+
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert 'id="upload-too-large"' in page and "300 MB" in page and "5 MB" in page
+    assert not Placement.objects.exists()
+
+
+def test_upload_a_little_above_the_file_limit_reaches_the_form_check(
+    as_user, admin_a, agreement_a, settings
+):
+    settings.PLACEMENT_MAX_UPLOAD_BYTES = 1024
+    upload = io.BytesIO(b"account_no,debtor_name\n" + b"U-1,Zhang San\n" * 200)
+    upload.name = "big.csv"
+    response = as_user(admin_a).post(
+        "/cases/placements/upload/", {"bank": agreement_a.bank.pk, "file": upload}
+    )
+    assert response.status_code == 200
+    assert 'data-field="file"' in response.content.decode()
+    assert not Placement.objects.exists()
