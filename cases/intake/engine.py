@@ -298,6 +298,17 @@ def _read_batches(
 _DONE = object()
 
 
+def _put_unless_stopped(handover: queue.Queue, item, stop: threading.Event) -> bool:
+    """Puts `item` once there is room; gives up (False) once `stop` is set."""
+    while not stop.is_set():
+        try:
+            handover.put(item, timeout=0.1)
+            return True
+        except queue.Full:
+            continue
+    return False
+
+
 def _in_background(batches: Iterator[_Batch], *, depth: int = 1) -> Iterator[_Batch]:
     """Runs the batch reader in a thread so that reading, validating and encrypting
     batch N+1 overlaps with the database writing batch N (PostgreSQL works in its
@@ -306,13 +317,7 @@ def _in_background(batches: Iterator[_Batch], *, depth: int = 1) -> Iterator[_Ba
     stop = threading.Event()
 
     def put(item) -> bool:
-        while not stop.is_set():
-            try:
-                handover.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
+        return _put_unless_stopped(handover, item, stop)
 
     def produce() -> None:
         try:
@@ -400,21 +405,12 @@ def _write_side_by_side(placement, writer, pipeline, *, streams: int) -> None:
     for thread in threads:
         thread.start()
 
-    def hand(inbox: queue.Queue, item) -> bool:
-        while not stop.is_set():
-            try:
-                inbox.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
     try:
         for batch in pipeline:
-            if not hand(inboxes[batch.stream], batch):
+            if not _put_unless_stopped(inboxes[batch.stream], batch, stop):
                 break
         for inbox in inboxes:
-            hand(inbox, _DONE)
+            _put_unless_stopped(inbox, _DONE, stop)
     except BaseException as exc:
         failures.insert(0, exc)
         stop.set()

@@ -99,6 +99,26 @@ def receive(bank_a, agreement_a):
     return _receive
 
 
+class WorkerKilled(BaseException):
+    """Stands for the worker process dying: nothing after it runs but `finally` blocks."""
+
+
+@pytest.fixture
+def worker_dies_after(monkeypatch):
+    """worker_dies_after(n): the import's worker "dies" once n batches are committed;
+    worker_dies_after(None): it lives again."""
+    from cases.intake import engine
+
+    def arm(batches: int | None) -> None:
+        def hook(batches_written: int) -> None:
+            if batches_written == batches:
+                raise WorkerKilled
+
+        monkeypatch.setattr(engine, "_after_batch_hook", None if batches is None else hook)
+
+    return arm
+
+
 # The PostgreSQL writer with the foreign-key triggers left on, as for a database role
 # that may not switch them off (see PostgresWriter).
 WITH_TRIGGERS = "postgresql-with-triggers"

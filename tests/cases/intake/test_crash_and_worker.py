@@ -10,12 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from cases.intake import engine
 from cases.models import Case, Debtor, Placement
 from cases.services.placements import placement_import, placement_receive
-from tests.cases.intake.conftest import csv_bytes, make_id, row
+from tests.cases.intake.conftest import WorkerKilled, csv_bytes, make_id, row
 from tests.conftest import wait_for
-
-
-class WorkerKilled(BaseException):
-    """Stands for the worker process dying: nothing after it runs but `finally` blocks."""
 
 
 def twelve_rows_with_one_bad_and_one_duplicate() -> bytes:
@@ -28,17 +24,13 @@ def twelve_rows_with_one_bad_and_one_duplicate() -> bytes:
 @pytest.mark.django_db
 @pytest.mark.parametrize("engine_name", ["postgresql", "orm"])
 def test_a_run_that_dies_mid_import_is_finished_by_the_next_run_without_duplicates(
-    receive, monkeypatch, engine_name
+    receive, monkeypatch, worker_dies_after, engine_name
 ):
     monkeypatch.setitem(engine.BATCH_ROWS, "postgresql", 4)
     monkeypatch.setitem(engine.BATCH_ROWS, "orm", 4)
 
-    def die_after_second_batch(batches_written):
-        if batches_written == 2:
-            raise WorkerKilled
-
     placement, _ = receive(twelve_rows_with_one_bad_and_one_duplicate())
-    monkeypatch.setattr(engine, "_after_batch_hook", die_after_second_batch)
+    worker_dies_after(2)
     with pytest.raises(WorkerKilled):
         placement_import(placement_id=placement.pk, engine=engine_name)
 
@@ -47,7 +39,7 @@ def test_a_run_that_dies_mid_import_is_finished_by_the_next_run_without_duplicat
     assert (placement.rows_done, placement.rows_total) == (8, 12)
     assert Case.objects.count() == 7  # 8 rows, one of them the duplicate
 
-    monkeypatch.setattr(engine, "_after_batch_hook", None)
+    worker_dies_after(None)
     placement = placement_import(placement_id=placement.pk, engine=engine_name)
 
     assert placement.status == Placement.Status.COMPLETED

@@ -15,7 +15,7 @@ from django.db import connection
 from cases.intake import engine
 from cases.models import Case, ContactPoint, Debtor, Placement, PlacementStream
 from cases.services.placements import placement_import
-from tests.cases.intake.conftest import csv_bytes, make_id, row
+from tests.cases.intake.conftest import WorkerKilled, csv_bytes, make_id, row
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="streams are PostgreSQL's"),
@@ -23,10 +23,6 @@ pytestmark = [
 ]
 
 PERSON_P = make_id(sequence="900")
-
-
-class WorkerKilled(BaseException):
-    """Stands for the worker process dying: nothing after it runs but `finally` blocks."""
 
 
 def mixed_file() -> bytes:
@@ -123,14 +119,10 @@ def test_placing_the_file_again_in_streams_updates_every_account_once(
 
 
 def test_an_import_that_dies_while_streams_write_is_finished_by_the_next_run(
-    receive, small_batches, monkeypatch
+    receive, small_batches, worker_dies_after
 ):
-    def die_after_three_batches(batches_written):
-        if batches_written == 3:
-            raise WorkerKilled
-
     placement, _ = receive(mixed_file())
-    monkeypatch.setattr(engine, "_after_batch_hook", die_after_three_batches)
+    worker_dies_after(3)
     with pytest.raises(WorkerKilled):
         placement_import(placement_id=placement.pk)
 
@@ -139,7 +131,7 @@ def test_an_import_that_dies_while_streams_write_is_finished_by_the_next_run(
     assert 3 * 2 <= placement.rows_done < 14
     assert Case.objects.count() < 12
 
-    monkeypatch.setattr(engine, "_after_batch_hook", None)
+    worker_dies_after(None)
     placement = placement_import(placement_id=placement.pk)
 
     assert placement.status == Placement.Status.COMPLETED
