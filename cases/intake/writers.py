@@ -31,7 +31,7 @@ Rules both follow:
 
 from __future__ import annotations
 
-import base64
+import binascii
 import datetime as dt
 import os
 import re
@@ -73,7 +73,9 @@ def encryptor():
     ring = keyring()
     key_id = ring.primary_id
     seal = ring.ciphers[key_id].encrypt
-    b64 = base64.urlsafe_b64encode
+    # base64.urlsafe_b64encode is these two steps behind two Python calls; ~330,000
+    # values per 100,000 rows make the calls worth saving.
+    b2a, urlsafe = binascii.b2a_base64, bytes.maketrans(b"+/", b"-_")
     # Nonces: 12 random bytes each, as personal_data.encrypt takes them, but read from
     # os.urandom 4,096 at a time (one system call per value cost ~0.2 s per file).
     # The pool lives in this closure only, which serves one batch in one thread.
@@ -85,9 +87,8 @@ def encryptor():
             pool, used = os.urandom(12 * 4096), 0
         nonce = pool[used : used + 12]
         used += 12
-        return "g1." + b64(key_id + nonce + seal(nonce, plaintext.encode("utf-8"), None)).decode(
-            "ascii"
-        )
+        sealed = key_id + nonce + seal(nonce, plaintext.encode("utf-8"), None)
+        return "g1." + b2a(sealed, newline=False).translate(urlsafe).decode("ascii")
 
     return encrypt
 
