@@ -14,6 +14,7 @@ from pathlib import Path
 
 import openpyxl
 
+from cases.intake.columns import FIELDS
 from collections_office.id_numbers import resident_id_with_check
 
 ROOT = Path(__file__).resolve().parent.parent / "docs" / "samples"
@@ -59,20 +60,8 @@ CN_HEADER = [
     "产品",
     "卡号",
 ]
-EN_HEADER = [
-    "account_no",
-    "debtor_name",
-    "id_number",
-    "phones",
-    "address",
-    "principal",
-    "interest",
-    "fees",
-    "currency",
-    "overdue_since",
-    "product",
-    "card_no",
-]
+# The English header: our field names.
+EN_HEADER = list(FIELDS)
 
 
 def resident_id(region: str, born: dt.date, sequence: int) -> str:

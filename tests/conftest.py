@@ -19,21 +19,32 @@ ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    """Uploaded files of a test go to its own directory, not var/."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _store_files_under(settings, root) -> None:
+    """Uploaded files and their backup copies go to `root`/media and `root`/backup."""
+    settings.MEDIA_ROOT = root / "media"
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
+            "OPTIONS": {"location": str(root / "media")},
         },
         "backup": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "backup")},
+            "OPTIONS": {"location": str(root / "backup")},
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded files of a test go to its own directory, not var/."""
+    _store_files_under(settings, tmp_path)
+
+
+@pytest.fixture
+def media_shared_with_worker(celery_worker_process, settings):
+    """The test process (web) stores files where the worker reads them."""
+    _store_files_under(settings, celery_worker_process.media_root)
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from cases.intake.columns import ColumnPlan
+from cases.intake.columns import FIELDS, ColumnPlan
 from cases.models import Debtor, PlacementRowError
 from cases.normalise import normalise_phone, validate_id_number
 from collections_office.personal_data import mask_card_number
@@ -207,7 +207,7 @@ class RowValidator:
         positions = plan.positions
         self.positions = positions
         self.header = {name: plan.header_for(name) for name in positions}
-        self._get = {name: positions.get(name) for name in _ALL_FIELDS}
+        self._get = {name: positions.get(name) for name in FIELDS}
         self._hash = keyed_hasher()
         self._dates: dict[str, dt.date] = {}  # date cell text → parsed date (valid ones)
 
@@ -420,19 +420,3 @@ class RowValidator:
             ),
             problems,
         )
-
-
-_ALL_FIELDS = (
-    "account_no",
-    "debtor_name",
-    "id_number",
-    "phones",
-    "address",
-    "principal",
-    "interest",
-    "fees",
-    "currency",
-    "overdue_since",
-    "product",
-    "card_no",
-)

@@ -25,24 +25,9 @@ PLACEMENT = (
 ).encode("gb18030")
 
 
-@pytest.fixture
-def shared_media(celery_worker_process, settings):
-    """The test process (web) and the worker must see the same files."""
-    media = celery_worker_process.media_root
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(media / "media")},
-        },
-        "backup": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(media / "backup")},
-        },
-    }
-
-
-def test_bank_uploads_follows_reads_errors_lists_and_recalls(api, agreement_a, shared_media):
+def test_bank_uploads_follows_reads_errors_lists_and_recalls(
+    api, agreement_a, media_shared_with_worker
+):
     _key, raw = issue_key(agreement_a.bank)
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
     upload = io.BytesIO(PLACEMENT)

@@ -91,21 +91,8 @@ def test_fast_hash_and_encryption_match_the_personal_data_module():
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_received_placement_is_imported_by_the_celery_worker(
-    celery_worker_process, bank_a, agreement_a, settings
+    celery_worker_process, media_shared_with_worker, bank_a, agreement_a
 ):
-    # The worker reads the file from its own media folders: store it there.
-    media = celery_worker_process.media_root
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(media / "media")},
-        },
-        "backup": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(media / "backup")},
-        },
-    }
     content = csv_bytes([row("W001"), row("W002", principal="-3")])
     placement, created = placement_receive(
         bank=bank_a, uploaded_file=SimpleUploadedFile("worker.csv", content)
