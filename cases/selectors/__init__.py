@@ -13,10 +13,14 @@ import datetime as dt
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from staff import roles
-from staff.selectors import has_role, restrict_to_branch, sees_all_branches, user_branch
-
-from .models import (
+from cases.access import (  # noqa: F401  (the pages import the role lists from here)
+    BANK_MANAGER_ROLES,
+    CASE_SUPERVISOR_ROLES,
+    CASE_VIEWER_ROLES,
+    COLLECTOR_ROLES,
+    PERSONAL_DATA_VIEWER_ROLES,
+)
+from cases.models import (
     Agreement,
     Bank,
     BankApiKey,
@@ -26,15 +30,7 @@ from .models import (
     Placement,
     PlacementRowError,
 )
-
-# Who may open which pages (views check these; selectors scope the rows).
-BANK_MANAGER_ROLES = (roles.ADMIN_STAFF,)
-CASE_VIEWER_ROLES = (roles.ADMIN_STAFF, roles.SUPERVISOR, roles.BRANCH_MANAGER)
-# Collectors open only the cases assigned to them (their queue comes in a later issue).
-COLLECTOR_ROLES = (roles.PHONE_COLLECTOR, roles.FIELD_COLLECTOR)
-# May press "show full" on a case page (DESIGN §3: supervisors; later the assigned collector).
-PERSONAL_DATA_VIEWER_ROLES = (roles.SUPERVISOR,)
-
+from staff.selectors import has_role, restrict_to_branch, sees_all_branches, user_branch
 
 # --- Staff -------------------------------------------------------------------------------
 
@@ -84,14 +80,7 @@ def placement_list(*, user) -> QuerySet[Placement]:
 
 def case_list(*, user) -> QuerySet[Case]:
     """Cases a staff member may see: branch-scoped; a collector only their own."""
-    queryset = Case.objects.select_related("bank", "branch", "debtor")
-    if has_role(user, *CASE_VIEWER_ROLES):
-        return restrict_to_branch(queryset, user=user, branch_field="branch")
-    if has_role(user, *COLLECTOR_ROLES):
-        return restrict_to_branch(queryset, user=user, branch_field="branch").filter(
-            assigned_to=user
-        )
-    return queryset.none()
+    return Case.objects.visible_to(user).select_related("bank", "branch", "debtor")
 
 
 def case_filter_banks(*, user) -> list[tuple[int, str]]:
