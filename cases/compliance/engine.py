@@ -1,10 +1,10 @@
 """May this contact happen? A pure function of (rule set, case, attempt history, proposal).
 
 Nothing here reads the database or the clock: the caller loads the rule set, the case's
-holds and the case's recent attempts (one query) and passes the time of the proposed
-contact. `evaluate()` checks every rule and returns all the broken ones, in the order of
-`RULE_ORDER`, each with a translated sentence naming the rule and the numbers and with
-JSON-ready `params` (numbers, "HH:MM" times, ISO dates) for refusal and override records.
+holds and the case's attempts since `history_start()` (one query) and passes the time of
+the proposed contact. `evaluate()` checks every rule and returns all the broken ones, in
+the order of `RULE_ORDER`, each with a translated sentence naming the rule and the numbers
+and with JSON-ready `params` (numbers, "HH:MM" times, ISO dates) for refusal and override records.
 
 How time is counted (the debtor's local dates, in the zone the rule set says):
 
@@ -275,6 +275,24 @@ def evaluate_completion(rule_set: RuleSet, channel: str, has_recording: bool) ->
         )
         return Decision(allowed=False, violations=(violation,))
     return Decision(allowed=True, violations=())
+
+
+def history_start(rule_set: RuleSet, case: CaseState, at: dt.datetime) -> dt.datetime:
+    """The earliest moment whose attempts can change a decision at `at` (bounds the query).
+
+    Local midnight at the start of the longest period any channel's rules look back on
+    (1 day, 7 days, the quiet days, the M days of "unreachable").
+    """
+    _require_aware(at, "at")
+    days = 1
+    for rules in rule_set.channels.values():
+        if rules.max_attempts_per_case_per_7_days is not None:
+            days = max(days, 7)
+        days = max(days, rules.quiet_days_after_conversation or 0)
+        days = max(days, rules.unreachable_within_days or 0)
+    zone = rule_set.zone_for(case)
+    first_day = at.astimezone(zone).date() - dt.timedelta(days=days - 1)
+    return dt.datetime.combine(first_day, dt.time(0), tzinfo=zone)
 
 
 def channel_label(channel: str) -> str:

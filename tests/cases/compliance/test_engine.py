@@ -28,6 +28,7 @@ from cases.compliance.engine import (
     ProposedContact,
     evaluate,
     evaluate_completion,
+    history_start,
 )
 
 UTC = dt.UTC
@@ -623,3 +624,29 @@ def test_a_window_ending_at_midnight_runs_to_the_end_of_the_day():
     assert evaluate(rule_set, CHINESE_CASE, [], call(shanghai(2, 23, 59))).allowed
     refused = evaluate(rule_set, CHINESE_CASE, [], call(shanghai(3, 0, 0)))
     assert refused.violations[0].params["end"] == "24:00"
+
+
+# --- How much history the caller must load ------------------------------------------------
+
+
+def test_china_needs_the_last_three_local_days_of_history():
+    start = history_start(CHINA, CHINESE_CASE, utc(3, 2, 1))  # 09:00 in Shanghai
+
+    assert start == shanghai(28, 0, month=2)
+
+
+def test_reg_f_needs_the_last_seven_local_days_of_history_in_the_debtors_zone():
+    start = history_start(US, LOS_ANGELES_CASE, utc(6, 11, 3))  # 20:00 on 10 June in LA
+
+    assert start == los_angeles(4, 0)
+
+
+def test_history_before_the_start_never_changes_a_decision():
+    history = [attempt(los_angeles(3, 23, 59), conversation=True), *one_call_a_day(4, 10)]
+    proposed = call(los_angeles(10, 20))
+    start = history_start(US, LOS_ANGELES_CASE, proposed.at)
+    loaded = [a for a in history if a.at >= start]
+
+    assert evaluate(US, LOS_ANGELES_CASE, history, proposed) == evaluate(
+        US, LOS_ANGELES_CASE, loaded, proposed
+    )
