@@ -18,6 +18,7 @@ from .. import selectors
 from ..forms import (
     CaseFilterForm,
 )
+from ..case_page import panels_for
 from ..models import Case, ContactPoint, OverdueBucket, overdue_bucket
 from .common import (
     history_rows,
@@ -163,6 +164,7 @@ def case_detail(request, pk: int, *, revealed: bool = False):
         "bucket": overdue_bucket(case.overdue_since, timezone.localdate()),
         "may_reveal": _may_see_personal_data(request.user, case),
         "revealed": revealed,
+        "panels": panels_for(request, case),
     }
     if request.htmx and revealed:
         return render(request, "cases/case_detail.html#personal-data", context)
