@@ -15,10 +15,10 @@ from staff.selectors import get_scoped_object_or_404, has_role, sees_all_branche
 from staff.services import personal_data_view_record
 
 from .. import selectors
+from ..case_page import panels_for
 from ..forms import (
     CaseFilterForm,
 )
-from ..case_page import panels_for
 from ..models import Case, ContactPoint, OverdueBucket, overdue_bucket
 from .common import (
     history_rows,
