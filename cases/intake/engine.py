@@ -32,7 +32,6 @@ Crash safety comes from the shape of the run, not from one big transaction:
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import logging
 import queue
 import threading
@@ -41,7 +40,6 @@ import zoneinfo
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -58,6 +56,7 @@ from cases.intake.readers import SNIFF_BYTES, XLSX, open_source, sniff_kind
 from cases.intake.validation import ERROR, RowProblem, RowValidator
 from cases.intake.writers import BANK_LOCK_NAMESPACE, PostgresWriter, change_reason, writer_for
 from cases.models import Placement, PlacementRowError, PlacementStream
+from collections_office.file_locks import file_lock
 
 logger = logging.getLogger(__name__)
 
@@ -93,23 +92,9 @@ def _session_lock(namespace: int, key: int, *, wait: bool):
                 pass  # the connection is gone, and the lock with it
 
 
-@contextmanager
 def _file_lock(name: str):
-    """An exclusive lock on a file under VAR_DIR/locks: True while held. The kernel
-    releases it when the process dies, which is what makes it a run lock; flock locks
-    belong to the open file, so two threads of one worker exclude each other too."""
-    directory = Path(settings.VAR_DIR) / "locks"
-    directory.mkdir(parents=True, exist_ok=True)
-    with open(directory / f"{name}.lock", "a+b") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    """The embedded default's run lock (see collections_office.file_locks)."""
+    return file_lock(name)
 
 
 def _run_lock(placement_id: int):
