@@ -17,9 +17,10 @@ THREADS = 6
 
 
 def _get(url: str, key: str) -> int:
-    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {key}"})
+    # The live server's http:// URL only.
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {key}"})  # noqa: S310
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
