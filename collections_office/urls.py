@@ -27,6 +27,7 @@ urlpatterns = [
     path("", reporting_views.dashboard, name="dashboard"),
 ]
 
+handler400 = "collections_office.views.error_400"
 handler403 = "collections_office.views.error_403"
 handler404 = "collections_office.views.error_404"
 handler500 = "collections_office.views.error_500"

@@ -309,7 +309,9 @@ def _read_batches(
         batch.rows += 1
         batch.position = seen
         if problem:
-            batch.problems.append((row_number, "", problem, ERROR))
+            # A reader's problem is a message, or (column, message) when it knows the column.
+            column, message = problem if isinstance(problem, tuple) else ("", problem)
+            batch.problems.append((row_number, column, message, ERROR))
         else:
             record, row_problems = validator.validate(row_number, cells)
             if row_problems:
