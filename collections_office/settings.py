@@ -399,13 +399,18 @@ LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_personal_data": {"()": "collections_office.logging.MaskPersonalDataFilter"}},
+    "filters": {
+        "mask_personal_data": {"()": "collections_office.logging.MaskPersonalDataFilter"},
+        "client_errors_without_traceback": {
+            "()": "collections_office.logging.ClientErrorsWithoutTracebackFilter"
+        },
+    },
     "formatters": {"json": {"()": "collections_office.logging.JsonFormatter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "json",
-            "filters": ["mask_personal_data"],
+            "filters": ["client_errors_without_traceback", "mask_personal_data"],
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
