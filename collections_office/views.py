@@ -8,6 +8,7 @@ import time
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
+from django.core.files.storage import storages
 from django.db import connection
 from django.http import HttpRequest, HttpResponseRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
@@ -46,6 +47,19 @@ def _cache() -> None:
         raise RuntimeError("cache did not return what was stored")
 
 
+class StaticFilesNotCollected(RuntimeError):
+    """The manifest of hashed static files is missing: `collectstatic` has not run (or ran
+    after this process started). Every page that links a stylesheet is then a 500."""
+
+
+def _static_files() -> None:
+    storage = storages["staticfiles"]
+    # Only manifest storages (production) need collectstatic; a process loads the
+    # manifest when it starts, so an empty one here means pages fail in this process.
+    if getattr(storage, "manifest_name", None) and not storage.hashed_files:
+        raise StaticFilesNotCollected("run `python manage.py collectstatic`, then restart")
+
+
 def _broker() -> None:
     from collections_office.celery import app
 
@@ -57,8 +71,13 @@ def _broker() -> None:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Database, cache and broker, each with its status; 503 if any is down."""
-    probes = {"database": _database, "cache": _cache, "broker": _broker}
+    """Database, cache, broker and static files, each with its status; 503 if any is down."""
+    probes = {
+        "database": _database,
+        "cache": _cache,
+        "broker": _broker,
+        "static_files": _static_files,
+    }
     checks = {name: _check(name, probe) for name, probe in probes.items()}
     failing = [name for name, check in checks.items() if not check["ok"]]
     body = {"status": "unavailable" if failing else "ok", "failing": failing, "checks": checks}
