@@ -24,9 +24,7 @@ from .personal_data import mask_card_number, mask_id_number, mask_phone
 _BEFORE = r"(?<![0-9A-Za-z.])"
 _AFTER = r"(?![0-9A-Za-z]|\.\d)"
 # Mainland resident IDs (18 characters, the last may be X; also typed as 6-8-4 groups).
-_ID_NUMBER = re.compile(
-    _BEFORE + r"(?:\d{17}[\dXx]|\d{6}[ -]\d{8}[ -]\d{3}[\dXx])" + _AFTER
-)
+_ID_NUMBER = re.compile(_BEFORE + r"(?:\d{17}[\dXx]|\d{6}[ -]\d{8}[ -]\d{3}[\dXx])" + _AFTER)
 # Cards: 14-19 digits (13-digit runs are millisecond timestamps far more often than the
 # old 13-digit Visa cards), also in groups of four, or 4-6-5 (Amex).
 _CARD_NUMBER = re.compile(
@@ -37,8 +35,7 @@ _CARD_NUMBER = re.compile(
 # Mainland mobiles (with or without +86/0086, also as 3-4-4 groups), by their prefixes.
 _PHONE = re.compile(
     r"(?<![0-9A-Za-z.+])(?:(?:\+|00)?86[ -]?)?"
-    r"1(?:3\d|4[5-9]|5[0-35-9]|6[2567]|7[0-8]|8\d|9[0-35-9])[ -]?\d{4}[ -]?\d{4}"
-    + _AFTER
+    r"1(?:3\d|4[5-9]|5[0-35-9]|6[2567]|7[0-8]|8\d|9[0-35-9])[ -]?\d{4}[ -]?\d{4}" + _AFTER
 )
 
 
