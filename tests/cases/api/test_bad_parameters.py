@@ -68,3 +68,20 @@ def test_a_malformed_id_or_unknown_path_under_the_api_is_a_json_404(client, agre
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/json")
     assert set(response.json()) == {"detail", "errors"}
+
+
+def test_an_unexpected_error_in_a_bank_api_view_is_a_json_500(client, agreement_a, monkeypatch):
+    from cases import selectors
+
+    def broken(**_kwargs):
+        raise RuntimeError("the selector broke")
+
+    monkeypatch.setattr(selectors, "case_list_for_bank", broken)
+    _key, secret = issue_key(agreement_a.bank)
+    client.raise_request_exception = False
+
+    response = client.get("/api/v1/cases/", **bearer(secret))
+
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("application/json")
+    assert set(response.json()) == {"detail", "errors"}
