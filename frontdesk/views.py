@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -28,27 +27,17 @@ from collections_office.exports import csv_response, xlsx_response
 from collections_office.pages import form_errors_from, in_company_time, sort_queryset
 from collections_office.personal_data import decrypt_bytes
 from collections_office.workdays import company_tz
-from staff.selectors import get_scoped_object_or_404, profile_of
+from staff import roles
+from staff.access import role_required
+from staff.selectors import get_scoped_object_or_404
 from staff.services import personal_data_view_record
 
 from . import forms, selectors, services
 from .models import Document, PhoneMessage, Visit
 from .validators import format_phone
 
-
-def desk_only(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not selectors.is_desk(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _staff_only(user) -> None:
-    if profile_of(user) is None and not user.is_superuser:
-        raise PermissionDenied
+# The desk's own pages (registering, correcting, voiding); reading is scoped by the selectors.
+desk_only = role_required(roles.FRONT_DESK)
 
 
 def _history(instance) -> list[dict]:
@@ -126,10 +115,10 @@ def home(request):
     return redirect("frontdesk:my_items")
 
 
+@role_required()
 @in_company_time
 def my_items(request):
     """What the front desk has for me: visitors, messages, documents to sign for."""
-    _staff_only(request.user)
     user = request.user
     return render(
         request,
@@ -198,9 +187,9 @@ def _filtered_visits(request):
     return queryset, filters
 
 
+@role_required()
 @in_company_time
 def visit_list(request):
-    _staff_only(request.user)
     queryset, filters = _filtered_visits(request)
     queryset, sort = sort_queryset(queryset, request, VISIT_SORTS, "-arrived")
     export = request.GET.get("export")
@@ -295,9 +284,9 @@ def visit_register(request):
     )
 
 
+@role_required()
 @in_company_time
 def visit_preregister(request):
-    _staff_only(request.user)
     form = forms.PreRegistrationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -477,9 +466,9 @@ MESSAGE_SORTS = {
 }
 
 
+@role_required()
 @in_company_time
 def message_list(request):
-    _staff_only(request.user)
     queryset = selectors.message_list(user=request.user)
     filters = {
         "q": request.GET.get("q", "").strip(),
@@ -653,9 +642,9 @@ def _filtered_documents(request):
     return queryset, filters
 
 
+@role_required()
 @in_company_time
 def document_list(request):
-    _staff_only(request.user)
     queryset, filters = _filtered_documents(request)
     queryset, sort = sort_queryset(queryset, request, DOCUMENT_SORTS, "-registered")
     export = request.GET.get("export")

@@ -1,6 +1,5 @@
 """Staff pages: the (branch-scoped) staff directory, and each person's notifications."""
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
@@ -11,10 +10,10 @@ from django.views.decorators.http import require_POST
 from collections_office.pages import sort_queryset
 
 from . import roles
+from .access import role_required
 from .models import Position
 from .selectors import (
     get_scoped_object_or_404,
-    has_role,
     notification_list,
     notification_unread_count,
     staff_get,
@@ -41,13 +40,8 @@ SORTABLE = {
 }
 
 
-def _require_directory_role(user) -> None:
-    if not has_role(user, *DIRECTORY_ROLES):
-        raise PermissionDenied
-
-
+@role_required(*DIRECTORY_ROLES)
 def staff_directory(request):
-    _require_directory_role(request.user)
     queryset = staff_list(user=request.user)
     query = request.GET.get("q", "").strip()
     if query:
@@ -75,8 +69,8 @@ def staff_directory(request):
     )
 
 
+@role_required(*DIRECTORY_ROLES)
 def staff_detail(request, pk: int):
-    _require_directory_role(request.user)
     profile = staff_get(user=request.user, pk=pk)
     return render(request, "staff/detail.html", {"profile": profile})
 

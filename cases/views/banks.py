@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from collections_office.pages import form_errors_from, in_company_time
+from staff.access import role_required
 from staff.selectors import get_scoped_object_or_404
 
 from .. import selectors
+from ..access import BANK_MANAGER_ROLES
 from ..forms import (
     AgreementForm,
     ApiKeyForm,
@@ -30,18 +32,14 @@ from ..forms import (
 from ..models import Agreement
 from ..services import banks as bank_services
 from ..services.banks import BANK_FIELDS
-from .common import (
-    attachment_response,
-    history_rows,
-    require_bank_manager,
-)
+from .common import attachment_response, history_rows
 
 # --- Banks ------------------------------------------------------------------------------
 
 
+@role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def bank_list(request):
-    require_bank_manager(request.user)
     banks = selectors.bank_list(user=request.user).annotate(agreement_count=Count("agreements"))
     query = request.GET.get("q", "").strip()
     if query:
@@ -50,9 +48,9 @@ def bank_list(request):
     return render(request, "cases/bank_list.html", {"page": page, "query": query})
 
 
+@role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def bank_create(request):
-    require_bank_manager(request.user)
     form = BankForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -71,9 +69,9 @@ def _bank(request, pk: int):
     )
 
 
+@role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def bank_detail(request, pk: int):
-    require_bank_manager(request.user)
     bank = _bank(request, pk)
     agreements = selectors.agreement_list(user=request.user).filter(bank=bank)
     keys = selectors.api_key_list(user=request.user).filter(bank=bank)
@@ -95,9 +93,9 @@ def bank_detail(request, pk: int):
     )
 
 
+@role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def bank_edit(request, pk: int):
-    require_bank_manager(request.user)
     bank = _bank(request, pk)
     form = BankForm(request.POST or None, instance=bank)
     if request.method == "POST" and form.is_valid():
@@ -112,10 +110,10 @@ def bank_edit(request, pk: int):
     return render(request, "cases/bank_form.html", {"form": form, "bank": bank})
 
 
+@role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def bank_mapping_edit(request, pk: int):
     """A key/value editor of the bank's placement-file headers → our fields."""
-    require_bank_manager(request.user)
     bank = _bank(request, pk)
     formset = ColumnMappingFormSet(
         request.POST or None, initial=column_mapping_initial(bank), prefix="mapping"
@@ -158,18 +156,18 @@ def bank_mapping_edit(request, pk: int):
 # --- API keys ---------------------------------------------------------------------------
 
 
+@role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def api_key_list(request):
-    require_bank_manager(request.user)
     keys = selectors.api_key_list(user=request.user).order_by("bank__name", "-created_at")
     page = Paginator(keys, 50).get_page(request.GET.get("page"))
     return render(request, "cases/api_key_list.html", {"page": page, "now": timezone.now()})
 
 
+@role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def api_key_issue(request, pk: int):
     """Issues a key; the full key is on this response only — never stored, never shown again."""
-    require_bank_manager(request.user)
     bank = get_scoped_object_or_404(
         selectors.bank_list_for_keys(user=request.user), user=request.user, pk=pk
     )
@@ -188,10 +186,10 @@ def api_key_issue(request, pk: int):
     return render(request, "cases/api_key_form.html", {"bank": bank, "form": form})
 
 
+@role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 @require_POST
 def api_key_revoke(request, pk: int):
-    require_bank_manager(request.user)
     key = get_scoped_object_or_404(
         selectors.api_key_list(user=request.user), user=request.user, pk=pk
     )
@@ -205,9 +203,9 @@ def api_key_revoke(request, pk: int):
 # --- Agreements -------------------------------------------------------------------------
 
 
+@role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def agreement_list(request):
-    require_bank_manager(request.user)
     agreements = selectors.agreement_list(user=request.user)
     bank_id = request.GET.get("bank", "")
     if bank_id.isdigit():
@@ -264,9 +262,9 @@ def _agreement_form_page(request, *, bank, agreement: Agreement | None):
     )
 
 
+@role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def agreement_create(request, bank_pk: int):
-    require_bank_manager(request.user)
     bank = _bank(request, bank_pk)
     return _agreement_form_page(request, bank=bank, agreement=None)
 
@@ -277,16 +275,16 @@ def _agreement(request, pk: int) -> Agreement:
     )
 
 
+@role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def agreement_edit(request, pk: int):
-    require_bank_manager(request.user)
     agreement = _agreement(request, pk)
     return _agreement_form_page(request, bank=agreement.bank, agreement=agreement)
 
 
+@role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def agreement_detail(request, pk: int):
-    require_bank_manager(request.user)
     agreement = _agreement(request, pk)
     history = history_rows(agreement.history.select_related("history_user").order_by("-history_id"))
     return render(
@@ -304,9 +302,9 @@ def agreement_detail(request, pk: int):
     )
 
 
+@role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def agreement_document(request, pk: int):
-    require_bank_manager(request.user)
     agreement = _agreement(request, pk)
     if not agreement.document:
         raise Http404

@@ -11,19 +11,18 @@ from django.views.decorators.http import require_POST
 
 from collections_office.pages import in_company_time, sort_queryset
 from collections_office.personal_data import keyed_hash
-from staff.selectors import get_scoped_object_or_404, has_role, sees_all_branches
+from staff.access import role_required
+from staff.selectors import get_scoped_object_or_404, sees_all_branches
 from staff.services import personal_data_view_record
 
 from .. import selectors
+from ..access import CASE_VIEWER_ROLES, COLLECTOR_ROLES, may_see_personal_data
 from ..case_page import panels_for
 from ..forms import (
     CaseFilterForm,
 )
 from ..models import Case, ContactPoint, OverdueBucket, overdue_bucket
-from .common import (
-    history_rows,
-    require_role,
-)
+from .common import history_rows
 
 # --- Cases ------------------------------------------------------------------------------
 
@@ -66,9 +65,9 @@ def _case_search(queryset, query: str):
     return queryset.filter(condition)
 
 
+@role_required(*CASE_VIEWER_ROLES)
 @in_company_time
 def case_list(request):
-    require_role(request.user, selectors.CASE_VIEWER_ROLES)
     form = CaseFilterForm(request.GET or None)
     cases = selectors.case_list_with_balance(user=request.user)
     form.is_valid()  # a bad filter is reported on the page; the valid ones still apply
@@ -133,15 +132,9 @@ def mask_address(value: str) -> str:
     return value[:6] + "*" * min(len(value) - 6, 12)
 
 
-def _may_see_personal_data(user, case: Case) -> bool:
-    return has_role(user, *selectors.PERSONAL_DATA_VIEWER_ROLES) or (
-        case.assigned_to_id is not None and case.assigned_to_id == user.pk
-    )
-
-
+@role_required(*CASE_VIEWER_ROLES, *COLLECTOR_ROLES)
 @in_company_time
 def case_detail(request, pk: int, *, revealed: bool = False):
-    require_role(request.user, selectors.CASE_VIEWER_ROLES + selectors.COLLECTOR_ROLES)
     case = _case(request, pk)
     contact_points = list(case.debtor.contact_points.all())
     for point in contact_points:
@@ -162,7 +155,7 @@ def case_detail(request, pk: int, *, revealed: bool = False):
         "linked": linked,
         "history": history,
         "bucket": overdue_bucket(case.overdue_since, timezone.localdate()),
-        "may_reveal": _may_see_personal_data(request.user, case),
+        "may_reveal": may_see_personal_data(request.user, case),
         "revealed": revealed,
         "panels": panels_for(request, case),
     }
@@ -171,13 +164,13 @@ def case_detail(request, pk: int, *, revealed: bool = False):
     return render(request, "cases/case_detail.html", context)
 
 
+@role_required(*CASE_VIEWER_ROLES, *COLLECTOR_ROLES)
 @in_company_time
 @require_POST
 def case_reveal(request, pk: int):
     """Shows the ID number, phones and addresses in full — and records that it happened."""
-    require_role(request.user, selectors.CASE_VIEWER_ROLES + selectors.COLLECTOR_ROLES)
     case = _case(request, pk)
-    if not _may_see_personal_data(request.user, case):
+    if not may_see_personal_data(request.user, case):
         raise PermissionDenied
     personal_data_view_record(
         user=request.user,

@@ -15,17 +15,16 @@ from django.utils.translation import gettext as _
 
 from collections_office.exports import csv_response, xlsx_response
 from collections_office.pages import in_company_time, sort_queryset
+from staff.access import role_required
 from staff.selectors import get_scoped_object_or_404
 
 from .. import selectors
+from ..access import BANK_MANAGER_ROLES
 from ..forms import (
     PlacementUploadForm,
 )
 from ..models import Placement
-from .common import (
-    attachment_response,
-    require_bank_manager,
-)
+from .common import attachment_response
 
 IN_FLIGHT = (Placement.Status.RECEIVED, Placement.Status.PROCESSING)
 logger = logging.getLogger(__name__)
@@ -36,9 +35,9 @@ logger = logging.getLogger(__name__)
 PLACEMENT_SORTS = {"received": "received_at", "bank": "bank__name", "status": "status"}
 
 
+@role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def placement_list(request):
-    require_bank_manager(request.user)
     placements = selectors.placement_list(user=request.user)
     status = request.GET.get("status", "")
     if status in Placement.Status.values:
@@ -68,10 +67,10 @@ def _sla_minutes() -> int:
     return settings.PLACEMENT_IMPORT_SLA_MINUTES
 
 
+@role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def placement_upload(request):
     """Staff upload a file a bank sent by other means (e-mail, SFTP) on the bank's behalf."""
-    require_bank_manager(request.user)
     from ..services.placements import PlacementConflict, PlacementInputError, placement_receive
 
     agreements = selectors.agreement_list(user=request.user)
@@ -125,9 +124,9 @@ def _is_late(placement: Placement, now=None) -> bool:
     return (finished or now) > deadline
 
 
+@role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def placement_detail(request, pk: int):
-    require_bank_manager(request.user)
     placement = _placement(request, pk)
     context = {
         "placement": placement,
@@ -146,9 +145,9 @@ def placement_detail(request, pk: int):
     return render(request, "cases/placement_detail.html", context)
 
 
+@role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def placement_errors_download(request, pk: int, file_format: str):
-    require_bank_manager(request.user)
     placement = _placement(request, pk)
     rows = (
         selectors.placement_errors(placement=placement)
@@ -162,9 +161,9 @@ def placement_errors_download(request, pk: int, file_format: str):
     return csv_response(f"{name}.csv", header, rows)
 
 
+@role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def placement_original(request, pk: int):
-    require_bank_manager(request.user)
     placement = _placement(request, pk)
     if not placement.original_file:
         raise Http404
