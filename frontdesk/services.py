@@ -46,6 +46,7 @@ from .selectors import (
     may_manage_document,
     may_manage_message,
     may_manage_visit,
+    may_route_document,
 )
 from .validators import check_uploaded_file, format_phone
 
@@ -591,11 +592,10 @@ def document_route(*, document: Document, actor, recipient, instructions: str = 
     if not document.is_open:
         raise ValidationError(_("A closed or void document cannot be routed."))
     step = current_step(document)
-    if not may_manage_document(user=actor, document=document):
-        if step is None or step.recipient_id != actor.pk:
-            raise PermissionDenied("only the desk or the current holder routes a document")
-        if step.signed_at is None:
+    if not may_route_document(user=actor, document=document, current_step=step):
+        if step is not None and step.recipient_id == actor.pk and step.signed_at is None:
             raise ValidationError(_("Sign for the document before routing it on."))
+        raise PermissionDenied("only the desk or the current holder routes a document")
     if step is not None and step.recipient_id == recipient.pk and step.signed_at is None:
         raise ValidationError({"recipient": _("The document is already waiting for this person.")})
     now = timezone.now()

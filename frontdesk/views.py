@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from collections_office.exports import csv_response, xlsx_response
-from collections_office.pages import form_errors_from, in_company_time, sort_queryset
+from collections_office.pages import form_errors_from, id_param, in_company_time, sort_queryset
 from collections_office.personal_data import decrypt_bytes
 from collections_office.workdays import company_tz
 from staff import roles
@@ -147,7 +146,6 @@ VISIT_SORTS = {
 
 
 def _filtered_visits(request):
-    queryset = selectors.visit_list(user=request.user)
     filters = {
         "q": request.GET.get("q", "").strip(),
         "status": request.GET.get("status", ""),
@@ -157,33 +155,16 @@ def _filtered_visits(request):
         "date_from": _date_param(request, "date_from"),
         "date_to": _date_param(request, "date_to"),
     }
-    if filters["q"]:
-        q = filters["q"]
-        queryset = queryset.filter(
-            Q(visitor_name__icontains=q)
-            | Q(organisation__icontains=q)
-            | Q(phone__contains=q.replace(" ", ""))
-            | Q(badge_number__iexact=q)
-            | Q(purpose__icontains=q)
-        )
-    if filters["status"] in Visit.Status.values:
-        queryset = queryset.filter(status=filters["status"])
-    if filters["host"].isdigit():
-        queryset = queryset.filter(host_id=filters["host"])
-    if filters["department"].isdigit():
-        queryset = queryset.filter(host_department_id=filters["department"])
-    if filters["organisation"]:
-        queryset = queryset.filter(organisation__icontains=filters["organisation"])
-    day = Q(arrived_at__date__gte=filters["date_from"]) | Q(
-        arrived_at__isnull=True, expected_at__date__gte=filters["date_from"]
+    queryset = selectors.visit_list_filtered(
+        user=request.user,
+        query=filters["q"],
+        status=filters["status"],
+        host_id=id_param(filters["host"]),
+        department_id=id_param(filters["department"]),
+        organisation=filters["organisation"],
+        date_from=filters["date_from"],
+        date_to=filters["date_to"],
     )
-    if filters["date_from"]:
-        queryset = queryset.filter(day)
-    if filters["date_to"]:
-        queryset = queryset.filter(
-            Q(arrived_at__date__lte=filters["date_to"])
-            | Q(arrived_at__isnull=True, expected_at__date__lte=filters["date_to"])
-        )
     return queryset, filters
 
 
@@ -469,7 +450,6 @@ MESSAGE_SORTS = {
 @role_required()
 @in_company_time
 def message_list(request):
-    queryset = selectors.message_list(user=request.user)
     filters = {
         "q": request.GET.get("q", "").strip(),
         "status": request.GET.get("status", ""),
@@ -477,24 +457,14 @@ def message_list(request):
         "date_to": _date_param(request, "date_to"),
         "mine": request.GET.get("mine", ""),
     }
-    if filters["q"]:
-        q = filters["q"]
-        queryset = queryset.filter(
-            Q(caller_name__icontains=q)
-            | Q(caller_organisation__icontains=q)
-            | Q(message__icontains=q)
-            | Q(caller_phone__contains=q.replace(" ", ""))
-        )
-    if filters["status"] in PhoneMessage.Status.values:
-        queryset = queryset.filter(status=filters["status"])
-    if filters["date_from"]:
-        queryset = queryset.filter(taken_at__date__gte=filters["date_from"])
-    if filters["date_to"]:
-        queryset = queryset.filter(taken_at__date__lte=filters["date_to"])
-    if filters["mine"]:
-        queryset = queryset.filter(
-            Q(recipient=request.user) | Q(recipient_department__head=request.user)
-        )
+    queryset = selectors.message_list_filtered(
+        user=request.user,
+        query=filters["q"],
+        status=filters["status"],
+        date_from=filters["date_from"],
+        date_to=filters["date_to"],
+        mine=bool(filters["mine"]),
+    )
     queryset, sort = sort_queryset(queryset, request, MESSAGE_SORTS, "-taken")
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     cutoff = timezone.now() - selectors.unhandled_message_threshold()
@@ -614,7 +584,6 @@ DOCUMENT_SORTS = {
 
 
 def _filtered_documents(request):
-    queryset = selectors.document_list(user=request.user)
     filters = {
         "q": request.GET.get("q", "").strip(),
         "status": request.GET.get("status", ""),
@@ -622,23 +591,14 @@ def _filtered_documents(request):
         "date_from": _date_param(request, "date_from"),
         "date_to": _date_param(request, "date_to"),
     }
-    if filters["q"]:
-        q = filters["q"]
-        queryset = queryset.filter(
-            Q(title__icontains=q)
-            | Q(register_number__icontains=q)
-            | Q(reference_number__icontains=q)
-            | Q(sender__icontains=q)
-            | Q(receiving_unit__icontains=q)
-        )
-    if filters["status"] in Document.Status.values:
-        queryset = queryset.filter(status=filters["status"])
-    if filters["direction"] in Document.Direction.values:
-        queryset = queryset.filter(direction=filters["direction"])
-    if filters["date_from"]:
-        queryset = queryset.filter(document_date__gte=filters["date_from"])
-    if filters["date_to"]:
-        queryset = queryset.filter(document_date__lte=filters["date_to"])
+    queryset = selectors.document_list_filtered(
+        user=request.user,
+        query=filters["q"],
+        status=filters["status"],
+        direction=filters["direction"],
+        date_from=filters["date_from"],
+        date_to=filters["date_to"],
+    )
     return queryset, filters
 
 
@@ -732,9 +692,8 @@ def _document_page(request, document, **extra):
     steps = list(document.steps.select_related("recipient", "routed_by", "recipient_department"))
     current = steps[-1] if steps else None
     may_manage = selectors.may_manage_document(user=user, document=document)
-    holder = current is not None and current.recipient_id == user.pk
-    may_route = document.is_open and (may_manage or (holder and current.signed_at is not None))
     signed = any(s.recipient_id == user.pk and s.signed_at for s in steps)
+    is_recipient = any(s.recipient_id == user.pk for s in steps)
     context = {
         "document": document,
         "steps": steps,
@@ -744,10 +703,13 @@ def _document_page(request, document, **extra):
         else [],
         "records": document.records.select_related("recorded_by"),
         "may_manage": may_manage,
-        "may_route": may_route,
-        "may_record": document.is_open and (may_manage or signed),
-        "may_attach": document.is_open
-        and (may_manage or any(s.recipient_id == user.pk for s in steps)),
+        "may_route": selectors.may_route_document(
+            user=user, document=document, current_step=current
+        ),
+        "may_record": selectors.may_record_on_document(user=user, document=document, signed=signed),
+        "may_attach": selectors.may_attach_to_document(
+            user=user, document=document, is_recipient=is_recipient
+        ),
         "route_form": forms.RouteForm(user=user),
         "record_form": forms.RecordForm(),
         "attach_form": forms.AttachForm(),

@@ -1,7 +1,6 @@
 """Staff pages: the (branch-scoped) staff directory, and each person's notifications."""
 
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,7 +16,9 @@ from .selectors import (
     notification_list,
     notification_unread_count,
     staff_get,
-    staff_list,
+)
+from .selectors import (
+    staff_directory as staff_directory_list,
 )
 from .services import notification_mark_read
 
@@ -42,18 +43,9 @@ SORTABLE = {
 
 @role_required(*DIRECTORY_ROLES)
 def staff_directory(request):
-    queryset = staff_list(user=request.user)
     query = request.GET.get("q", "").strip()
-    if query:
-        queryset = queryset.filter(
-            Q(employee_number__icontains=query)
-            | Q(user__first_name__icontains=query)
-            | Q(user__last_name__icontains=query)
-            | Q(user__username__icontains=query)
-        )
     position = request.GET.get("position", "")
-    if position:
-        queryset = queryset.filter(position=position)
+    queryset = staff_directory_list(user=request.user, query=query, position=position)
     queryset, sort = sort_queryset(queryset, request, SORTABLE, "number")
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     return render(

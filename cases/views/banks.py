@@ -7,14 +7,14 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from collections_office.pages import form_errors_from, in_company_time
+from collections_office.pages import form_errors_from, id_param, in_company_time
 from staff.access import role_required
 from staff.selectors import get_scoped_object_or_404
 
@@ -40,10 +40,10 @@ from .common import attachment_response, history_rows
 @role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def bank_list(request):
-    banks = selectors.bank_list(user=request.user).annotate(agreement_count=Count("agreements"))
     query = request.GET.get("q", "").strip()
-    if query:
-        banks = banks.filter(Q(name__icontains=query) | Q(code__icontains=query))
+    banks = selectors.bank_list(user=request.user, query=query).annotate(
+        agreement_count=Count("agreements")
+    )
     page = Paginator(banks.order_by("name"), 50).get_page(request.GET.get("page"))
     return render(request, "cases/bank_list.html", {"page": page, "query": query})
 
@@ -206,10 +206,8 @@ def api_key_revoke(request, pk: int):
 @role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def agreement_list(request):
-    agreements = selectors.agreement_list(user=request.user)
     bank_id = request.GET.get("bank", "")
-    if bank_id.isdigit():
-        agreements = agreements.filter(bank_id=int(bank_id))
+    agreements = selectors.agreement_list(user=request.user, bank_id=id_param(bank_id))
     page = Paginator(agreements.order_by("bank__name", "-effective_from"), 50).get_page(
         request.GET.get("page")
     )

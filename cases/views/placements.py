@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from collections_office.exports import csv_response, xlsx_response
-from collections_office.pages import in_company_time, sort_queryset
+from collections_office.pages import id_param, in_company_time, sort_queryset
 from staff.access import role_required
 from staff.selectors import get_scoped_object_or_404
 
@@ -38,13 +38,11 @@ PLACEMENT_SORTS = {"received": "received_at", "bank": "bank__name", "status": "s
 @role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def placement_list(request):
-    placements = selectors.placement_list(user=request.user)
     status = request.GET.get("status", "")
-    if status in Placement.Status.values:
-        placements = placements.filter(status=status)
     bank_id = request.GET.get("bank", "")
-    if bank_id.isdigit():
-        placements = placements.filter(bank_id=int(bank_id))
+    placements = selectors.placement_list(
+        user=request.user, status=status, bank_id=id_param(bank_id)
+    )
     placements, sort = sort_queryset(placements, request, PLACEMENT_SORTS, "-received")
     page = Paginator(placements, 50).get_page(request.GET.get("page"))
     context = {
