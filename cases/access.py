@@ -36,6 +36,13 @@ PERSONAL_DATA_VIEWER_ROLES = (roles.SUPERVISOR,)
 _NOTHING = Q(pk__in=[])
 
 
+def may_change_bank_settings(user) -> bool:
+    """A bank's details and its column mapping serve every branch that handles the bank
+    (the mapping drives their imports): only HQ admin staff change them (docs/decisions.md).
+    Branch admin staff read them and manage their own agreements and keys."""
+    return has_role(user, *BANK_MANAGER_ROLES) and sees_all_branches(user)
+
+
 def case_visibility(user, *, prefix: str = "") -> Q | None:
     """The condition on cases (`prefix` = the path to the case) for `user`; None = all."""
     if not getattr(user, "is_authenticated", False):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
@@ -19,7 +19,7 @@ from staff.access import role_required
 from staff.selectors import get_scoped_object_or_404
 
 from .. import selectors
-from ..access import BANK_MANAGER_ROLES
+from ..access import BANK_MANAGER_ROLES, may_change_bank_settings
 from ..forms import (
     AgreementForm,
     ApiKeyForm,
@@ -69,6 +69,12 @@ def _bank(request, pk: int):
     )
 
 
+def _require_bank_settings_owner(user) -> None:
+    """Branch admin staff see the bank (read-only); changing it is HQ's (403, not 404)."""
+    if not may_change_bank_settings(user):
+        raise PermissionDenied
+
+
 @role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def bank_detail(request, pk: int):
@@ -83,6 +89,7 @@ def bank_detail(request, pk: int):
             "bank": bank,
             "agreements": agreements,
             "keys": keys,
+            "may_change_settings": may_change_bank_settings(request.user),
             "may_issue_keys": selectors.bank_list_for_keys(user=request.user)
             .filter(pk=bank.pk)
             .exists(),
@@ -97,6 +104,7 @@ def bank_detail(request, pk: int):
 @in_company_time
 def bank_edit(request, pk: int):
     bank = _bank(request, pk)
+    _require_bank_settings_owner(request.user)
     form = BankForm(request.POST or None, instance=bank)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in BANK_FIELDS}
@@ -115,32 +123,19 @@ def bank_edit(request, pk: int):
 def bank_mapping_edit(request, pk: int):
     """A key/value editor of the bank's placement-file headers → our fields."""
     bank = _bank(request, pk)
+    _require_bank_settings_owner(request.user)
     formset = ColumnMappingFormSet(
         request.POST or None, initial=column_mapping_initial(bank), prefix="mapping"
     )
     mapping_errors = []
     if request.method == "POST" and formset.is_valid():
-        mapping = {
-            form.cleaned_data["header"].strip(): form.cleaned_data.get("target", "")
-            for form in formset.forms
-            if form.cleaned_data.get("header", "").strip()
-        }
-        headers = [
-            form.cleaned_data["header"].strip()
+        pairs = [
+            (form.cleaned_data["header"].strip(), form.cleaned_data.get("target", ""))
             for form in formset.forms
             if form.cleaned_data.get("header", "").strip()
         ]
-        duplicates = sorted({h for h in headers if headers.count(h) > 1})
         try:
-            if duplicates:
-                raise ValidationError(
-                    {
-                        "column_mapping": [
-                            _("The header “%s” is mapped twice.") % h for h in duplicates
-                        ]
-                    }
-                )
-            bank_services.bank_column_mapping_set(bank=bank, mapping=mapping, actor=request.user)
+            bank_services.bank_column_mapping_set(bank=bank, mapping=pairs, actor=request.user)
         except ValidationError as exc:
             mapping_errors = exc.messages
         else:
