@@ -1,8 +1,13 @@
-"""Staff pages: the (branch-scoped) staff directory, and each person's notifications."""
+"""Staff pages: the (branch-scoped) staff directory, each person's notifications, and the
+language switch (remembered on the profile)."""
 
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -20,7 +25,7 @@ from .selectors import (
 from .selectors import (
     staff_directory as staff_directory_list,
 )
-from .services import notification_mark_read
+from .services import notification_mark_read, user_language_set
 
 DIRECTORY_ROLES = (
     roles.SUPERVISOR,
@@ -102,3 +107,29 @@ def notification_open(request, pk: int):
 def notification_mark_all_read(request):
     notification_mark_read(user=request.user)
     return redirect("staff:notifications")
+
+
+@login_not_required
+@require_POST
+def set_language(request: HttpRequest):
+    """Switches the language; for a signed-in user it is remembered on their profile."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if language in dict(settings.LANGUAGES):
+        translation.activate(language)
+        if request.user.is_authenticated:
+            user_language_set(user=request.user, language=language)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+        )
+    return response
