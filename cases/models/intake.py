@@ -68,6 +68,22 @@ class PlacementQuerySet(models.QuerySet):
         """What a bank's API key may see: its own placements."""
         return self.filter(bank=bank)
 
+    def in_flight(self) -> PlacementQuerySet:
+        return self.filter(status__in=Placement.IN_FLIGHT)
+
+    @staticmethod
+    def late_condition(now: dt.datetime | None = None) -> Q:
+        """`Placement.is_late` as a condition (for counts and filters in one query)."""
+        now = now or timezone.now()
+        sla = Placement.import_sla()
+        completed = Q(status=Placement.Status.COMPLETED)
+        return (completed & Q(finished_at__gt=models.F("received_at") + sla)) | (
+            ~completed & Q(received_at__lt=now - sla)
+        )
+
+    def late(self, now: dt.datetime | None = None) -> PlacementQuerySet:
+        return self.filter(self.late_condition(now))
+
 
 class PlacementRowErrorQuerySet(models.QuerySet):
     def visible_to(self, user) -> PlacementRowErrorQuerySet:
@@ -392,6 +408,34 @@ class Placement(models.Model):
         if self.assignment_due_at is None:
             self.assignment_due_at = assignment_due_for(self.received_at or timezone.now())
         super().save(*args, **kwargs)
+
+    # --- Derived: progress and the intake service level (the one definition) -----------
+
+    IN_FLIGHT = (Status.RECEIVED, Status.PROCESSING)
+
+    @property
+    def is_in_flight(self) -> bool:
+        return self.status in self.IN_FLIGHT
+
+    @property
+    def progress(self) -> int:
+        """Percentage of rows processed (0–100); a completed placement is 100."""
+        if self.status == self.Status.COMPLETED:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(100, self.rows_done * 100 // self.rows_total)
+
+    @staticmethod
+    def import_sla() -> dt.timedelta:
+        return dt.timedelta(minutes=settings.PLACEMENT_IMPORT_SLA_MINUTES)
+
+    def is_late(self, now: dt.datetime | None = None) -> bool:
+        """Not completed within the service level of its receipt (still running, failed,
+        or completed after the deadline). `PlacementQuerySet.late` is the same rule in SQL."""
+        deadline = self.received_at + self.import_sla()
+        finished = self.finished_at if self.status == self.Status.COMPLETED else None
+        return (finished or now or timezone.now()) > deadline
 
 
 def assignment_due_for(received_at: dt.datetime) -> dt.datetime:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Subquery
@@ -26,7 +26,6 @@ from ..forms import (
 from ..models import Placement
 from .common import attachment_response
 
-IN_FLIGHT = (Placement.Status.RECEIVED, Placement.Status.PROCESSING)
 logger = logging.getLogger(__name__)
 
 
@@ -50,19 +49,13 @@ def placement_list(request):
         "sort": sort,
         "status": status,
         "status_choices": Placement.Status.choices,
-        "in_flight": any(p.status in IN_FLIGHT for p in page),
-        "sla_minutes": _sla_minutes(),
+        "in_flight": any(p.is_in_flight for p in page),
+        "sla_minutes": settings.PLACEMENT_IMPORT_SLA_MINUTES,
         "now": timezone.now(),
     }
     if request.htmx:
         return render(request, "cases/placement_list.html#placement-rows", context)
     return render(request, "cases/placement_list.html", context)
-
-
-def _sla_minutes() -> int:
-    from django.conf import settings
-
-    return settings.PLACEMENT_IMPORT_SLA_MINUTES
 
 
 @role_required(*BANK_MANAGER_ROLES)
@@ -107,30 +100,15 @@ def _placement(request, pk: int) -> Placement:
     )
 
 
-def _progress(placement: Placement) -> int:
-    if placement.status == Placement.Status.COMPLETED:
-        return 100
-    if not placement.rows_total:
-        return 0
-    return min(100, placement.rows_done * 100 // placement.rows_total)
-
-
-def _is_late(placement: Placement, now=None) -> bool:
-    now = now or timezone.now()
-    deadline = placement.received_at + dt.timedelta(minutes=_sla_minutes())
-    finished = placement.finished_at if placement.status == Placement.Status.COMPLETED else None
-    return (finished or now) > deadline
-
-
 @role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def placement_detail(request, pk: int):
     placement = _placement(request, pk)
     context = {
         "placement": placement,
-        "progress": _progress(placement),
-        "in_flight": placement.status in IN_FLIGHT,
-        "late": _is_late(placement),
+        "progress": placement.progress,
+        "in_flight": placement.is_in_flight,
+        "late": placement.is_late(),
     }
     if request.htmx and request.GET.get("part") == "progress":
         response = render(request, "cases/placement_detail.html#placement-progress", context)
