@@ -4,9 +4,11 @@ The test walks the URLconf (`get_resolver()`, recursively). For every route that
 takes an id it asks, as a user of each role in branch A, for a row of branch B /
 bank B / a collector of branch B, by GET and by POST: the answer must be 404 (or
 the role's 403, or 405 for the wrong method) — never 200, never a redirect after
-acting, never a 500. Bank API routes are asked with bank A's key for bank B's rows:
-a JSON 404. Routes without ids: every role gets 200/302/403/405 and never a 500;
-an anonymous visitor gets the login redirect (the API: a JSON 401/403).
+acting, never a 500. The collectors are also asked for branch A's rows, which
+belong to a colleague (the same registry, called with branch A's side). Bank API
+routes are asked with bank A's key for bank B's rows: a JSON 404. Routes without
+ids: every role gets 200/302/403/405 and never a 500; an anonymous visitor gets the
+login redirect (the API: a JSON 401/403).
 
 REGISTERING A NEW ROUTE (a route with an id that is missing here fails the test).
 Add one line to ROUTES: the URL name → a function of `f`, the foreign side (branch
@@ -18,7 +20,8 @@ returning the URL kwargs (or a list of kwargs dicts to try several combinations)
     "cases:call_detail": lambda f: {"pk": CallLog.objects.create(case=f.case, ...).pk},
     "cases:case_assign": lambda f: {"pk": f.case.pk},
 
-The function may create rows (it is called once per run). If some roles may see
+Build the rows from `f`'s own attributes (the function is also called with branch
+A's side for the collectors' check); it may create rows. If some roles may see
 the foreign row by design (banks are the whole company's clients), list them in
 SHARED with the reason; those roles are then only held to "never a 500".
 """
@@ -111,6 +114,7 @@ SKIPPED_NAMESPACES = {
     "see test_the_django_admin_is_closed_to_role_users",
 }
 
+COLLECTOR_ROLES = (roles.PHONE_COLLECTOR, roles.FIELD_COLLECTOR)
 ID_REFUSALS = {403, 404, 405}
 PAGE_ANSWERS = {200, 302, 403, 405}
 API_REFUSALS = {401, 403}
@@ -142,6 +146,7 @@ def _is_api(path: str) -> bool:
 def world():
     world = build_world()
     world.foreign.home = world.home
+    world.home.home = world.home
     return world
 
 
@@ -194,6 +199,26 @@ def test_every_role_is_refused_another_branchs_bank_or_collectors_rows(world, cl
                     if status >= 500 or (not shared and status not in ID_REFUSALS):
                         failures.append(f"{method.upper()} {url} ({name}) as {role}: {status}")
     assert not failures, "Scoping leaks or errors:\n" + "\n".join(failures)
+
+
+def test_collectors_are_refused_a_colleagues_rows_in_their_own_branch(world, clients):
+    """The same routes built on branch A's rows, which belong to another collector of
+    branch A (world.home.collector): the collectors of the battery may not see them."""
+    failures = []
+    for name, _route, kwargs_names, _view in walk_urlconf():
+        if not kwargs_names:
+            continue
+        variants = ROUTES[name](world.home)
+        for kwargs in variants if isinstance(variants, list) else [variants]:
+            url = reverse(name, kwargs=kwargs)
+            if _is_api(url):
+                continue
+            for role in COLLECTOR_ROLES:
+                for method in ("get", "post"):
+                    status = getattr(clients[role], method)(url).status_code
+                    if status not in ID_REFUSALS:
+                        failures.append(f"{method.upper()} {url} ({name}) as {role}: {status}")
+    assert not failures, "A collector reaches a colleague's rows:\n" + "\n".join(failures)
 
 
 def test_bank_api_routes_answer_another_banks_rows_with_a_json_404(world):
