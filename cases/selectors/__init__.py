@@ -183,8 +183,22 @@ def placement_errors(*, placement: Placement) -> QuerySet[PlacementRowError]:
     return PlacementRowError.objects.filter(placement=placement).order_by("row_number", "pk")
 
 
-def case_list_for_bank(*, bank: Bank) -> QuerySet[Case]:
-    return Case.objects.of_bank(bank).select_related("debtor")
+def case_list_for_bank(
+    *,
+    bank: Bank,
+    status: str = "",
+    account_no: str = "",
+    updated_since: dt.datetime | None = None,
+) -> QuerySet[Case]:
+    """A bank's own cases, filtered as its API client asked (the view validated the input)."""
+    queryset = Case.objects.of_bank(bank).select_related("debtor")
+    if status:
+        queryset = queryset.filter(status=status)
+    if account_no:
+        queryset = queryset.filter(account_no=account_no)
+    if updated_since is not None:
+        queryset = queryset.filter(updated_at__gte=updated_since)
+    return queryset
 
 
 def agreement_list_for_bank(*, bank: Bank) -> QuerySet[Agreement]:
