@@ -144,7 +144,7 @@ MIDDLEWARE = [
     "collections_office.middleware.RejectNullCharactersMiddleware",
     # Before any process_view: the CSRF check would read a huge upload's whole body.
     "cases.middleware.PlacementUploadSizeMiddleware",
-    "collections_office.middleware.UserLanguageMiddleware",
+    "staff.middleware.UserLanguageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -170,7 +170,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "collections_office.context_processors.navigation",
+                "staff.context_processors.navigation",
             ],
         },
     },
@@ -323,6 +323,8 @@ LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"  # stored and processed in UTC; shown in the company's zone
 COMPANY_TIME_ZONE = env_str("COMPANY_TIME_ZONE", "Asia/Shanghai")
+# Where collections_office.workdays reads HR's working-day overrides (it imports no app).
+WORKDAY_OVERRIDES_SOURCE = "staff.workdays.workday_overrides"
 USE_I18N = True
 USE_TZ = True
 

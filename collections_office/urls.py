@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from reporting import views as reporting_views
+from staff import views as staff_views
 
 from . import views
 from .api import SchemaView
@@ -16,7 +17,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/language/", views.set_language, name="set_language"),
+    path("i18n/language/", staff_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("staff/", include("staff.urls")),
     path("cases/", include("cases.urls")),

@@ -7,6 +7,23 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
+class BranchScopedQuerySet(models.QuerySet):
+    """Rows that belong to a branch: HQ (and superusers) see all, others their own branch."""
+
+    def visible_to(self, user):
+        from .selectors import restrict_to_branch
+
+        return restrict_to_branch(self, user=user)
+
+
+class NotificationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A person's own notifications; nobody reads another's."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(recipient=user)
+
+
 class Branch(models.Model):
     """A branch office (分公司); exactly one is headquarters (總公司), which sees all."""
 
@@ -45,6 +62,7 @@ class Department(models.Model):
         related_name="headed_departments",
         verbose_name=_("head"),
     )
+    objects = BranchScopedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -123,6 +141,7 @@ class StaffProfile(models.Model):
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, blank=True
     )
+    objects = BranchScopedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -210,6 +229,8 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("notification")
