@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from collections_office.exports import csv_response, xlsx_response
+from collections_office.exports import NO_STORE, csv_response, xlsx_response
 from collections_office.pages import form_errors_from, in_company_time, sort_queryset
 from collections_office.personal_data import keyed_hash
 from staff.selectors import get_scoped_object_or_404, has_role, sees_all_branches
@@ -43,6 +43,7 @@ from .services import banks as bank_services
 from .services.banks import BANK_FIELDS
 
 IN_FLIGHT = (Placement.Status.RECEIVED, Placement.Status.PROCESSING)
+ORIGINAL_DOWNLOAD_PERMISSION = "cases.download_placement_original"
 logger = logging.getLogger(__name__)
 
 
@@ -495,11 +496,23 @@ def placement_errors_download(request, pk: int, file_format: str):
 
 @in_company_time
 def placement_original(request, pk: int):
+    """The bank's file as received: every debtor in it unmasked, so a permission of its own."""
     _require_bank_manager(request.user)
     placement = _placement(request, pk)
+    if not request.user.has_perm(ORIGINAL_DOWNLOAD_PERMISSION):
+        raise PermissionDenied
     if not placement.original_file:
         raise Http404
-    return _attachment(placement.original_file, placement.original_name)
+    response = _attachment(placement.original_file, placement.original_name)
+    personal_data_view_record(
+        user=request.user,
+        obj=placement,
+        fields=["original_file"],
+        path=request.path,
+        # Rows of the file (one person each); not known before the import has counted them.
+        records=placement.rows_total or None,
+    )
+    return response
 
 
 def _attachment(field_file, filename: str):
@@ -509,7 +522,9 @@ def _attachment(field_file, filename: str):
     except FileNotFoundError:
         logger.error("stored file is missing", extra={"file": field_file.name})
         raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=filename)
+    response = FileResponse(handle, as_attachment=True, filename=filename)
+    response["Cache-Control"] = NO_STORE
+    return response
 
 
 # --- Cases ------------------------------------------------------------------------------

@@ -164,7 +164,7 @@ class WorkdayOverride(models.Model):
 
 
 class PersonalDataView(models.Model):
-    """A record that someone saw personal data unmasked (who, when, which object)."""
+    """A record that someone saw personal data unmasked (who, when, which object or export)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -174,9 +174,13 @@ class PersonalDataView(models.Model):
     )
     viewed_at = models.DateTimeField(_("viewed at"), auto_now_add=True, db_index=True)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
-    object_id = models.CharField(_("object id"), max_length=64)
+    # Empty for an export of a list (`records` says how many people it held).
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
     fields = models.CharField(_("fields shown"), max_length=255)
     path = models.CharField(_("page"), max_length=255, blank=True)
+    # Bulk downloads (a bank's original file, an export): how many people's data it
+    # carried. Empty for a single object's "show full".
+    records = models.PositiveIntegerField(_("people in it"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("personal data view")
@@ -185,6 +189,8 @@ class PersonalDataView(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id"], name="pdv_object_idx")]
 
     def __str__(self) -> str:
+        if not self.object_id:
+            return f"{self.user} exported {self.records} {self.content_type.model} rows"
         return f"{self.user} viewed {self.content_type.model} #{self.object_id}"
 
 

@@ -19,15 +19,35 @@ logger = logging.getLogger(__name__)
 
 @transaction.atomic
 def personal_data_view_record(
-    *, user, obj: Model, fields: list[str], path: str = ""
+    *, user, obj: Model, fields: list[str], path: str = "", records: int | None = None
 ) -> PersonalDataView:
-    """Writes who saw which object's personal data unmasked, and when."""
+    """Writes who saw which object's personal data unmasked, and when.
+
+    `records` is for an object that holds many people (a bank's original file):
+    how many people's data went out with it.
+    """
     return PersonalDataView.objects.create(
         user=user,
         content_type=ContentType.objects.get_for_model(obj),
         object_id=str(obj.pk),
         fields=",".join(fields)[:255],
         path=path[:255],
+        records=records,
+    )
+
+
+@transaction.atomic
+def personal_data_export_record(
+    *, user, model: type[Model], records: int, fields: list[str], path: str = ""
+) -> PersonalDataView:
+    """Writes that someone exported a list carrying personal data, and how many rows."""
+    return PersonalDataView.objects.create(
+        user=user,
+        content_type=ContentType.objects.get_for_model(model),
+        object_id="",
+        fields=",".join(fields)[:255],
+        path=path[:255],
+        records=records,
     )
 
 
