@@ -8,6 +8,7 @@ class StaffConfig(AppConfig):
     verbose_name = _("Staff")
 
     def ready(self) -> None:
+        from . import checks  # noqa: F401 - registers the demo-data check
         from .roles import sync_role_permissions
 
         # Permissions of every app exist only after its migrations ran, so the

@@ -231,3 +231,25 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient} · {self.title}"
+
+
+class DemoData(models.Model):
+    """An object `seed_demo` made (a login, a bank, an API key): production refuses them.
+
+    The demo password and the development keys are published (README, `make run`),
+    so a demo login or key that reaches a production database is an open door.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.BigIntegerField(_("object id"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("demo data marker")
+        verbose_name_plural = _("demo data markers")
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="demo_data_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"demo {self.content_type.model} #{self.object_id}"

@@ -3,10 +3,26 @@
 from django.db import migrations
 
 
+def mark_earlier_demo_banks_and_keys(apps, schema_editor):
+    """Databases seeded before the marker: seed_demo's banks and the keys it named "Demo key"."""
+    Bank = apps.get_model("cases", "Bank")
+    BankApiKey = apps.get_model("cases", "BankApiKey")
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    DemoData = apps.get_model("staff", "DemoData")
+    banks = list(Bank.objects.filter(code__in=["cmb", "citic"], agreements__number__in=["CMB-2026-001", "CITIC-2026-001"]).distinct())
+    keys = list(BankApiKey.objects.filter(bank__in=banks, name="Demo key", created_by__isnull=True))
+    for model_name, objects in (("bank", banks), ("bankapikey", keys)):
+        if objects:
+            content_type, _created = ContentType.objects.get_or_create(app_label="cases", model=model_name)
+            for obj in objects:
+                DemoData.objects.get_or_create(content_type=content_type, object_id=obj.pk)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0008_placement_streams'),
+        ('staff', '0005_demo_data'),
     ]
 
     operations = [
@@ -14,4 +30,5 @@ class Migration(migrations.Migration):
             name='placement',
             options={'ordering': ['-received_at'], 'permissions': [('download_placement_original', "Can download a bank's original placement file (personal data unmasked)")], 'verbose_name': 'placement', 'verbose_name_plural': 'placements'},
         ),
+        migrations.RunPython(mark_earlier_demo_banks_and_keys, migrations.RunPython.noop),
     ]
