@@ -32,6 +32,11 @@ ROLE_LABELS = {
 }
 ALL_ROLES = tuple(ROLE_LABELS)
 
+# Roles that must sign in with a second factor when TWO_FACTOR_REQUIRED is on: they see
+# any case's personal data unmasked (DESIGN §3). Holders of the bank-file permission
+# must too (staff/accounts.py).
+TWO_FACTOR_ROLES = (SUPERVISOR,)
+
 # "app_label.codename" per role. Permissions that do not exist (yet) are skipped.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ADMIN_STAFF: [
