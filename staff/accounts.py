@@ -94,6 +94,16 @@ def totp_device_confirm(*, user, device: TOTPDevice, token: str) -> list[str] | 
     device.save(update_fields=["confirmed"])
     codes = recovery_codes_replace(user=user)
     logger.info("two-factor sign-in enrolled", extra={"user_id": user.pk})
+    _security_notice(
+        user=user,
+        make=lambda: (
+            _("Two-factor sign-in was set up"),
+            _(
+                "An authenticator app was set up for your account. If this was not you, "
+                "tell your administrator at once."
+            ),
+        ),
+    )
     return codes
 
 
@@ -119,6 +129,16 @@ def two_factor_remove(*, user) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     logger.info("two-factor sign-in removed", extra={"user_id": user.pk})
+    _security_notice(
+        user=user,
+        make=lambda: (
+            _("Two-factor sign-in was turned off"),
+            _(
+                "Signing in to your account needs only the password again. If this was not "
+                "you, tell your administrator at once."
+            ),
+        ),
+    )
 
 
 # --- Verification at sign-in ---------------------------------------------------------------
@@ -215,18 +235,27 @@ def password_reset_mail_send(*, email: str, domain: str, use_https: bool) -> Non
     )
 
 
-def password_changed_notify(*, user) -> None:
-    """Tells the person (bell and e-mail) that their password changed: if it was not them,
-    they know at once."""
+def _security_notice(*, user, make) -> None:
+    """Tells the person (bell and e-mail, in their language) that their sign-in changed:
+    if it was not them, they know at once. `make()` gives the title and the text."""
     from .selectors import profile_of
     from .services import notification_send
 
     profile = profile_of(user)
     language = (profile.language if profile else "") or translation.get_language() or "en"
     with translation.override(language):
-        title = _("Your password was changed")
-        body = _(
-            "The password of your account was changed. If this was not you, tell your "
-            "administrator at once."
-        )
+        title, body = make()
     notification_send(recipient=user, title=title, body=body)
+
+
+def password_changed_notify(*, user) -> None:
+    _security_notice(
+        user=user,
+        make=lambda: (
+            _("Your password was changed"),
+            _(
+                "The password of your account was changed. If this was not you, tell your "
+                "administrator at once."
+            ),
+        ),
+    )

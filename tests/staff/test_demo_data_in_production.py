@@ -165,3 +165,17 @@ def test_the_wsgi_application_refuses_to_load_in_production_with_demo_logins(dem
     )
     assert result.returncode != 0
     assert "Refusing to start in production" in result.stderr
+
+
+def test_databases_seeded_before_the_marker_have_their_demo_logins_marked():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    old_demo = UserFactory(username="sh.supervisor")  # the seed's name and e-mail address
+    namesake = UserFactory(username="bj.manager")
+    namesake.email = "real.manager@agency.cn"
+    namesake.save()
+    import_module("staff.migrations.0005_demo_data").mark_earlier_demo_logins(apps, None)
+    assert is_demo(old_demo)
+    assert not is_demo(namesake)

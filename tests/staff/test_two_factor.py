@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from staff import roles
 from staff.accounts import recovery_codes_replace
+from staff.models import Notification
 from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +80,8 @@ def test_enrolment_shows_a_server_drawn_qr_code_and_confirms_with_a_code(client,
         StaticToken.objects.filter(device__user=collector).values_list("token", flat=True)
     ) == set(codes)
     assert client.get("/").status_code == 200  # this session is verified already
+    # The person is told: if it was not them, they know at once.
+    assert Notification.objects.filter(recipient=collector, title="Two-factor sign-in was set up")
 
 
 def test_an_enrolled_person_must_give_the_code_at_every_sign_in(client, collector):
@@ -169,6 +172,9 @@ def test_optional_when_the_setting_is_off_and_removable_when_optional(client, su
     client.post("/accounts/two-factor/verify/", {"code": current_code(device)})
     client.post("/accounts/two-factor/remove/")
     assert not TOTPDevice.objects.filter(user=supervisor).exists()
+    assert Notification.objects.filter(
+        recipient=supervisor, title="Two-factor sign-in was turned off"
+    )
 
     settings.TWO_FACTOR_REQUIRED = True
     device = enrolled(supervisor)
