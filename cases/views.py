@@ -686,4 +686,6 @@ def case_reveal(request, pk: int):
         fields=["debtor.id_number", "debtor.phones", "debtor.addresses"],
         path=request.path,
     )
-    return case_detail(request, pk, revealed=True)
+    response = case_detail(request, pk, revealed=True)
+    response["Cache-Control"] = NO_STORE  # unmasked ID and phones: no copy in any cache
+    return response

@@ -24,7 +24,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from collections_office.exports import csv_response, xlsx_response
+from collections_office.exports import NO_STORE, csv_response, xlsx_response
 from collections_office.pages import form_errors_from, in_company_time, sort_queryset
 from collections_office.personal_data import decrypt_bytes
 from collections_office.workdays import company_tz
@@ -358,7 +358,7 @@ def visit_reveal_id(request, pk: int):
     """Shows the full ID number to the desk, and records that it was seen."""
     visit = selectors.visit_get(user=request.user, pk=pk)
     personal_data_view_record(user=request.user, obj=visit, fields=["id_number"], path=request.path)
-    return render(
+    response = render(
         request,
         "frontdesk/visit_detail.html",
         {
@@ -370,6 +370,8 @@ def visit_reveal_id(request, pk: int):
             "unmasked_id": visit.id_number,
         },
     )
+    response["Cache-Control"] = NO_STORE  # the full ID number: no copy in any cache
+    return response
 
 
 @in_company_time

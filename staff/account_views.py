@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
+from django_otp import user_has_device
 
 from . import accounts, forms, tasks
 
@@ -176,6 +177,11 @@ def two_factor_verify(request):
     """The second step of signing in: a code from the app or a recovery code."""
     user = request.user
     if user.is_verified():
+        return redirect(_safe_next(request))
+    if not user_has_device(user):
+        # The devices were removed (a lost phone, by an administrator): nothing is owed;
+        # a role that requires the second factor is sent on to enrolment.
+        request.session[accounts.TWO_FACTOR_OWED_SESSION_KEY] = False
         return redirect(_safe_next(request))
     form = forms.SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -194,6 +194,7 @@ def test_the_id_number_is_stored_encrypted_and_shown_masked(client, desk, host):
 
     revealed = client.post(reverse("frontdesk:visit_reveal_id", args=[visit.pk]))
     assert VALID_RESIDENT_ID in revealed.content.decode()
+    assert "no-store" in revealed["Cache-Control"]
     assert PersonalDataView.objects.filter(user=desk, object_id=str(visit.pk)).count() == 1
 
 

@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.contrib.auth.models import Permission
 from django_otp.oath import totp
-from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from staff import roles
@@ -218,3 +218,19 @@ def test_production_requires_it_by_default():
         DJANGO_ENV="development",
     )
     assert off.stdout.strip() == "False", off.stderr
+
+
+def test_a_lost_phone_removed_by_an_administrator_leads_a_required_role_to_enrol_again(
+    client, supervisor, settings
+):
+    settings.TWO_FACTOR_REQUIRED = True
+    device = enrolled(supervisor)
+    sign_in(client, supervisor)
+    client.post("/accounts/two-factor/verify/", {"code": current_code(device)})
+    assert client.get("/cases/").status_code == 200
+    # The administrator deletes both devices (django-otp's admin): the session's
+    # verification ends with them, and the person must enrol a new phone.
+    TOTPDevice.objects.filter(user=supervisor).delete()
+    StaticDevice.objects.filter(user=supervisor).delete()
+    response = client.get("/cases/", follow=True)
+    assert response.redirect_chain[-1][0].startswith("/accounts/two-factor/setup/")
