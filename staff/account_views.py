@@ -197,7 +197,7 @@ def two_factor_verify(request):
                 )
             return redirect(_safe_next(request))
         logger.warning("second factor refused", extra={"user_id": user.pk})
-        if accounts.second_factor_throttled(user=user):
+        if accounts.second_factor_throttled(user=user, code=form.cleaned_data["code"]):
             form.add_error("code", _("Too many wrong codes. Wait a minute and try again."))
         else:
             form.add_error("code", _("This code is not valid."))

@@ -148,16 +148,18 @@ def normalise_code(raw: str) -> str:
     return "".join((raw or "").split()).replace("-", "").lower()
 
 
-def second_factor_verify(*, user, code: str):
-    """The device that accepts `code` (authenticator or a recovery code), or None.
+def _device_class_for(code: str):
+    # Six digits go to the authenticator, anything else to the recovery codes, so a
+    # wrong code counts against (and throttles) one device only.
+    return TOTPDevice if code.isdigit() else StaticDevice
 
-    Six digits go to the authenticator, anything else to the recovery codes, so a
-    wrong code counts against (and throttles) one device only.
-    """
+
+def second_factor_verify(*, user, code: str):
+    """The device that accepts `code` (authenticator or a recovery code), or None."""
     code = normalise_code(code)
     if not code:
         return None
-    wanted = TOTPDevice if code.isdigit() else StaticDevice
+    wanted = _device_class_for(code)
     with transaction.atomic():
         for device in devices_for_user(user, for_verify=True):
             if isinstance(device, wanted) and device.verify_token(code):
@@ -165,17 +167,17 @@ def second_factor_verify(*, user, code: str):
     return None
 
 
-def second_factor_throttled(*, user) -> bool:
-    """True after several wrong codes in a row, while the devices make the person wait.
+def second_factor_throttled(*, user, code: str) -> bool:
+    """True after several wrong codes in a row, while the device makes the person wait.
 
     django-otp doubles the wait after each wrong code (1 s, 2 s, 4 s …); a single typo
     is not worth a warning, three in a row are.
     """
-    devices = list(devices_for_user(user))
-    return (
-        bool(devices)
-        and max(device.throttling_failure_count for device in devices) >= 3
-        and not any(device.verify_is_allowed()[0] for device in devices)
+    wanted = _device_class_for(normalise_code(code))
+    return any(
+        device.throttling_failure_count >= 3 and not device.verify_is_allowed()[0]
+        for device in devices_for_user(user)
+        if isinstance(device, wanted)
     )
 
 

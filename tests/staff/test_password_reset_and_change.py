@@ -179,3 +179,12 @@ def test_change_password_from_the_user_menu(client, known):
     assert known.check_password(NEW_PASSWORD)
     assert client.get("/").status_code == 200  # still signed in on this device
     assert Notification.objects.filter(recipient=known, title="Your password was changed")
+
+
+def test_the_reset_mail_speaks_the_language_of_the_page(
+    client, known, django_capture_on_commit_callbacks
+):
+    client.cookies["django_language"] = "zh-hans"
+    ask_reset(client, "known@example.com", django_capture_on_commit_callbacks)
+    assert mail.outbox[0].subject == "重置您在催收后台的密码"
+    assert "请在一小时内通过以下链接设置新密码" in mail.outbox[0].body

@@ -234,3 +234,26 @@ def test_a_lost_phone_removed_by_an_administrator_leads_a_required_role_to_enrol
     StaticDevice.objects.filter(user=supervisor).delete()
     response = client.get("/cases/", follow=True)
     assert response.redirect_chain[-1][0].startswith("/accounts/two-factor/setup/")
+
+
+def test_three_wrong_codes_in_a_row_make_the_person_wait(client, collector):
+    device = enrolled(collector)
+    sign_in(client, collector)
+    with time_machine.travel(dt.datetime.now(dt.UTC), tick=True) as clock:
+        for _ in range(3):
+            clock.shift(dt.timedelta(seconds=10))  # past each pause: every try counts
+            response = client.post("/accounts/two-factor/verify/", {"code": "000000"})
+        assert "Too many wrong codes" in response.content.decode()
+        # Even the right code waits until the pause is over.
+        refused = client.post("/accounts/two-factor/verify/", {"code": current_code(device)})
+        assert refused.status_code == 200
+        clock.shift(dt.timedelta(seconds=10))
+        accepted = client.post("/accounts/two-factor/verify/", {"code": current_code(device)})
+        assert accepted.status_code == 302
+
+
+def test_two_factor_pages_speak_simplified_chinese(client, collector):
+    client.cookies["django_language"] = "zh-hans"
+    client.force_login(collector)
+    assert "设置双重身份验证登录" in client.get("/accounts/two-factor/setup/").content.decode()
+    assert "双重身份验证登录" in client.get("/accounts/two-factor/").content.decode()
