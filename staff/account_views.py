@@ -12,6 +12,7 @@ import logging
 from urllib.parse import urlsplit
 
 import segno
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -33,7 +34,9 @@ logger = logging.getLogger(__name__)
 
 
 def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    # The client address as the login lockout (django-axes) sees it, so both limits
+    # follow the same proxy configuration.
+    return get_client_ip_address(request) or ""
 
 
 def _site(request) -> tuple[str, bool]:
