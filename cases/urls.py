@@ -2,33 +2,33 @@
 
 from django.urls import path
 
-from . import views
+from .views import banks, case_pages, placements
 
 app_name = "cases"
 urlpatterns = [
-    path("", views.case_list, name="case_list"),
-    path("<int:pk>/", views.case_detail, name="case_detail"),
-    path("<int:pk>/reveal/", views.case_reveal, name="case_reveal"),
-    path("banks/", views.bank_list, name="bank_list"),
-    path("banks/new/", views.bank_create, name="bank_create"),
-    path("banks/<int:pk>/", views.bank_detail, name="bank_detail"),
-    path("banks/<int:pk>/edit/", views.bank_edit, name="bank_edit"),
-    path("banks/<int:pk>/mapping/", views.bank_mapping_edit, name="bank_mapping"),
-    path("banks/<int:pk>/keys/new/", views.api_key_issue, name="api_key_issue"),
-    path("banks/<int:bank_pk>/agreements/new/", views.agreement_create, name="agreement_create"),
-    path("keys/", views.api_key_list, name="api_keys"),
-    path("keys/<int:pk>/revoke/", views.api_key_revoke, name="api_key_revoke"),
-    path("agreements/", views.agreement_list, name="agreement_list"),
-    path("agreements/<int:pk>/", views.agreement_detail, name="agreement_detail"),
-    path("agreements/<int:pk>/edit/", views.agreement_edit, name="agreement_edit"),
-    path("agreements/<int:pk>/document/", views.agreement_document, name="agreement_document"),
-    path("placements/", views.placement_list, name="placement_list"),
-    path("placements/upload/", views.placement_upload, name="placement_upload"),
-    path("placements/<int:pk>/", views.placement_detail, name="placement_detail"),
+    path("", case_pages.case_list, name="case_list"),
+    path("<int:pk>/", case_pages.case_detail, name="case_detail"),
+    path("<int:pk>/reveal/", case_pages.case_reveal, name="case_reveal"),
+    path("banks/", banks.bank_list, name="bank_list"),
+    path("banks/new/", banks.bank_create, name="bank_create"),
+    path("banks/<int:pk>/", banks.bank_detail, name="bank_detail"),
+    path("banks/<int:pk>/edit/", banks.bank_edit, name="bank_edit"),
+    path("banks/<int:pk>/mapping/", banks.bank_mapping_edit, name="bank_mapping"),
+    path("banks/<int:pk>/keys/new/", banks.api_key_issue, name="api_key_issue"),
+    path("banks/<int:bank_pk>/agreements/new/", banks.agreement_create, name="agreement_create"),
+    path("keys/", banks.api_key_list, name="api_keys"),
+    path("keys/<int:pk>/revoke/", banks.api_key_revoke, name="api_key_revoke"),
+    path("agreements/", banks.agreement_list, name="agreement_list"),
+    path("agreements/<int:pk>/", banks.agreement_detail, name="agreement_detail"),
+    path("agreements/<int:pk>/edit/", banks.agreement_edit, name="agreement_edit"),
+    path("agreements/<int:pk>/document/", banks.agreement_document, name="agreement_document"),
+    path("placements/", placements.placement_list, name="placement_list"),
+    path("placements/upload/", placements.placement_upload, name="placement_upload"),
+    path("placements/<int:pk>/", placements.placement_detail, name="placement_detail"),
     path(
         "placements/<int:pk>/rejected-rows.<str:file_format>",
-        views.placement_errors_download,
+        placements.placement_errors_download,
         name="placement_errors_download",
     ),
-    path("placements/<int:pk>/original/", views.placement_original, name="placement_original"),
+    path("placements/<int:pk>/original/", placements.placement_original, name="placement_original"),
 ]

@@ -447,6 +447,18 @@ PLACEMENT_IMPORT_SLA_MINUTES = env_int("PLACEMENT_IMPORT_SLA_MINUTES", 120)
 # Python, is the slow part of an import (docs/benchmarks.md).
 PLACEMENT_IMPORT_STREAMS = max(1, env_int("PLACEMENT_IMPORT_STREAMS", 2))
 
+# --- Collection work (DESIGN §4.3–4.4) ---
+# New cases must be assigned within this many working days of their placement.
+ASSIGNMENT_SLA_WORKING_DAYS = env_int("ASSIGNMENT_SLA_WORKING_DAYS", 1)
+# A collector logs a first action on a newly assigned case within this many minutes.
+FIRST_ACTION_SLA_MINUTES = env_int("FIRST_ACTION_SLA_MINUTES", 120)
+# The queue brings forward cases nobody has called for this many days.
+QUEUE_STALE_AFTER_DAYS = env_int("QUEUE_STALE_AFTER_DAYS", 7)
+# Largest call recording accepted (bytes).
+CALL_RECORDING_MAX_BYTES = env_int("CALL_RECORDING_MAX_MB", 50) * 1024 * 1024
+# How long a supervisor's compliance override stays usable (minutes).
+COMPLIANCE_OVERRIDE_VALID_MINUTES = env_int("COMPLIANCE_OVERRIDE_VALID_MINUTES", 60)
+
 if DJANGO_ENV == "test":
     # Hashing cost is not what the tests test; the validators still apply.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -27,7 +27,6 @@ from .selectors import has_role
 
 logger = logging.getLogger(__name__)
 
-ORIGINAL_DOWNLOAD_PERMISSION = "cases.download_placement_original"
 RECOVERY_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
@@ -44,7 +43,9 @@ def two_factor_required(user) -> bool:
     """
     if not settings.TWO_FACTOR_REQUIRED or not getattr(user, "is_authenticated", False):
         return False
-    return has_role(user, *roles.TWO_FACTOR_ROLES) or user.has_perm(ORIGINAL_DOWNLOAD_PERMISSION)
+    return has_role(user, *roles.TWO_FACTOR_ROLES) or user.has_perm(
+        roles.ORIGINAL_DOWNLOAD_PERMISSION
+    )
 
 
 def two_factor_enrolled(user) -> bool:

@@ -13,16 +13,14 @@ import datetime as dt
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from staff import roles
-from staff.selectors import (
-    demo_ids,
-    has_role,
-    restrict_to_branch,
-    sees_all_branches,
-    user_branch,
+from cases.access import (  # noqa: F401  (the pages import the role lists from here)
+    BANK_MANAGER_ROLES,
+    CASE_SUPERVISOR_ROLES,
+    CASE_VIEWER_ROLES,
+    COLLECTOR_ROLES,
+    PERSONAL_DATA_VIEWER_ROLES,
 )
-
-from .models import (
+from cases.models import (
     Agreement,
     Bank,
     BankApiKey,
@@ -32,15 +30,13 @@ from .models import (
     Placement,
     PlacementRowError,
 )
-
-# Who may open which pages (views check these; selectors scope the rows).
-BANK_MANAGER_ROLES = (roles.ADMIN_STAFF,)
-CASE_VIEWER_ROLES = (roles.ADMIN_STAFF, roles.SUPERVISOR, roles.BRANCH_MANAGER)
-# Collectors open only the cases assigned to them (their queue comes in a later issue).
-COLLECTOR_ROLES = (roles.PHONE_COLLECTOR, roles.FIELD_COLLECTOR)
-# May press "show full" on a case page (DESIGN §3: supervisors; later the assigned collector).
-PERSONAL_DATA_VIEWER_ROLES = (roles.SUPERVISOR,)
-
+from staff.selectors import (
+    demo_ids,
+    has_role,
+    restrict_to_branch,
+    sees_all_branches,
+    user_branch,
+)
 
 # --- Staff -------------------------------------------------------------------------------
 
@@ -90,14 +86,7 @@ def placement_list(*, user) -> QuerySet[Placement]:
 
 def case_list(*, user) -> QuerySet[Case]:
     """Cases a staff member may see: branch-scoped; a collector only their own."""
-    queryset = Case.objects.select_related("bank", "branch", "debtor")
-    if has_role(user, *CASE_VIEWER_ROLES):
-        return restrict_to_branch(queryset, user=user, branch_field="branch")
-    if has_role(user, *COLLECTOR_ROLES):
-        return restrict_to_branch(queryset, user=user, branch_field="branch").filter(
-            assigned_to=user
-        )
-    return queryset.none()
+    return Case.objects.visible_to(user).select_related("bank", "branch", "debtor")
 
 
 def case_filter_banks(*, user) -> list[tuple[int, str]]:
@@ -165,8 +154,8 @@ def agreement_list_for_bank(*, bank: Bank) -> QuerySet[Agreement]:
 
 def _demo_api_key_condition() -> Q:
     """Keys `seed_demo` issued, and any key equal to a development key the README publishes."""
-    from .demo import DEVELOPMENT_KEYS
-    from .services.banks import api_key_hash
+    from cases.demo import DEVELOPMENT_KEYS
+    from cases.services.banks import api_key_hash
 
     published = [api_key_hash(raw_key) for raw_key in DEVELOPMENT_KEYS.values()]
     return Q(pk__in=demo_ids(BankApiKey)) | Q(key_hash__in=published)

@@ -1,4 +1,8 @@
-"""Banks, their agreements and API keys, placements (intake), debtors and cases."""
+"""Banks, their agreements and API keys, placements (intake), debtors and cases.
+
+New columns on tables that intake writes with raw SQL (cases, debtors, contact
+points) carry a `db_default`, so those INSERTs need not name them.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -92,6 +97,16 @@ class Agreement(models.Model):
         verbose_name=_("handling branch"),
     )
     document = models.FileField(_("agreement document"), upload_to="agreements/", blank=True)
+    # None = the company's rule set (DESIGN §4.7: a bank may require stricter rules).
+    compliance_rule_set = models.ForeignKey(
+        "cases.ComplianceRuleSet",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        verbose_name=_("compliance rules"),
+        help_text=_("Leave empty to follow the company's rule set."),
+    )
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
@@ -264,6 +279,10 @@ class Placement(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     failure_reason = models.TextField(_("failure reason"), blank=True)
+    # Its new cases must be assigned by then: 1 working day after receipt (DESIGN §4.3).
+    # One value per placement, so the unassigned list and the dashboard can compare
+    # it in SQL; set on first save (`assignment_due_for`).
+    assignment_due_at = models.DateTimeField(_("assign cases by"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["rows_done"])
 
     class Meta:
@@ -293,6 +312,18 @@ class Placement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bank.code} #{self.pk} {self.original_name}"
+
+    def save(self, *args, **kwargs):
+        if self.assignment_due_at is None:
+            self.assignment_due_at = assignment_due_for(self.received_at or timezone.now())
+        super().save(*args, **kwargs)
+
+
+def assignment_due_for(received_at: dt.datetime) -> dt.datetime:
+    """When a placement's new cases must be assigned: N working days after receipt."""
+    from collections_office.workdays import add_working_days
+
+    return add_working_days(received_at, settings.ASSIGNMENT_SLA_WORKING_DAYS)
 
 
 class PlacementStream(models.Model):
@@ -362,6 +393,9 @@ class Debtor(models.Model):
     id_kind = models.CharField(
         _("ID kind"), max_length=10, choices=IdKind.choices, default=IdKind.NONE
     )
+    # IANA zone the contact window is read in, when the rule set reads the debtor's
+    # own zone (US profile); blank = the rule set's default zone.
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True, db_default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # History is read by debtor id and date; every other index there only slows
     # placement intake (100,000 history rows per file).
@@ -395,6 +429,17 @@ class ContactPoint(models.Model):
     class Source(models.TextChoices):
         PLACEMENT = "placement", _("Bank placement")
         COLLECTOR = "collector", _("Collector")
+        DEBTOR = "debtor", _("Given by the debtor")
+        THIRD_PARTY = "third_party", _("Given by a third party")
+        SKIP_TRACE = "skip_trace", _("Information repair (skip tracing)")
+
+    class Relation(models.TextChoices):
+        """Whose number or address it is (third parties: only to find the debtor)."""
+
+        DEBTOR = "debtor", _("Debtor")
+        RELATIVE = "relative", _("Relative")
+        COLLEAGUE = "colleague", _("Colleague")
+        OTHER = "other", _("Other")
 
     # Indexed by the unique (debtor, kind, value_hash) constraint, which starts with it.
     debtor = models.ForeignKey(
@@ -409,10 +454,40 @@ class ContactPoint(models.Model):
     value_hash = KeyedHashField(source="value", db_index=False)  # see Meta.indexes
     is_valid = models.BooleanField(_("valid"), default=True)
     source = models.CharField(
-        _("source"), max_length=10, choices=Source.choices, default=Source.PLACEMENT
+        _("source"), max_length=12, choices=Source.choices, default=Source.PLACEMENT
+    )
+    relation = models.CharField(
+        _("relation"),
+        max_length=10,
+        choices=Relation.choices,
+        default=Relation.DEBTOR,
+        db_default=Relation.DEBTOR,
+    )
+    # For a third party's number: who answers it (e.g. "sister, Wang Fang").
+    contact_name = models.CharField(_("whose number"), max_length=120, blank=True, db_default="")
+    invalid_reason = models.CharField(_("why invalid"), max_length=255, blank=True, db_default="")
+    invalidated_at = models.DateTimeField(_("marked invalid at"), null=True, blank=True)
+    invalidated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("marked invalid by"),
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    history = HistoricalRecords(no_db_index=["debtor", "value_hash"], user_db_constraint=False)
+    history = HistoricalRecords(
+        no_db_index=["debtor", "value_hash", "invalidated_by", "added_by"],
+        user_db_constraint=False,
+    )
 
     class Meta:
         verbose_name = _("contact point")
@@ -421,13 +496,32 @@ class ContactPoint(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["debtor", "kind", "value_hash"], name="contact_point_once_per_debtor"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(is_valid=True) | ~Q(invalid_reason=""),
+                name="invalid_contact_point_has_reason",
+            ),
         ]
         # Finding a debtor by phone (db_index=True would add a useless LIKE index).
         indexes = [KeyedHashIndex(fields=["value_hash"], name="contact_point_hash_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.debtor_id}"
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user) -> CaseQuerySet:
+        """The cases `user` may see (DESIGN §3); see `cases.access.case_visibility`."""
+        from cases.access import case_visibility
+
+        condition = case_visibility(user)
+        if condition is None:
+            return self
+        return self.filter(condition) if condition else self.none()
+
+    def open(self) -> CaseQuerySet:
+        """Cases still being worked: not settled, closed or recalled."""
+        return self.filter(status__in=Case.OPEN_STATUSES)
 
 
 class Case(models.Model):
@@ -440,6 +534,16 @@ class Case(models.Model):
         SETTLED = "settled", _("Settled")
         CLOSED = "closed", _("Closed")
         RECALLED = "recalled", _("Recalled by bank")
+
+    class Classification(models.TextChoices):
+        """What the debtor can do, and so how to collect (DESIGN §4.4, rules 十)."""
+
+        CASH = "cash", _("Able to pay: press for cash")
+        COLLATERAL = "collateral", _("Unable but viable: collateral or guarantee")
+        IN_KIND = "in_kind", _("Unable to pay: settlement in kind")
+        LITIGATION = "litigation", _("Malicious: legal action")
+
+    OPEN_STATUSES = ("new", "assigned", "in_progress")
 
     # bank and branch lead the (bank, account_no), (bank, updated_at, id) and
     # (branch, status) indexes: single-column indexes on them would only slow intake.
@@ -492,6 +596,7 @@ class Case(models.Model):
     placed_at = models.DateTimeField(_("placed at"))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
     recalled_at = models.DateTimeField(_("recalled at"), null=True, blank=True)
+    # Last conversation with the debtor (a right-party contact); the bank API shows it.
     last_contact_at = models.DateTimeField(_("last contact"), null=True, blank=True)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -501,8 +606,25 @@ class Case(models.Model):
         related_name="assigned_cases",
         verbose_name=_("assigned to"),
     )
-    # History is read by case id and date (the case page's timeline).
+    # The current assignment's start, and the collector's first logged action in it
+    # (must come within FIRST_ACTION_SLA_MINUTES). Both reset on reassignment.
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    first_action_at = models.DateTimeField(_("first action at"), null=True, blank=True)
+    # Kept by the call log service so the queue orders by columns of this row alone.
+    last_call_at = models.DateTimeField(_("last call"), null=True, blank=True)
+    next_callback_at = models.DateTimeField(_("callback due"), null=True, blank=True)
+    classification = models.CharField(
+        _("debtor classification"),
+        max_length=12,
+        choices=Classification.choices,
+        blank=True,
+        db_default="",
+    )
+    objects = CaseQuerySet.as_manager()
+    # History is read by case id and date (the case page's timeline). The call log's
+    # bookkeeping columns change with every call and are in the call log already.
     history = HistoricalRecords(
+        excluded_fields=["last_call_at", "next_callback_at", "first_action_at"],
         no_db_index=[
             "status",
             "updated_at",
@@ -549,3 +671,7 @@ class Case(models.Model):
     @property
     def balance(self) -> Decimal:
         return self.principal + self.interest + self.fees
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES

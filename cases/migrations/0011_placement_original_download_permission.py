@@ -21,7 +21,7 @@ def mark_earlier_demo_banks_and_keys(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0008_placement_streams'),
+        ('cases', '0010_default_outcomes_and_rule_sets'),
         ('staff', '0005_demo_data'),
     ]
 

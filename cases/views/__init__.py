@@ -1,0 +1,1 @@
+"""Staff pages of the cases app, one module per area (banks, placements, cases, …)."""
