@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from collections_office.exports import NO_STORE
 from collections_office.pages import in_company_time, sort_queryset
 from staff.access import role_required
 from staff.selectors import get_scoped_object_or_404, sees_all_branches
@@ -145,4 +146,6 @@ def case_reveal(request, pk: int):
         fields=["debtor.id_number", "debtor.phones", "debtor.addresses"],
         path=request.path,
     )
-    return case_detail(request, pk, revealed=True)
+    response = case_detail(request, pk, revealed=True)
+    response["Cache-Control"] = NO_STORE  # unmasked ID and phones: no copy in any cache
+    return response
