@@ -100,9 +100,7 @@ def test_collection_period_with_weekly_checkpoints_and_days_left(agreement_a, co
     assert collection_period(case, today=dt.date(2026, 12, 5)).days_over == 3
 
 
-def test_page_shows_bucket_bank_agreement_collector_status_and_period(
-    as_user, collector_a, case
-):
+def test_page_shows_bucket_bank_agreement_collector_status_and_period(as_user, collector_a, case):
     html = page(as_user(collector_a), case)
     assert 'id="case-bucket">M2<' in html  # builders: 45 days overdue
     assert case.agreement.number in html and case.bank.name in html
