@@ -32,6 +32,7 @@ from rest_framework.response import Response
 
 from cases import selectors
 from cases.models import Case, Placement
+from cases.selectors.casepage import with_active_hold
 from cases.services.cases import CaseRecallNotAllowed, case_recall
 from cases.throttling import BankApiUploadRateThrottle
 from collections_office.exports import csv_response
@@ -354,7 +355,8 @@ class CaseViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Case.objects.none()
-        queryset = selectors.case_list_for_bank(bank=self.bank)
+        # `work_status` reads the annotation: no query per case for its holds.
+        queryset = with_active_hold(selectors.case_list_for_bank(bank=self.bank))
         if self.action != "list":
             return queryset.prefetch_related(selectors.contact_points_prefetch())
         params = self.request.query_params

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from django.db.models import F, Q, QuerySet, Window
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import Lag
 from django.utils import timezone
 
@@ -197,3 +197,46 @@ def mask_address(value: str) -> str:
     kept = match.group(0) if match else value[:3]
     hidden = len(value) - len(kept)
     return kept + "*" * min(max(hidden, 0), 8) if hidden > 0 else "*" * len(value)
+
+
+# --- Status in work (the bank API) --------------------------------------------------------
+
+
+class WorkStatus:
+    """Where the case stands in the agency's work, as a bank reads it (DESIGN §7)."""
+
+    NEW = "new"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    ON_HOLD = "on_hold"
+    RECALLED = "recalled"
+    SETTLED = "settled"
+    CLOSED = "closed"
+
+    DESCRIPTIONS = {
+        NEW: "Placed, not yet assigned to a collector.",
+        ASSIGNED: "Assigned to a collector, no action logged yet.",
+        IN_PROGRESS: "Being worked (calls, letters, visits).",
+        ON_HOLD: "No contact: an open dispute or a cease-contact request.",
+        RECALLED: "Withdrawn by the bank; work stopped.",
+        SETTLED: "Paid or settled.",
+        CLOSED: "Closed without settlement.",
+    }
+    values = list(DESCRIPTIONS)
+
+
+def with_active_hold(queryset: QuerySet[Case]) -> QuerySet[Case]:
+    """Annotates `has_active_hold` (one EXISTS per row, by the hold's case index)."""
+    return queryset.annotate(
+        has_active_hold=Exists(CaseHold.objects.filter(case=OuterRef("pk"), lifted_at__isnull=True))
+    )
+
+
+def work_status(case: Case) -> str:
+    """A finished case says how it finished; an open one with an active hold is on hold."""
+    if not case.is_open:
+        return case.status
+    has_hold = getattr(case, "has_active_hold", None)
+    if has_hold is None:
+        has_hold = CaseHold.objects.filter(case=case, lifted_at__isnull=True).exists()
+    return WorkStatus.ON_HOLD if has_hold else case.status

@@ -7,6 +7,7 @@ import pytest
 from cases.models import Case
 from staff import roles
 from tests.cases.api.builders import ID_NUMBER, PHONE, make_case, make_debtor
+from tests.cases.api.conftest import api, api_a, key_a  # noqa: F401  (the bank API's client)
 
 
 @pytest.fixture
@@ -68,3 +69,13 @@ def case(agreement_a, collector_a, debtor):
         assigned_to=collector_a,
         status=Case.Status.ASSIGNED,
     )
+
+
+@pytest.fixture
+def outcome(db):
+    """A call outcome (the data migration's defaults may be absent in a test database)."""
+    from cases.models import CallOutcome
+
+    return CallOutcome.objects.get_or_create(
+        code="contacted", defaults={"label": "Contacted", "answered": True, "conversation": True}
+    )[0]

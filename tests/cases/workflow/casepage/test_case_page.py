@@ -139,10 +139,9 @@ def test_linked_cases_show_only_those_the_viewer_may_see(
     assert mine and theirs and elsewhere
 
 
-def _fill(case, collector, supervisor, rows: int) -> None:
-    from cases.models import CallLog, CallOutcome
+def _fill(case, collector, supervisor, outcome, rows: int) -> None:
+    from cases.models import CallLog
 
-    outcome = CallOutcome.objects.order_by("pk").first()
     point = case.debtor.contact_points.filter(kind=ContactPoint.Kind.PHONE).first()
     now = timezone.now()
     for index in range(rows):
@@ -184,7 +183,7 @@ def _fill(case, collector, supervisor, rows: int) -> None:
 
 @pytest.mark.parametrize("viewer", ["collector_a", "supervisor_a"])
 def test_case_page_query_count_does_not_grow_with_the_rows(
-    request, as_user, collector_a, supervisor_a, agreement_a, django_assert_num_queries, viewer
+    request, as_user, collector_a, supervisor_a, agreement_a, outcome, viewer
 ):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -196,7 +195,7 @@ def test_case_page_query_count_does_not_grow_with_the_rows(
         debtor = make_debtor(id_number="", phones=(f"+8613700000{rows:03d}",))
         case = make_case(agreement_a, debtor=debtor, assigned_to=collector_a)
         make_case(agreement_a, debtor=debtor, assigned_to=collector_a)  # a linked case
-        _fill(case, collector_a, supervisor_a, rows)
+        _fill(case, collector_a, supervisor_a, outcome, rows)
         client.get(f"/cases/{case.pk}/")  # warm caches (content types, session)
         with CaptureQueriesContext(connection) as queries:
             assert client.get(f"/cases/{case.pk}/").status_code == 200
