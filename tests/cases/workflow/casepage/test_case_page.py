@@ -202,3 +202,10 @@ def test_case_page_query_count_does_not_grow_with_the_rows(
         counts.append(len(queries))
     assert counts[0] == counts[1]
     assert counts[1] <= 20
+
+
+def test_case_page_speaks_chinese(as_user, collector_a, case, settings):
+    client = as_user(collector_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    html = page(client, case)
+    assert "联系方式" in html and "时间线" in html and "债务人分类" in html
