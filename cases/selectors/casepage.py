@@ -41,7 +41,10 @@ def case_for_page(*, user, pk: int) -> Case:
 
 def may_work_on_case(user, case: Case) -> bool:
     """Add numbers, mark them invalid, classify, place holds: the assigned collector and
-    the branch's supervisors (the case is already one the user may see)."""
+    the branch's supervisors (the case is already one the user may see), while the case
+    is open — a recalled, settled or closed case is read-only."""
+    if not case.is_open:
+        return False
     if has_role(user, *access.CASE_SUPERVISOR_ROLES):
         return True
     return case.assigned_to_id is not None and case.assigned_to_id == getattr(user, "pk", None)

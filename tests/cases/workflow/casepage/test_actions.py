@@ -311,3 +311,20 @@ def test_timeline_is_paginated_newest_first_with_an_older_button(
     fragment = older.content.decode()
     assert "<html" not in fragment and "hold 15" in fragment and "lift 29" not in fragment
     assert client.get(f"/cases/{case.pk}/timeline/", {"page": "x"}).status_code == 200
+
+
+def test_a_recalled_case_is_read_only_on_its_page(as_user, collector_a, supervisor_a, case):
+    hold = _hold(case, collector_a)
+    Case.objects.filter(pk=case.pk).update(status="recalled", recalled_at=timezone.now())
+    client = as_user(collector_a)
+    html = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'id="add-number-form"' not in html and 'id="place-hold-form"' not in html
+    for method, url, data in routes(case)[3:7]:
+        if "reveal" in url:
+            continue
+        assert getattr(client, method)(url, data).status_code == 403, url
+    # A supervisor may still lift the hold (tidying up).
+    response = as_user(supervisor_a).post(
+        f"/cases/{case.pk}/holds/{hold.pk}/lift/", {"reason": "Recalled by the bank"}
+    )
+    assert response.status_code == 302
