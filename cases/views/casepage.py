@@ -19,6 +19,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -101,6 +102,7 @@ def _page_context(request, case: Case, *, revealed: bool = False, **bound) -> di
     balances = selectors.balance_history(case=case)
     chart = selectors.balance_chart(balances, currency=case.currency)
     may_work = selectors.may_work_on_case(user, case)
+    period = selectors.collection_period(case)
     for point in points:
         point.masked = (
             selectors.mask_address(point.value) if point.kind == ContactPoint.Kind.ADDRESS else None
@@ -112,8 +114,8 @@ def _page_context(request, case: Case, *, revealed: bool = False, **bound) -> di
         "phones": [p for p in points if p.kind == ContactPoint.Kind.PHONE],
         "addresses": [p for p in points if p.kind == ContactPoint.Kind.ADDRESS],
         "linked": selectors.linked_cases(user=user, case=case),
-        "bucket": overdue_bucket(case.overdue_since, selectors.collection_period(case).today),
-        "period": selectors.collection_period(case),
+        "bucket": overdue_bucket(case.overdue_since, period.today),
+        "period": period,
         "balances": balances,
         "balance_chart": json.dumps(chart) if chart else "",
         "holds": holds,
@@ -186,7 +188,7 @@ def _refused(request, case: Case, **bound):
 
 
 def _back(case: Case, anchor: str):
-    return redirect(f"/cases/{case.pk}/#{anchor}")
+    return redirect(reverse("cases:case_detail", args=[case.pk]) + f"#{anchor}")
 
 
 def _require_worker(request, case: Case) -> None:
