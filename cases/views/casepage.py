@@ -173,11 +173,13 @@ def case_timeline_page(request, pk: int):
     except ValueError:
         number = 1
     page = case_timeline(case, user=request.user, page=number, per_page=TIMELINE_PAGE_SIZE)
-    return render(
-        request,
-        "cases/casepage/timeline.html#timeline-entries",
-        {"case": case, "timeline": page},
+    # Without JavaScript the "older" link opens the page on its own.
+    template = (
+        "cases/casepage/timeline.html#timeline-entries"
+        if request.htmx
+        else "cases/casepage/timeline_page.html"
     )
+    return render(request, template, {"case": case, "timeline": page})
 
 
 def _refused(request, case: Case, **bound):

@@ -311,6 +311,9 @@ def test_timeline_is_paginated_newest_first_with_an_older_button(
     fragment = older.content.decode()
     assert "<html" not in fragment and "hold 15" in fragment and "lift 29" not in fragment
     assert client.get(f"/cases/{case.pk}/timeline/", {"page": "x"}).status_code == 200
+    # Without htmx the link opens a page of its own.
+    full = client.get(f"/cases/{case.pk}/timeline/", {"page": "2"}).content.decode()
+    assert "<html" in full and "hold 15" in full
 
 
 def test_a_recalled_case_is_read_only_on_its_page(as_user, collector_a, supervisor_a, case):
