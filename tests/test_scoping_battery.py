@@ -65,6 +65,19 @@ ROUTES: dict[str, Callable] = {
         {"pk": f.placement.pk, "file_format": "xlsx"},
     ],
     "cases:placement_original": lambda f: {"pk": f.placement.pk},
+    # cases: the case page (casepage)
+    "cases:casepage_timeline": lambda f: {"pk": f.case.pk},
+    "cases:casepage_contact_point_add": lambda f: {"pk": f.case.pk},
+    "cases:casepage_contact_point_invalid": lambda f: [
+        {"pk": f.case.pk, "point_pk": f.contact_point.pk},
+        {"pk": f.home.case.pk, "point_pk": f.contact_point.pk},  # a foreign number, home case
+    ],
+    "cases:casepage_classify": lambda f: {"pk": f.case.pk},
+    "cases:casepage_hold_place": lambda f: {"pk": f.case.pk},
+    "cases:casepage_hold_lift": lambda f: [
+        {"pk": f.case.pk, "hold_pk": f.hold.pk},
+        {"pk": f.home.case.pk, "hold_pk": f.hold.pk},
+    ],
     # front desk
     "frontdesk:visit_detail": lambda f: {"pk": f.visit.pk},
     "frontdesk:visit_reveal_id": lambda f: {"pk": f.visit.pk},
