@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import banks, case_pages, placements
+from .views import banks, case_pages, compliance, placements
 
 app_name = "cases"
 urlpatterns = [
@@ -31,4 +31,38 @@ urlpatterns = [
         name="placement_errors_download",
     ),
     path("placements/<int:pk>/original/", placements.placement_original, name="placement_original"),
+    # --- comptools
+    path("compliance/", compliance.compliance_overview, name="compliance"),
+    path(
+        "compliance/collectors/<int:user_id>/",
+        compliance.compliance_collector,
+        name="compliance_collector",
+    ),
+    path("compliance/refusals/", compliance.refusal_list, name="compliance_refusals"),
+    path(
+        "compliance/refusals/<int:pk>/override/",
+        compliance.refusal_override,
+        name="compliance_refusal_override",
+    ),
+    path("compliance/rule-sets/", compliance.rule_set_list, name="compliance_rule_sets"),
+    path(
+        "compliance/rule-sets/<int:pk>/company/",
+        compliance.rule_set_make_company,
+        name="compliance_rule_set_company",
+    ),
+    path(
+        "compliance/rule-sets/channels/<int:pk>/edit/",
+        compliance.channel_rules_edit,
+        name="compliance_channel_rules_edit",
+    ),
+    path(
+        "<int:pk>/compliance/override/",
+        compliance.case_override_grant,
+        name="compliance_case_override",
+    ),
+    path(
+        "<int:pk>/compliance/violation/",
+        compliance.case_violation_confirm,
+        name="compliance_violation_confirm",
+    ),
 ]

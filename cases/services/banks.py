@@ -62,6 +62,7 @@ AGREEMENT_FIELDS = (
     "flat_rate",
     "reconciliation_day",
     "collection_period_days",
+    "compliance_rule_set",
     "branch",
     "document",
     "notes",
