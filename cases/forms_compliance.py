@@ -79,8 +79,8 @@ class OverrideGrantForm(BootstrapMixin, forms.Form):
         self.fields["contact_point"].queryset = ContactPoint.objects.filter(
             debtor_id=case.debtor_id, kind=ContactPoint.Kind.PHONE
         ).order_by("created_at", "pk")
-        # Checkboxes take the form-check class, not form-control.
-        self.fields["rules"].widget.attrs["class"] = "form-check-input"
+        # Plain checkboxes (Bootstrap's form-control would stretch each one).
+        self.fields["rules"].widget.attrs["class"] = "override-rules"
 
 
 class UserChoiceField(forms.ModelChoiceField):

@@ -289,7 +289,9 @@ def refusal_list(request):
 
 
 def _grant_page(request, *, case, collector, initial: dict, refusal=None):
-    form = OverrideGrantForm(request.POST or None, case=case, initial=initial)
+    form = OverrideGrantForm(
+        request.POST if request.method == "POST" else None, case=case, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -375,7 +377,9 @@ def case_violation_confirm(request, pk: int):
     case = _supervised_case(request, pk)
     initial = {"occurred_at": default_occurred_at(), "collector": case.assigned_to_id}
     call_id = request.GET.get("call", "")
-    form = ViolationForm(request.POST or None, case=case, initial=initial)
+    form = ViolationForm(
+        request.POST if request.method == "POST" else None, case=case, initial=initial
+    )
     if call_id.isdigit() and not form.is_bound:
         call = form.fields["call"].queryset.filter(pk=int(call_id)).first()
         if call is None:
@@ -445,7 +449,7 @@ def channel_rules_edit(request, pk: int):
     row = get_scoped_object_or_404(
         ComplianceChannelRules.objects.select_related("rule_set"), user=request.user, pk=pk
     )
-    form = ChannelRulesForm(request.POST or None, instance=row)
+    form = ChannelRulesForm(request.POST if request.method == "POST" else None, instance=row)
     if request.method == "POST" and form.is_valid():
         try:
             compliance_services.compliance_channel_rules_update(

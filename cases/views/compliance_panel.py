@@ -15,7 +15,7 @@ from staff.selectors import has_role
 from ..access import CASE_SUPERVISOR_ROLES
 from ..case_page import case_panel
 from ..forms_compliance import OverrideGrantForm
-from ..models import CaseHold, ComplianceOverride, ComplianceRefusal, ComplianceViolation
+from ..models import ComplianceOverride, ComplianceRefusal, ComplianceViolation
 from ..selectors.compliance import COMPLIANCE_REVIEWER_ROLES, rule_codes, rule_label
 from ..timeline import TimelineEntry, timeline_source
 
@@ -44,15 +44,15 @@ def compliance_panel(request, case):
     for record in refusals + overrides:
         record.rule_labels = [rule_label(code) for code in rule_codes(record.rules)]
         record.has_hold = "hold" in rule_codes(record.rules)
-    on_hold = CaseHold.objects.filter(case=case, lifted_at__isnull=True).exists()
+    # No query for holds here (the case page shows them): granting on a case on hold
+    # is refused by the service with the reason, on the grant form.
     form = None
-    if case.assigned_to_id and case.status in case.OPEN_STATUSES and not on_hold:
+    if case.assigned_to_id and case.status in case.OPEN_STATUSES:
         form = OverrideGrantForm(case=case, initial={"channel": "call"}, auto_id="compliance-%s")
     return {
         "case": case,
         "refusals": refusals,
         "overrides": overrides,
-        "on_hold": on_hold,
         "form": form,
     }
 
