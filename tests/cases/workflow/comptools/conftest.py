@@ -128,3 +128,31 @@ def place_hold(case, by):
         placed_by=by,
         placed_at=timezone.now(),
     )
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    # A request in Chinese leaves its language active in the thread: later tests read
+    # service messages in English.
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _shipped_outcomes_and_rule_sets(db):
+    """The data migration's rows, back if a transactional test (a browser test) flushed them.
+
+    With --reuse-db a flushed test database stays flushed for the next run.
+    """
+    import importlib
+
+    from django.apps import apps
+
+    from cases.models import ComplianceRuleSet
+
+    if not CallOutcome.objects.exists() or not ComplianceRuleSet.objects.exists():
+        importlib.import_module(
+            "cases.migrations.0010_default_outcomes_and_rule_sets"
+        ).create_defaults(apps, None)

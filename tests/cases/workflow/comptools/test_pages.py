@@ -475,3 +475,12 @@ def test_an_agreement_names_its_rule_set(as_user, agreement_a, branch_a):
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Agreement.objects.get(pk=agreement_a.pk).compliance_rule_set == us
     assert us.name in client.get(f"/cases/agreements/{agreement_a.pk}/").content.decode()
+
+
+def test_the_compliance_pages_speak_simplified_chinese(as_user, supervisor, refusal):
+    supervisor.staff_profile.language = "zh-hans"
+    supervisor.staff_profile.save()
+    client = as_user(supervisor)
+    assert "催收员合规情况" in client.get("/cases/compliance/").content.decode()
+    listing = client.get("/cases/compliance/refusals/").content.decode()
+    assert "被规则拒绝的联系" in listing and "联系时段" in listing
