@@ -37,6 +37,7 @@ from cases.models import (
     ContactChannel,
     ContactPoint,
 )
+from collections_office.workdays import company_tz
 from staff import roles
 from staff.selectors import has_role, sees_all_branches
 from staff.services import notification_send
@@ -163,7 +164,8 @@ def compliance_override_grant(
     override._history_user = actor
     override._change_reason = "Override granted"
     override.save()
-    until = timezone.localtime(override.valid_until)
+    # The collector reads the time in the company's zone, whoever calls the service.
+    until = timezone.localtime(override.valid_until, company_tz())
     notification_send(
         recipient=collector,
         actor=actor,

@@ -20,6 +20,7 @@ from cases.services.compliance import (
     compliance_rule_set_make_company_default,
     compliance_violation_confirm,
 )
+from collections_office.workdays import company_tz
 from staff import roles
 from staff.models import Notification
 from tests.factories import make_staff
@@ -64,7 +65,7 @@ def test_an_override_is_recorded_with_history_and_the_collector_is_notified(
     assert record.history_user == supervisor
     assert record.history_type == "+"
     notification = Notification.objects.get(recipient=collector)
-    until = timezone.localtime(override.valid_until, timezone.get_current_timezone())
+    until = timezone.localtime(override.valid_until, company_tz())
     assert case.account_no in notification.title
     assert notification.url == f"/cases/{case.pk}/"
     assert notification.actor == supervisor
