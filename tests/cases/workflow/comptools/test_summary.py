@@ -107,3 +107,13 @@ def test_overrides_granted_are_scoped_to_the_viewer(
         ).count()
         == 0
     )
+
+
+def test_promotion_reviews_find_the_summary_through_the_setting(settings, collector):
+    from django.utils.module_loading import import_string
+
+    summary = import_string(settings.COMPLIANCE_SUMMARY_FUNCTION)
+    assert summary is compliance_summary
+    assert summary(collector=collector, start=dt.date(2026, 11, 1), end=dt.date(2026, 11, 30))[
+        "violations"
+    ] == {"total": 0, "by_rule": {}}
