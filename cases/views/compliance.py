@@ -7,6 +7,7 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -36,6 +37,9 @@ from .common import history_rows, require_role
 SUPERVISOR_ROLES = selectors.CASE_SUPERVISOR_ROLES
 RULE_SET_READER_ROLES = (*COMPLIANCE_REVIEWER_ROLES, *selectors.BANK_MANAGER_ROLES)
 
+# The collector page lists the latest records of each kind; the export has them all.
+COLLECTOR_PAGE_ROWS = 200
+
 # The compliance table's sortable columns (sorted in memory: the figures are aggregates).
 COLLECTOR_SORTS = (
     "name",
@@ -57,6 +61,60 @@ def _period(request):
         if end < start:
             start, end = compliance_selectors.this_month()
     return form, start, end
+
+
+def _collector_export(collector, refusals, overrides, violations, start, end, file_format):
+    """Every record of the period (not only the page's latest), one line each."""
+    # The CSV streams after the view has returned (and left company time): fix the zone now.
+    zone = timezone.get_current_timezone()
+    header = [_("Kind"), _("When"), _("Case"), _("Rules"), _("Details"), _("By"), _("Used")]
+
+    def lines():
+        for refusal in refusals.iterator(chunk_size=2000):
+            yield [
+                _("Refusal"),
+                timezone.localtime(refusal.refused_at, zone),
+                refusal.case.account_no,
+                ", ".join(rule_label(code) for code in rule_codes(refusal.rules)),
+                refusal.message,
+                "",
+                "",
+            ]
+        for override in overrides.iterator(chunk_size=2000):
+            yield [
+                _("Override"),
+                timezone.localtime(override.granted_at, zone),
+                override.case.account_no,
+                ", ".join(rule_label(code) for code in rule_codes(override.rules)),
+                override.reason,
+                _display_name(override.granted_by),
+                timezone.localtime(override.used_at, zone) if override.used_at else "",
+            ]
+        for violation in violations.iterator(chunk_size=2000):
+            yield [
+                _("Confirmed violation"),
+                timezone.localtime(violation.occurred_at, zone),
+                violation.case.account_no,
+                rule_label(violation.rule),
+                violation.description,
+                _display_name(violation.confirmed_by),
+                "",
+            ]
+
+    rows = lines()
+    if file_format == "csv":
+        # Streamed: times as text in company time, the way the page shows them.
+        rows = (
+            [f"{cell:%Y-%m-%d %H:%M}" if hasattr(cell, "tzinfo") else cell for cell in row]
+            for row in lines()
+        )
+    filename = f"compliance-{collector.get_username()}-{start:%Y%m%d}-{end:%Y%m%d}.{file_format}"
+    if file_format == "xlsx":
+        response = xlsx_response(filename, header, rows)
+    else:
+        response = csv_response(filename, header, rows)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _display_name(user) -> str:
@@ -223,22 +281,31 @@ def compliance_collector(request, user_id: int):
     row = _collector_rows([collector], start, end)[0]
     since, until = compliance_selectors.period_bounds(start, end)
     records = compliance_selectors.collector_records(user=user, collector=collector)
-    refusals = list(records["refusals"].filter(refused_at__gte=since, refused_at__lt=until)[:200])
-    overrides = list(records["overrides"].filter(granted_at__gte=since, granted_at__lt=until)[:200])
-    violations = list(
-        records["violations"].filter(occurred_at__gte=since, occurred_at__lt=until)[:200]
-    )
+    refusals = records["refusals"].filter(refused_at__gte=since, refused_at__lt=until)
+    overrides = records["overrides"].filter(granted_at__gte=since, granted_at__lt=until)
+    violations = records["violations"].filter(occurred_at__gte=since, occurred_at__lt=until)
+    file_format = request.GET.get("export", "")
+    if file_format in {"csv", "xlsx"}:
+        return _collector_export(
+            collector, refusals, overrides, violations, start, end, file_format
+        )
+    refusals = list(refusals[:COLLECTOR_PAGE_ROWS])
+    overrides = list(overrides[:COLLECTOR_PAGE_ROWS])
+    violations = list(violations[:COLLECTOR_PAGE_ROWS])
     for record in refusals + overrides:
         record.rule_labels = [rule_label(code) for code in rule_codes(record.rules)]
     for violation in violations:
         violation.rule_label = rule_label(violation.rule)
-    granters: dict[int, str] = {}
-    for override in overrides:
-        granters[override.granted_by_id] = _display_name(override.granted_by)
+    granters = {
+        person.pk: _display_name(person)
+        for person in get_user_model().objects.filter(pk__in=list(row["overrides_by_granter"]))
+    }
     by_granter = [
         (granters.get(pk, str(pk)), count)
         for pk, count in row["overrides_by_granter"].most_common()
     ]
+    export_query = request.GET.copy()
+    export_query.pop("export", None)
     return render(
         request,
         "cases/compliance/collector.html",
@@ -254,6 +321,8 @@ def compliance_collector(request, user_id: int):
             "violations": violations,
             "is_reviewer": has_role(user, *COMPLIANCE_REVIEWER_ROLES),
             "now": timezone.now(),
+            "page_rows": COLLECTOR_PAGE_ROWS,
+            "export_query": export_query.urlencode(),
         },
     )
 

@@ -484,3 +484,36 @@ def test_the_compliance_pages_speak_simplified_chinese(as_user, supervisor, refu
     assert "催收员合规情况" in client.get("/cases/compliance/").content.decode()
     listing = client.get("/cases/compliance/refusals/").content.decode()
     assert "被规则拒绝的联系" in listing and "联系时段" in listing
+
+
+def test_the_collector_page_downloads_every_record_in_company_time(
+    as_user, supervisor, case, collector
+):
+    import zoneinfo
+
+    moment = dt.datetime(2026, 11, 3, 23, 30, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+    make_refusal(case, collector, at=moment)
+    make_override(case, collector, supervisor, at=moment)
+    make_violation(case, collector, supervisor, at=moment)
+    response = as_user(supervisor).get(
+        f"/cases/compliance/collectors/{collector.pk}/?start=2026-11-01&end=2026-11-30&export=csv"
+    )
+    assert response["Cache-Control"] == "no-store"
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    lines = text.strip().splitlines()
+    assert len(lines) == 4  # the header and one line per record
+    assert all("2026-11-03 23:30" in line for line in lines[1:])
+    assert "debtor asked for a late call" in text and "called at 23:00" in text
+    xlsx = as_user(supervisor).get(
+        f"/cases/compliance/collectors/{collector.pk}/?start=2026-11-01&end=2026-11-30&export=xlsx"
+    )
+    assert b"".join(xlsx.streaming_content)[:2] == b"PK"
+
+
+def test_a_collector_downloads_only_their_own_records(as_user, collector, other_collector):
+    client = as_user(collector)
+    assert client.get(f"/cases/compliance/collectors/{collector.pk}/?export=csv").status_code == 200
+    assert (
+        client.get(f"/cases/compliance/collectors/{other_collector.pk}/?export=csv").status_code
+        == 404
+    )
