@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from collections_office.exports import csv_response, xlsx_response
-from collections_office.pages import form_errors_from, in_company_time
+from collections_office.pages import form_errors_from, id_param, in_company_time
+from staff.access import role_required
 from staff.selectors import get_scoped_object_or_404, has_role
 
 from .. import selectors
@@ -32,7 +33,7 @@ from ..models import ComplianceChannelRules, ComplianceRuleSet
 from ..selectors import compliance as compliance_selectors
 from ..selectors.compliance import COMPLIANCE_REVIEWER_ROLES, rule_codes, rule_label
 from ..services import compliance as compliance_services
-from .common import history_rows, require_role
+from .common import history_rows
 
 SUPERVISOR_ROLES = selectors.CASE_SUPERVISOR_ROLES
 RULE_SET_READER_ROLES = (*COMPLIANCE_REVIEWER_ROLES, *selectors.BANK_MANAGER_ROLES)
@@ -226,14 +227,13 @@ def _export(rows: list[dict], start, end, file_format: str):
     return response
 
 
+@role_required(*COMPLIANCE_REVIEWER_ROLES, *selectors.COLLECTOR_ROLES)
 @in_company_time
 def compliance_overview(request):
     """Every collector the viewer reviews, with the period's figures (a collector: own page)."""
     user = request.user
     if not has_role(user, *COMPLIANCE_REVIEWER_ROLES):
-        if has_role(user, *selectors.COLLECTOR_ROLES):
-            return redirect("cases:compliance_collector", user_id=user.pk)
-        raise PermissionDenied
+        return redirect("cases:compliance_collector", user_id=user.pk)
     form, start, end = _period(request)
     collectors = compliance_selectors.compliance_collectors(user=user).order_by(
         "first_name", "last_name", "username"
@@ -267,11 +267,11 @@ def compliance_overview(request):
     )
 
 
+@role_required(*COMPLIANCE_REVIEWER_ROLES, *selectors.COLLECTOR_ROLES)
 @in_company_time
 def compliance_collector(request, user_id: int):
     """One collector's period: figures by rule, refusals, overrides and violations."""
     user = request.user
-    require_role(user, COMPLIANCE_REVIEWER_ROLES + selectors.COLLECTOR_ROLES)
     collector = get_scoped_object_or_404(
         compliance_selectors.compliance_collectors(user=user, include_left=True),
         user=user,
@@ -327,14 +327,14 @@ def compliance_collector(request, user_id: int):
     )
 
 
+@role_required(*SUPERVISOR_ROLES)
 @in_company_time
 def refusal_list(request):
     """The branch's recent refusals, newest first, each with "grant an override"."""
-    require_role(request.user, SUPERVISOR_ROLES)
     refusals = compliance_selectors.refusal_list(user=request.user)
-    collector_id = request.GET.get("collector", "")
-    if collector_id.isdigit():
-        refusals = refusals.filter(collector_id=int(collector_id))
+    collector_id = id_param(request.GET.get("collector"))
+    if collector_id is not None:
+        refusals = refusals.filter(collector_id=collector_id)
     page = Paginator(refusals.order_by("-refused_at", "-pk"), 50).get_page(request.GET.get("page"))
     for refusal in page:
         codes = rule_codes(refusal.rules)
@@ -352,7 +352,7 @@ def refusal_list(request):
             "collectors": compliance_selectors.compliance_collectors(user=request.user).order_by(
                 "first_name", "last_name", "username"
             ),
-            "collector_id": collector_id,
+            "collector_id": str(collector_id or ""),
         },
     )
 
@@ -403,10 +403,10 @@ def _grant_page(request, *, case, collector, initial: dict, refusal=None):
     )
 
 
+@role_required(*SUPERVISOR_ROLES)
 @in_company_time
 def refusal_override(request, pk: int):
     """Grant an override for a refusal: the form comes filled in from what was refused."""
-    require_role(request.user, SUPERVISOR_ROLES)
     refusal = get_scoped_object_or_404(
         compliance_selectors.refusal_list(user=request.user), user=request.user, pk=pk
     )
@@ -423,12 +423,12 @@ def refusal_override(request, pk: int):
 
 
 def _supervised_case(request, pk: int):
-    require_role(request.user, SUPERVISOR_ROLES)
     return get_scoped_object_or_404(
         selectors.case_list(user=request.user), user=request.user, pk=pk
     )
 
 
+@role_required(*SUPERVISOR_ROLES)
 @in_company_time
 def case_override_grant(request, pk: int):
     """Grant an override on a case, for its assigned collector (from the case page)."""
@@ -440,17 +440,18 @@ def case_override_grant(request, pk: int):
     return _grant_page(request, case=case, collector=collector, initial={"channel": "call"})
 
 
+@role_required(*SUPERVISOR_ROLES)
 @in_company_time
 def case_violation_confirm(request, pk: int):
     """Record a confirmed violation on the case (optionally on one of its calls)."""
     case = _supervised_case(request, pk)
     initial = {"occurred_at": default_occurred_at(), "collector": case.assigned_to_id}
-    call_id = request.GET.get("call", "")
+    call_id = id_param(request.GET.get("call"))
     form = ViolationForm(
         request.POST if request.method == "POST" else None, case=case, initial=initial
     )
-    if call_id.isdigit() and not form.is_bound:
-        call = form.fields["call"].queryset.filter(pk=int(call_id)).first()
+    if call_id is not None and not form.is_bound:
+        call = form.fields["call"].queryset.filter(pk=call_id).first()
         if call is None:
             raise Http404
         form.initial.update(
@@ -479,10 +480,10 @@ def case_violation_confirm(request, pk: int):
 # --- Rule sets ------------------------------------------------------------------------------
 
 
+@role_required(*RULE_SET_READER_ROLES)
 @in_company_time
 def rule_set_list(request):
     """Every rule set with its channel rules; HQ admin staff choose and edit."""
-    require_role(request.user, RULE_SET_READER_ROLES)
     rule_sets = list(compliance_selectors.rule_set_list())
     return render(
         request,
@@ -494,10 +495,10 @@ def rule_set_list(request):
     )
 
 
+@role_required(*selectors.BANK_MANAGER_ROLES)
 @in_company_time
 @require_POST
 def rule_set_make_company(request, pk: int):
-    require_role(request.user, selectors.BANK_MANAGER_ROLES)
     if not compliance_services.may_manage_rule_sets(request.user):
         raise PermissionDenied
     rule_set = get_scoped_object_or_404(ComplianceRuleSet.objects.all(), user=request.user, pk=pk)
@@ -510,9 +511,9 @@ def rule_set_make_company(request, pk: int):
     return redirect("cases:compliance_rule_sets")
 
 
+@role_required(*selectors.BANK_MANAGER_ROLES)
 @in_company_time
 def channel_rules_edit(request, pk: int):
-    require_role(request.user, selectors.BANK_MANAGER_ROLES)
     if not compliance_services.may_manage_rule_sets(request.user):
         raise PermissionDenied
     row = get_scoped_object_or_404(
