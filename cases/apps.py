@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 # (`cases.selectors.queue`); each area of the workflow adds its own here.
 SOURCE_MODULES: list[str] = [
     "cases.selectors.casepage_timeline",
+    "cases.views.compliance_panel",
 ]
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import banks, case_pages, casepage, placements
+from .views import banks, case_pages, casepage, compliance, placements
 
 app_name = "cases"
 urlpatterns = [
@@ -46,4 +46,38 @@ urlpatterns = [
     path("<int:pk>/classification/", casepage.case_classify, name="casepage_classify"),
     path("<int:pk>/holds/", casepage.case_hold_place, name="casepage_hold_place"),
     path("<int:pk>/holds/<int:hold_pk>/lift/", casepage.case_hold_lift, name="casepage_hold_lift"),
+    # --- comptools
+    path("compliance/", compliance.compliance_overview, name="compliance"),
+    path(
+        "compliance/collectors/<int:user_id>/",
+        compliance.compliance_collector,
+        name="compliance_collector",
+    ),
+    path("compliance/refusals/", compliance.refusal_list, name="compliance_refusals"),
+    path(
+        "compliance/refusals/<int:pk>/override/",
+        compliance.refusal_override,
+        name="compliance_refusal_override",
+    ),
+    path("compliance/rule-sets/", compliance.rule_set_list, name="compliance_rule_sets"),
+    path(
+        "compliance/rule-sets/<int:pk>/company/",
+        compliance.rule_set_make_company,
+        name="compliance_rule_set_company",
+    ),
+    path(
+        "compliance/rule-sets/channels/<int:pk>/edit/",
+        compliance.channel_rules_edit,
+        name="compliance_channel_rules_edit",
+    ),
+    path(
+        "<int:pk>/compliance/override/",
+        compliance.case_override_grant,
+        name="compliance_case_override",
+    ),
+    path(
+        "<int:pk>/compliance/violation/",
+        compliance.case_violation_confirm,
+        name="compliance_violation_confirm",
+    ),
 ]
