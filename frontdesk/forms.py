@@ -17,8 +17,30 @@ DATETIME_INPUT = forms.DateTimeInput(
 DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
 
 
+class _ByBranchIterator(forms.models.ModelChoiceIterator):
+    """The people grouped under their branch's name (an <optgroup> each) when they come
+    from several branches, in the queryset's order (`host_choices`: own building first)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups: dict[str, list] = {}
+        for user in self.queryset:
+            profile = getattr(user, "staff_profile", None)
+            groups.setdefault(profile.branch.name if profile else "", []).append(self.choice(user))
+        if len(groups) <= 1:
+            for choices in groups.values():
+                yield from choices
+            return
+        for branch_name, choices in groups.items():
+            yield (branch_name, choices)
+
+
 class PersonChoiceField(forms.ModelChoiceField):
-    """A member of staff shown with their department, so the desk picks the right Wang."""
+    """A member of staff shown with their department, so the desk picks the right Wang;
+    from several branches, grouped by branch, the user's own building first."""
+
+    iterator = _ByBranchIterator
 
     def label_from_instance(self, user):
         name = user.get_full_name() or user.username

@@ -299,13 +299,22 @@ def visit_void(request, pk: int):
 
 
 def _in_building_context(request) -> dict:
+    """One building's roll-call: the desk's own, or (HQ) the one picked in `?branch=`."""
     now = timezone.now()
-    visits = list(selectors.visits_in_building(user=request.user))
+    buildings = selectors.buildings(user=request.user)
+    building = selectors.building_of(
+        user=request.user, branch_id=id_param(request.GET.get("branch", ""))
+    )
+    visits = list(selectors.visits_in_building(user=request.user, branch=building))
     for visit in visits:
         minutes = max(int((now - visit.arrived_at).total_seconds() // 60), 0)
         visit.time_on_site = f"{minutes // 60}:{minutes % 60:02d}"
     return {
         "visits": visits,
+        "building": building,
+        "buildings": buildings,
+        "live_url": reverse("frontdesk:in_building_live")
+        + (f"?branch={building.pk}" if building is not None and len(buildings) > 1 else ""),
         "now": now,
         # The list polls itself (htmx); while nobody touches the page for a session's
         # idle time, desk.js stops polling so the open page does not keep the session alive.
@@ -319,7 +328,9 @@ def _in_building_context(request) -> dict:
 def in_building(request):
     """Who is in the building now (fire roll-call) and who is expected today."""
     context = _in_building_context(request)
-    context["expected"] = selectors.visits_expected(user=request.user, day=timezone.localdate())
+    context["expected"] = selectors.visits_expected(
+        user=request.user, day=timezone.localdate(), branch=context["building"]
+    )
     return render(request, "frontdesk/in_building.html", context)
 
 
