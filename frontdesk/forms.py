@@ -78,7 +78,27 @@ class BootstrapMixin:
         return valid
 
 
-class VisitForm(BootstrapMixin, forms.ModelForm):
+class BadgeConfirmationMixin:
+    """A badge still held by a visitor on site is refused by the service with code
+    `badge_in_use`; the form then shows the box that hands it out anyway."""
+
+    def _add_badge_confirmation(self):
+        self.fields["badge_confirmed"] = forms.BooleanField(
+            label=_("Hand out the badge anyway (the other visitor keeps theirs)"),
+            required=False,
+            widget=forms.HiddenInput,
+        )
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        badge_errors = self.errors.as_data().get("badge_number", []) if field else []
+        if any(error.code == "badge_in_use" for error in badge_errors):
+            self.fields["badge_confirmed"].widget = forms.CheckboxInput(
+                attrs={"class": "form-check-input"}
+            )
+
+
+class VisitForm(BadgeConfirmationMixin, BootstrapMixin, forms.ModelForm):
     """The desk's one-screen visitor registration."""
 
     class Meta:
@@ -119,6 +139,7 @@ class VisitForm(BootstrapMixin, forms.ModelForm):
                     "hx-target": "#visitor-matches",
                 }
             )
+        self._add_badge_confirmation()
         self._style()
 
 
@@ -176,7 +197,7 @@ class PreRegistrationForm(BootstrapMixin, forms.ModelForm):
         super()._post_clean()
 
 
-class ArrivalForm(BootstrapMixin, forms.Form):
+class ArrivalForm(BadgeConfirmationMixin, BootstrapMixin, forms.Form):
     """What the desk adds when an expected visitor arrives (optional ID and badge)."""
 
     id_document_type = forms.ChoiceField(
@@ -187,6 +208,7 @@ class ArrivalForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._add_badge_confirmation()
         self._style()
 
     def clean(self):

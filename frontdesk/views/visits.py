@@ -190,9 +190,7 @@ def visitor_lookup(request):
     return render(request, "frontdesk/_visitor_lookup.html", {"matches": matches})
 
 
-@in_company_time
-def visit_detail(request, pk: int):
-    visit = selectors.visit_get(user=request.user, pk=pk)
+def _visit_detail_page(request, visit, *, arrival_form=None, unmasked_id=None):
     is_desk = selectors.is_desk(request.user)
     return render(
         request,
@@ -200,12 +198,18 @@ def visit_detail(request, pk: int):
         {
             "visit": visit,
             "is_desk": is_desk,
-            "arrival_form": forms.ArrivalForm() if is_desk else None,
+            "arrival_form": (arrival_form or forms.ArrivalForm()) if is_desk else None,
             "void_form": forms.VoidForm() if is_desk else None,
             "history": entry_history(visit),
-            "unmasked_id": None,
+            "unmasked_id": unmasked_id,
         },
     )
+
+
+@in_company_time
+def visit_detail(request, pk: int):
+    visit = selectors.visit_get(user=request.user, pk=pk)
+    return _visit_detail_page(request, visit)
 
 
 @in_company_time
@@ -215,18 +219,7 @@ def visit_reveal_id(request, pk: int):
     """Shows the full ID number to the desk, and records that it was seen."""
     visit = selectors.visit_get(user=request.user, pk=pk)
     personal_data_view_record(user=request.user, obj=visit, fields=["id_number"], path=request.path)
-    return render(
-        request,
-        "frontdesk/visit_detail.html",
-        {
-            "visit": visit,
-            "is_desk": True,
-            "arrival_form": forms.ArrivalForm(),
-            "void_form": forms.VoidForm(),
-            "history": entry_history(visit),
-            "unmasked_id": visit.id_number,
-        },
-    )
+    return _visit_detail_page(request, visit, unmasked_id=visit.id_number)
 
 
 @in_company_time
@@ -244,8 +237,13 @@ def visit_arrive(request, pk: int):
     try:
         services.visit_arrive(visit=visit, actor=request.user, **form.cleaned_data)
     except ValidationError as exc:
-        flash_errors(request, exc)
-        return redirect("frontdesk:visit_detail", pk=visit.pk)
+        if not hasattr(exc, "error_dict"):
+            flash_errors(request, exc)
+            return redirect("frontdesk:visit_detail", pk=visit.pk)
+        # A field's problem (the badge another visitor holds): the form again, with the
+        # desk's input and the box that confirms.
+        form_errors_from(form, exc)
+        return _visit_detail_page(request, visit, arrival_form=form)
     messages.success(
         request, _("%(name)s has arrived; the host has been notified.") % {"name": visit}
     )
