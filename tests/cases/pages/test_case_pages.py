@@ -143,7 +143,7 @@ def test_case_page_shows_linked_cases_and_balance_history(
     case_a.save()
     html = as_user(supervisor_a).get(f"/cases/{case_a.pk}/").content.decode()
     assert f"/cases/{linked.pk}/" in html
-    assert "principal: 1000.00 → 800" in html
+    assert "Principal: 1000.00 → 800" in html  # the field by its verbose name
     assert "placement #2" in html
 
 
