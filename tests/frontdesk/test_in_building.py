@@ -184,3 +184,15 @@ def test_a_branch_desks_host_pick_list_is_flat(client, desk, host):
     html = str(form["host"])
     assert "<optgroup" not in html
     assert host.get_full_name() in html
+
+
+def test_hqs_dashboard_counts_the_visitors_in_its_own_building(
+    client, hq_desk, hq, desk, host, staff_user
+):
+    hq_host = staff_user(roles.SUPERVISOR, branch=hq, username="host.hq")
+    _register(hq_desk, hq_host, "Visitor at HQ")
+    _register(desk, host, "Visitor in Branch A")
+    client.force_login(hq_desk)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert 'data-testid="in-building-count">1<' in html
+    assert "Visitor in Branch A" not in html
