@@ -3,7 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 # Modules that register timeline sources (`cases.timeline`) and queue sources
 # (`cases.selectors.queue`); each area of the workflow adds its own here.
-SOURCE_MODULES: list[str] = []
+SOURCE_MODULES: list[str] = [
+    "cases.selectors.casepage_timeline",
+]
 
 
 class CasesConfig(AppConfig):
@@ -12,6 +14,8 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from importlib import import_module
+
+        from . import checks  # noqa: F401 - registers the demo-key check
 
         for module in SOURCE_MODULES:
             import_module(module)

@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
@@ -11,12 +10,8 @@ from .api import SchemaView
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Sign-in, password reset and change, two-factor sign-in (Django's URL names).
+    path("accounts/", include("staff.account_urls")),
     path("i18n/language/", staff_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("staff/", include("staff.urls")),

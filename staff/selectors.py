@@ -113,3 +113,35 @@ def notification_list(*, user, unread_only: bool = False) -> QuerySet:
 
 def notification_unread_count(*, user) -> int:
     return notification_list(user=user, unread_only=True).count()
+
+
+# --- Demo data ---------------------------------------------------------------------------
+
+
+def demo_ids(model) -> QuerySet:
+    """Primary keys of the `model` rows that `seed_demo` made (a subquery)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import DemoData
+
+    return DemoData.objects.filter(content_type=ContentType.objects.get_for_model(model)).values(
+        "object_id"
+    )
+
+
+def is_demo(obj) -> bool:
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import DemoData
+
+    return DemoData.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+    ).exists()
+
+
+def demo_accounts_able_to_sign_in() -> QuerySet:
+    """Demo logins that are still active (the password of all of them is published)."""
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    return user_model.objects.filter(is_active=True, pk__in=demo_ids(user_model))

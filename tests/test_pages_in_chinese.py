@@ -173,6 +173,7 @@ def _world_data(world) -> set[str]:
                 side.document.receiving_unit,
                 side.debtor.name if hasattr(side.debtor, "name") else "",
                 side.agreement.number,
+                getattr(getattr(side, "hold", None), "reason", ""),
                 side.bank.routine_contact_name,
                 side.bank.emergency_contact_name,
                 side.bank.file_transfer_channel,

@@ -388,6 +388,14 @@ class Placement(models.Model):
         verbose_name = _("placement")
         verbose_name_plural = _("placements")
         ordering = ["-received_at"]
+        # The original file is every debtor of the file unmasked (ID numbers, phones,
+        # addresses): granted person by person, not with the admin staff role.
+        permissions = [
+            (
+                "download_placement_original",
+                _("Can download a bank's original placement file (personal data unmasked)"),
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["bank", "sha256"], name="placement_file_once_per_bank"),
             models.UniqueConstraint(

@@ -34,6 +34,7 @@ from cases.models import (
     PlacementRowError,
 )
 from collections_office.personal_data import keyed_hash
+from staff.selectors import demo_ids
 
 # --- Staff -------------------------------------------------------------------------------
 
@@ -203,3 +204,26 @@ def case_list_for_bank(
 
 def agreement_list_for_bank(*, bank: Bank) -> QuerySet[Agreement]:
     return Agreement.objects.of_bank(bank)
+
+
+# --- Demo data ---------------------------------------------------------------------------
+
+
+def _demo_api_key_condition() -> Q:
+    """Keys `seed_demo` issued, and any key equal to a development key the README publishes."""
+    from cases.demo import DEVELOPMENT_KEYS
+    from cases.services.banks import api_key_hash
+
+    published = [api_key_hash(raw_key) for raw_key in DEVELOPMENT_KEYS.values()]
+    return Q(pk__in=demo_ids(BankApiKey)) | Q(key_hash__in=published)
+
+
+def demo_api_keys_usable() -> QuerySet[BankApiKey]:
+    """Demo keys that would still authenticate (not revoked, not expired)."""
+    return BankApiKey.objects.filter(_demo_api_key_condition(), revoked_at__isnull=True).exclude(
+        expires_at__lte=timezone.now()
+    )
+
+
+def is_demo_api_key(key: BankApiKey) -> bool:
+    return BankApiKey.objects.filter(_demo_api_key_condition(), pk=key.pk).exists()

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from collections_office.exports import NO_STORE
 from staff.access import check_roles
 
 from .. import selectors
@@ -88,4 +89,6 @@ def attachment_response(field_file, filename: str):
     except FileNotFoundError:
         logger.error("stored file is missing", extra={"file": field_file.name})
         raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=filename)
+    response = FileResponse(handle, as_attachment=True, filename=filename)
+    response["Cache-Control"] = NO_STORE
+    return response

@@ -6,6 +6,7 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Subquery
 from django.http import Http404
@@ -15,8 +16,10 @@ from django.utils.translation import gettext as _
 
 from collections_office.exports import csv_response, xlsx_response
 from collections_office.pages import id_param, in_company_time, sort_queryset
+from staff import roles
 from staff.access import role_required
 from staff.selectors import get_scoped_object_or_404
+from staff.services import personal_data_view_record
 
 from .. import selectors
 from ..access import BANK_MANAGER_ROLES
@@ -140,7 +143,19 @@ def placement_errors_download(request, pk: int, file_format: str):
 @role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def placement_original(request, pk: int):
+    """The bank's file as received: every debtor in it unmasked, so a permission of its own."""
     placement = _placement(request, pk)
+    if not request.user.has_perm(roles.ORIGINAL_DOWNLOAD_PERMISSION):
+        raise PermissionDenied
     if not placement.original_file:
         raise Http404
-    return attachment_response(placement.original_file, placement.original_name)
+    response = attachment_response(placement.original_file, placement.original_name)
+    personal_data_view_record(
+        user=request.user,
+        obj=placement,
+        fields=["original_file"],
+        path=request.path,
+        # Rows of the file (one person each); not known before the import has counted them.
+        records=placement.rows_total or None,
+    )
+    return response

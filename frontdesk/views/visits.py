@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from collections_office.exports import csv_response, xlsx_response
+from collections_office.exports import NO_STORE, csv_response, xlsx_response
 from collections_office.pages import form_errors_from, id_param, in_company_time, sort_queryset
 from collections_office.workdays import company_tz
 from staff.access import role_required
-from staff.services import personal_data_view_record
+from staff.services import personal_data_export_record, personal_data_view_record
 
 from .. import forms, selectors, services
 from ..models import Visit
@@ -71,7 +71,7 @@ def visit_list(request):
     queryset, sort = sort_queryset(queryset, request, VISIT_SORTS, "-arrived")
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
-        return _visit_export(queryset, export)
+        return _visit_export(request, queryset, export)
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -89,7 +89,16 @@ def visit_list(request):
     )
 
 
-def _visit_export(queryset, kind: str):
+def _visit_export(request, queryset, kind: str):
+    # Names and phone numbers in full, many visitors at once: the download is recorded
+    # like an unmasked view (who, when, which filter, how many people).
+    personal_data_export_record(
+        user=request.user,
+        model=Visit,
+        records=queryset.count(),
+        fields=["visitor_name", "phone", "organisation", "id_number_masked"],
+        path=request.get_full_path(),
+    )
     header = [
         _("Visitor"),
         _("Organisation"),
@@ -219,7 +228,9 @@ def visit_reveal_id(request, pk: int):
     """Shows the full ID number to the desk, and records that it was seen."""
     visit = selectors.visit_get(user=request.user, pk=pk)
     personal_data_view_record(user=request.user, obj=visit, fields=["id_number"], path=request.path)
-    return _visit_detail_page(request, visit, unmasked_id=visit.id_number)
+    response = _visit_detail_page(request, visit, unmasked_id=visit.id_number)
+    response["Cache-Control"] = NO_STORE  # the full ID number: no copy in any cache
+    return response
 
 
 @in_company_time
