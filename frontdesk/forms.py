@@ -17,8 +17,30 @@ DATETIME_INPUT = forms.DateTimeInput(
 DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
 
 
+class _ByBranchIterator(forms.models.ModelChoiceIterator):
+    """The people grouped under their branch's name (an <optgroup> each) when they come
+    from several branches, in the queryset's order (`host_choices`: own building first)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups: dict[str, list] = {}
+        for user in self.queryset:
+            profile = getattr(user, "staff_profile", None)
+            groups.setdefault(profile.branch.name if profile else "", []).append(self.choice(user))
+        if len(groups) <= 1:
+            for choices in groups.values():
+                yield from choices
+            return
+        for branch_name, choices in groups.items():
+            yield (branch_name, choices)
+
+
 class PersonChoiceField(forms.ModelChoiceField):
-    """A member of staff shown with their department, so the desk picks the right Wang."""
+    """A member of staff shown with their department, so the desk picks the right Wang;
+    from several branches, grouped by branch, the user's own building first."""
+
+    iterator = _ByBranchIterator
 
     def label_from_instance(self, user):
         name = user.get_full_name() or user.username
@@ -56,7 +78,27 @@ class BootstrapMixin:
         return valid
 
 
-class VisitForm(BootstrapMixin, forms.ModelForm):
+class BadgeConfirmationMixin:
+    """A badge still held by a visitor on site is refused by the service with code
+    `badge_in_use`; the form then shows the box that hands it out anyway."""
+
+    def _add_badge_confirmation(self):
+        self.fields["badge_confirmed"] = forms.BooleanField(
+            label=_("Hand out the badge anyway (the other visitor keeps theirs)"),
+            required=False,
+            widget=forms.HiddenInput,
+        )
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        badge_errors = self.errors.as_data().get("badge_number", []) if field else []
+        if any(error.code == "badge_in_use" for error in badge_errors):
+            self.fields["badge_confirmed"].widget = forms.CheckboxInput(
+                attrs={"class": "form-check-input"}
+            )
+
+
+class VisitForm(BadgeConfirmationMixin, BootstrapMixin, forms.ModelForm):
     """The desk's one-screen visitor registration."""
 
     class Meta:
@@ -97,6 +139,7 @@ class VisitForm(BootstrapMixin, forms.ModelForm):
                     "hx-target": "#visitor-matches",
                 }
             )
+        self._add_badge_confirmation()
         self._style()
 
 
@@ -154,7 +197,7 @@ class PreRegistrationForm(BootstrapMixin, forms.ModelForm):
         super()._post_clean()
 
 
-class ArrivalForm(BootstrapMixin, forms.Form):
+class ArrivalForm(BadgeConfirmationMixin, BootstrapMixin, forms.Form):
     """What the desk adds when an expected visitor arrives (optional ID and badge)."""
 
     id_document_type = forms.ChoiceField(
@@ -165,6 +208,7 @@ class ArrivalForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._add_badge_confirmation()
         self._style()
 
     def clean(self):

@@ -321,7 +321,7 @@ class Document(models.Model):
         _("status"), max_length=12, choices=Status.choices, default=Status.REGISTERED
     )
     title = models.CharField(_("title"), max_length=255)
-    reference_number = models.CharField(_("reference no. (文號)"), max_length=100, blank=True)
+    reference_number = models.CharField(_("reference no."), max_length=100, blank=True)
     sender = models.CharField(_("sender"), max_length=200)
     receiving_unit = models.CharField(_("receiving unit"), max_length=200)
     document_date = models.DateField(_("date received / sent"))

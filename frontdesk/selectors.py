@@ -11,13 +11,15 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from staff.models import Department, StaffProfile
+from staff.models import Branch, Department, StaffProfile
 from staff.selectors import (
     get_scoped_object_or_404,
+    sees_all_branches,
     staff_list,
+    user_branch,
 )
 
 from .access import (  # noqa: F401  (the views and services ask these through the selectors)
@@ -90,13 +92,43 @@ def visit_get(*, user, pk: int) -> Visit:
     return get_scoped_object_or_404(visit_list(user=user), user=user, pk=pk)
 
 
-def visits_in_building(*, user) -> QuerySet[Visit]:
-    """Who is on site now (for a fire roll-call), longest there first."""
-    return visit_list(user=user).filter(status=Visit.Status.ON_SITE).order_by("arrived_at", "pk")
+def buildings(*, user) -> list[Branch]:
+    """The buildings (branches) whose roll-call the user may take: their own first, then,
+    for those who see every branch (HQ), the others in the usual branch order."""
+    own = user_branch(user)
+    if not sees_all_branches(user):
+        return [own] if own is not None else []
+    others = [branch for branch in Branch.objects.all() if own is None or branch.pk != own.pk]
+    return [own, *others] if own is not None else others
 
 
-def visits_expected(*, user, day: dt.date | None = None) -> QuerySet[Visit]:
-    queryset = visit_list(user=user).filter(status=Visit.Status.EXPECTED)
+def building_of(*, user, branch_id: int | None = None) -> Branch | None:
+    """The building asked for if the user may take its roll-call, else their own
+    (a user without a branch who sees every branch: the first, HQ)."""
+    choices = buildings(user=user)
+    for branch in choices:
+        if branch.pk == branch_id:
+            return branch
+    return choices[0] if choices else None
+
+
+def visits_in_building(*, user, branch: Branch | None = None) -> QuerySet[Visit]:
+    """Who is on site now in one building (a fire roll-call is per building), longest
+    there first. `branch`: one of `buildings(user=...)`; by default the user's own."""
+    branch = branch or building_of(user=user)
+    return (
+        visit_list(user=user)
+        .filter(status=Visit.Status.ON_SITE, branch=branch)
+        .order_by("arrived_at", "pk")
+    )
+
+
+def visits_expected(
+    *, user, day: dt.date | None = None, branch: Branch | None = None
+) -> QuerySet[Visit]:
+    """Expected visitors of one building (by default the user's own)."""
+    branch = branch or building_of(user=user)
+    queryset = visit_list(user=user).filter(status=Visit.Status.EXPECTED, branch=branch)
     if day is not None:
         queryset = queryset.filter(expected_at__date=day)
     return queryset.order_by("expected_at", "pk")
@@ -138,15 +170,30 @@ def returning_visitors(*, user, query: str, limit: int = 8) -> list[Visit]:
 
 
 def host_choices(*, user) -> QuerySet:
-    """Active staff the user may name as host, recipient or routing target."""
+    """Active staff the user may name as host, recipient or routing target: the user's own
+    building first (the desk's visitors nearly always see someone there), then the other
+    branches HQ sees, branch by branch (the forms group them under the branch's name)."""
     from django.contrib.auth import get_user_model
 
     profiles = staff_list(user=user).values("user_id")
+    own = user_branch(user)
+    own_first = Case(
+        When(staff_profile__branch=own, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
     return (
         get_user_model()
         .objects.filter(pk__in=profiles, is_active=True)
         .select_related("staff_profile__department", "staff_profile__branch")
-        .order_by("last_name", "first_name", "username")
+        .order_by(
+            own_first,
+            "-staff_profile__branch__is_hq",
+            "staff_profile__branch__name",
+            "last_name",
+            "first_name",
+            "username",
+        )
     )
 
 

@@ -47,7 +47,7 @@ from django.core.files.storage import storages
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Greatest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases.intake import PlacementFileError
@@ -165,6 +165,13 @@ def _claim(placement_id: int) -> bool:
 
 
 def run_import(placement_id: int, *, engine: str = "") -> Placement:
+    # Row messages and failure reasons are stored in English whoever started the run (the
+    # bank API returns them as they are); pages show them translated (`staff.stored_text`).
+    with translation.override("en"):
+        return _run_import(placement_id, engine=engine)
+
+
+def _run_import(placement_id: int, *, engine: str) -> Placement:
     with _run_lock(placement_id) as locked:
         if not locked or not _claim(placement_id):
             logger.info("placement %s: not claimed (done, failed or running)", placement_id)

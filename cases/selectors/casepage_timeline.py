@@ -17,6 +17,7 @@ from cases.models import Case, CaseHold, ContactPoint
 from cases.timeline import TimelineEntry, timeline_source
 from staff.models import PersonalDataView
 from staff.selectors import has_role
+from staff.stored_text import shown_in_language
 
 from .casepage import BALANCE_FIELDS, case_history_changes, mask_address
 
@@ -39,7 +40,7 @@ def case_history_source(case, user, limit: int) -> list[TimelineEntry]:
     entries: list[TimelineEntry] = []
     for row in rows:
         actor = _name(row.history_user)
-        reason = row.history_change_reason or ""
+        reason = shown_in_language(row.history_change_reason or "")
         if row.history_type == "+":
             entries.append(
                 TimelineEntry(

@@ -198,7 +198,7 @@ def placement_receive(
 
     try:
         with transaction.atomic():
-            placement._change_reason = "received"
+            placement._change_reason = "File received"
             placement.save()
     except IntegrityError:
         # An identical upload won the race between our check and our insert.

@@ -7,6 +7,7 @@ import logging
 
 from django.http import FileResponse, Http404
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from collections_office.exports import NO_STORE
 from staff.access import check_roles
@@ -35,6 +36,27 @@ def shown_value(value):
     return value
 
 
+def _model_field(record, name: str):
+    try:
+        return record.instance_type._meta.get_field(name)
+    except Exception:  # a column the model no longer has
+        return None
+
+
+def _field_label(record, name: str) -> str:
+    """A changed field as people read it: its verbose name in their language."""
+    field = _model_field(record, name)
+    return capfirst(str(field.verbose_name)) if field is not None else name
+
+
+def _shown_field_value(record, name: str, value):
+    """A value as people read it: a choice by its label, times in the company's zone."""
+    field = _model_field(record, name)
+    if field is not None and field.choices and value not in (None, ""):
+        return dict(field.flatchoices).get(value, value)
+    return shown_value(value)
+
+
 def history_rows(records, *, limit: int = 50) -> list[dict]:
     """Newest first: each history row with the fields it changed (old → new).
 
@@ -49,9 +71,9 @@ def history_rows(records, *, limit: int = 50) -> list[dict]:
             delta = record.diff_against(previous)
             changes = [
                 {
-                    "field": change.field,
-                    "old": shown_value(change.old),
-                    "new": shown_value(change.new),
+                    "field": _field_label(record, change.field),
+                    "old": _shown_field_value(record, change.field, change.old),
+                    "new": _shown_field_value(record, change.field, change.new),
                 }
                 for change in delta.changes
                 if change.field not in {"updated_at"}

@@ -32,6 +32,45 @@ from .common import (
 )
 
 
+def _check_badge_free(visit: Visit, *, confirmed: bool) -> None:
+    """A badge is handed out to one visitor at a time in a building: while another visitor
+    who holds it is still on site, the desk is warned (naming them and when they arrived)
+    and must confirm; a confirmed double hand-out is kept in the history's change reason."""
+    badge = visit.badge_number.strip()
+    if not badge or visit.status != Visit.Status.ON_SITE:
+        return
+    holder = (
+        Visit.objects.filter(
+            branch_id=visit.branch_id, status=Visit.Status.ON_SITE, badge_number__iexact=badge
+        )
+        .exclude(pk=visit.pk)
+        .order_by("arrived_at", "pk")
+        .first()
+    )
+    if holder is None:
+        return
+    if confirmed:
+        visit._change_reason = f"Badge {badge} also held by visit #{holder.pk}"[:100]
+        return
+    raise ValidationError(
+        {
+            "badge_number": ValidationError(
+                _(
+                    "Badge %(badge)s is still held by %(name)s, in the building since %(time)s."
+                    " If they have left, check them out first; to hand it out anyway, tick"
+                    " the box below."
+                ),
+                code="badge_in_use",
+                params={
+                    "badge": badge,
+                    "name": holder.visitor_name,
+                    "time": local_text(holder.arrived_at),
+                },
+            )
+        }
+    )
+
+
 def _notify_host_of_arrival(visit: Visit, actor) -> None:
     def make():
         title = _("Visitor for you: %(name)s") % {"name": visit.visitor_name}
@@ -65,9 +104,11 @@ def visit_register(
     id_document_type: str = "",
     id_number: str = "",
     badge_number: str = "",
+    badge_confirmed: bool = False,
     notes: str = "",
 ) -> Visit:
-    """The desk registers a visitor who has arrived; the host is told at once."""
+    """The desk registers a visitor who has arrived; the host is told at once.
+    `badge_confirmed`: the desk was warned that the badge is held by someone on site."""
     require_desk(actor)
     visit = Visit(
         branch=desk_branch(actor),
@@ -85,6 +126,7 @@ def visit_register(
         notes=notes.strip(),
         registered_by=actor,
     )
+    _check_badge_free(visit, confirmed=badge_confirmed)
     save_with_actor(visit, actor=actor)
     _notify_host_of_arrival(visit, actor)
     return visit
@@ -130,6 +172,7 @@ def visit_arrive(
     id_document_type: str = "",
     id_number: str = "",
     badge_number: str = "",
+    badge_confirmed: bool = False,
 ) -> Visit:
     """An expected visitor has arrived: one click turns the pre-registration into a visit."""
     require_desk(actor)
@@ -143,6 +186,7 @@ def visit_arrive(
         visit.id_number = id_number
     if badge_number:
         visit.badge_number = badge_number.strip()
+        _check_badge_free(visit, confirmed=badge_confirmed)
     save_with_actor(visit, actor=actor)
     _notify_host_of_arrival(visit, actor)
     return visit
@@ -165,8 +209,11 @@ def visit_check_out(*, visit: Visit, actor, departed_at: dt.datetime | None = No
 
 
 @transaction.atomic
-def visit_correct(*, visit: Visit, actor, reason: str, **changes) -> Visit:
-    """Corrects a visit's details; the history keeps the old values, the reason and who."""
+def visit_correct(
+    *, visit: Visit, actor, reason: str, badge_confirmed: bool = False, **changes
+) -> Visit:
+    """Corrects a visit's details; the history keeps the old values, the reason and who.
+    A new badge number is checked like one handed out at the door."""
     require_desk(actor)
     reason = correction_reason(reason)
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
@@ -187,8 +234,11 @@ def visit_correct(*, visit: Visit, actor, reason: str, **changes) -> Visit:
         "badge_number",
         "notes",
     }
+    badge_before = visit.badge_number
     apply_changes(visit, changes, allowed)
     visit.host_department = department_of(visit.host)
+    if visit.badge_number.strip().lower() != badge_before.strip().lower():
+        _check_badge_free(visit, confirmed=badge_confirmed)
     visit._change_reason = reason
     save_with_actor(visit, actor=actor)
     return visit

@@ -199,9 +199,7 @@ def visitor_lookup(request):
     return render(request, "frontdesk/_visitor_lookup.html", {"matches": matches})
 
 
-@in_company_time
-def visit_detail(request, pk: int):
-    visit = selectors.visit_get(user=request.user, pk=pk)
+def _visit_detail_page(request, visit, *, arrival_form=None, unmasked_id=None):
     is_desk = selectors.is_desk(request.user)
     return render(
         request,
@@ -209,12 +207,18 @@ def visit_detail(request, pk: int):
         {
             "visit": visit,
             "is_desk": is_desk,
-            "arrival_form": forms.ArrivalForm() if is_desk else None,
+            "arrival_form": (arrival_form or forms.ArrivalForm()) if is_desk else None,
             "void_form": forms.VoidForm() if is_desk else None,
             "history": entry_history(visit),
-            "unmasked_id": None,
+            "unmasked_id": unmasked_id,
         },
     )
+
+
+@in_company_time
+def visit_detail(request, pk: int):
+    visit = selectors.visit_get(user=request.user, pk=pk)
+    return _visit_detail_page(request, visit)
 
 
 @in_company_time
@@ -224,18 +228,7 @@ def visit_reveal_id(request, pk: int):
     """Shows the full ID number to the desk, and records that it was seen."""
     visit = selectors.visit_get(user=request.user, pk=pk)
     personal_data_view_record(user=request.user, obj=visit, fields=["id_number"], path=request.path)
-    response = render(
-        request,
-        "frontdesk/visit_detail.html",
-        {
-            "visit": visit,
-            "is_desk": True,
-            "arrival_form": forms.ArrivalForm(),
-            "void_form": forms.VoidForm(),
-            "history": entry_history(visit),
-            "unmasked_id": visit.id_number,
-        },
-    )
+    response = _visit_detail_page(request, visit, unmasked_id=visit.id_number)
     response["Cache-Control"] = NO_STORE  # the full ID number: no copy in any cache
     return response
 
@@ -255,8 +248,13 @@ def visit_arrive(request, pk: int):
     try:
         services.visit_arrive(visit=visit, actor=request.user, **form.cleaned_data)
     except ValidationError as exc:
-        flash_errors(request, exc)
-        return redirect("frontdesk:visit_detail", pk=visit.pk)
+        if not hasattr(exc, "error_dict"):
+            flash_errors(request, exc)
+            return redirect("frontdesk:visit_detail", pk=visit.pk)
+        # A field's problem (the badge another visitor holds): the form again, with the
+        # desk's input and the box that confirms.
+        form_errors_from(form, exc)
+        return _visit_detail_page(request, visit, arrival_form=form)
     messages.success(
         request, _("%(name)s has arrived; the host has been notified.") % {"name": visit}
     )
@@ -310,13 +308,22 @@ def visit_void(request, pk: int):
 
 
 def _in_building_context(request) -> dict:
+    """One building's roll-call: the desk's own, or (HQ) the one picked in `?branch=`."""
     now = timezone.now()
-    visits = list(selectors.visits_in_building(user=request.user))
+    buildings = selectors.buildings(user=request.user)
+    building = selectors.building_of(
+        user=request.user, branch_id=id_param(request.GET.get("branch", ""))
+    )
+    visits = list(selectors.visits_in_building(user=request.user, branch=building))
     for visit in visits:
         minutes = max(int((now - visit.arrived_at).total_seconds() // 60), 0)
         visit.time_on_site = f"{minutes // 60}:{minutes % 60:02d}"
     return {
         "visits": visits,
+        "building": building,
+        "buildings": buildings,
+        "live_url": reverse("frontdesk:in_building_live")
+        + (f"?branch={building.pk}" if building is not None and len(buildings) > 1 else ""),
         "now": now,
         # The list polls itself (htmx); while nobody touches the page for a session's
         # idle time, desk.js stops polling so the open page does not keep the session alive.
@@ -330,7 +337,9 @@ def _in_building_context(request) -> dict:
 def in_building(request):
     """Who is in the building now (fire roll-call) and who is expected today."""
     context = _in_building_context(request)
-    context["expected"] = selectors.visits_expected(user=request.user, day=timezone.localdate())
+    context["expected"] = selectors.visits_expected(
+        user=request.user, day=timezone.localdate(), branch=context["building"]
+    )
     return render(request, "frontdesk/in_building.html", context)
 
 

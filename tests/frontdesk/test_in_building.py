@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 from frontdesk import services
@@ -95,3 +96,103 @@ def test_the_fragment_costs_the_same_queries_for_two_or_twenty_visitors(client, 
         response = client.get(url)
     assert len(response.context["visits"]) == 20
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+# --- The roll-call is per building ----------------------------------------------------
+
+
+@pytest.fixture
+def hq_desk(staff_user, hq):
+    return staff_user(roles.FRONT_DESK, branch=hq, username="desk.hq")
+
+
+def test_hqs_roll_call_lists_only_the_visitors_in_hqs_building(
+    client, hq_desk, hq, desk, host, staff_user
+):
+    hq_host = staff_user(roles.SUPERVISOR, branch=hq, username="host.hq")
+    _register(hq_desk, hq_host, "Visitor at HQ")
+    _register(desk, host, "Visitor in Branch A")
+    client.force_login(hq_desk)
+
+    page = client.get(reverse("frontdesk:in_building"))
+    live = client.get(reverse("frontdesk:in_building_live"))
+
+    for response in (page, live):
+        html = response.content.decode()
+        assert "Visitor at HQ" in html
+        assert "Visitor in Branch A" not in html
+        assert re.search(r'id="in-building-count"[^>]*>1<', html)
+    assert page.context["building"] == hq
+
+
+def test_hq_picks_another_building_and_the_live_list_keeps_it(
+    client, hq_desk, hq, branch_a, desk, host
+):
+    _register(desk, host, "Visitor in Branch A")
+    client.force_login(hq_desk)
+
+    page = client.get(reverse("frontdesk:in_building"), {"branch": branch_a.pk})
+
+    html = page.content.decode()
+    assert "Visitor in Branch A" in html
+    # The picker offers HQ's own building first, the one shown selected.
+    options = re.findall(r'<option value="(\d+)"( selected)?>', html)
+    assert options[0] == (str(hq.pk), "")
+    assert (str(branch_a.pk), " selected") in options
+    live_url = reverse("frontdesk:in_building_live") + f"?branch={branch_a.pk}"
+    assert f'hx-get="{live_url}"' in html
+    live = client.get(live_url).content.decode()
+    assert "Visitor in Branch A" in live
+
+
+def test_a_branch_desk_cannot_take_another_buildings_roll_call(
+    client, desk, desk_b, branch_b, staff_user
+):
+    host_b = staff_user(roles.PHONE_COLLECTOR, branch=branch_b, username="host.b")
+    _register(desk_b, host_b, "Visitor of B")
+    client.force_login(desk)
+
+    for name in ("frontdesk:in_building", "frontdesk:in_building_live"):
+        html = client.get(reverse(name), {"branch": branch_b.pk}).content.decode()
+        assert "Visitor of B" not in html
+        assert 'id="building-picker"' not in html
+
+
+def test_hqs_host_pick_list_offers_its_own_building_first_grouped_by_branch(
+    client, hq_desk, hq, branch_a, branch_b, host, staff_user
+):
+    staff_user(roles.PHONE_COLLECTOR, branch=branch_b, username="zz.b")
+    staff_user(roles.SUPERVISOR, branch=hq, username="zz.hq")
+    client.force_login(hq_desk)
+
+    for name in ("frontdesk:visit_register", "frontdesk:visit_preregister"):
+        form = client.get(reverse(name)).context["form"]
+        groups = [label for label, _choices in form.fields["host"].choices if label]
+        assert groups == [hq.name, branch_a.name, branch_b.name]
+        html = str(form["host"])
+        assert html.index(f'<optgroup label="{hq.name}">') < html.index(
+            f'<optgroup label="{branch_a.name}">'
+        )
+        hq_group = dict(form.fields["host"].choices)[hq.name]
+        hq_people = {hq_desk.pk, User.objects.get(username="zz.hq").pk}
+        assert {choice[0].value for choice in hq_group} == hq_people
+
+
+def test_a_branch_desks_host_pick_list_is_flat(client, desk, host):
+    client.force_login(desk)
+    form = client.get(reverse("frontdesk:visit_register")).context["form"]
+    html = str(form["host"])
+    assert "<optgroup" not in html
+    assert host.get_full_name() in html
+
+
+def test_hqs_dashboard_counts_the_visitors_in_its_own_building(
+    client, hq_desk, hq, desk, host, staff_user
+):
+    hq_host = staff_user(roles.SUPERVISOR, branch=hq, username="host.hq")
+    _register(hq_desk, hq_host, "Visitor at HQ")
+    _register(desk, host, "Visitor in Branch A")
+    client.force_login(hq_desk)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert 'data-testid="in-building-count">1<' in html
+    assert "Visitor in Branch A" not in html

@@ -486,3 +486,18 @@ def test_the_csv_delimiter_is_detected(import_file, delimiter):
     assert placement.status == Placement.Status.COMPLETED, placement.failure_reason
     assert (placement.rows_created, placement.rows_rejected) == (2, 0)
     assert set(Case.objects.values_list("account_no", flat=True)) == {"A001", "A002"}
+
+
+@pytest.mark.django_db
+def test_row_messages_are_stored_in_english_whoever_started_the_import(import_file):
+    from django.utils import translation
+
+    from staff.stored_text import shown_in_language
+
+    with translation.override("zh-hans"):
+        placement = import_file(csv_bytes([row("A001", principal="-1.00")]))
+        [(_row, _column, message, _severity)] = errors_of(placement)
+        shown = shown_in_language(message)
+    # English in the database and the bank API; the reader's language on the page.
+    assert message == "The amount must not be negative."
+    assert shown == "金额不能为负数。"

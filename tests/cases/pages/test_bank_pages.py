@@ -281,7 +281,7 @@ def test_agreement_edit_keeps_history(as_user, admin_a, agreement_a, branch_a):
     agreement_a.refresh_from_db()
     assert agreement_a.flat_rate == Decimal("0.1500")
     page = client.get(f"/cases/agreements/{agreement_a.pk}/").content.decode()
-    assert "Agreement changed" in page and "flat_rate" in page
+    assert "Agreement changed" in page and "Flat commission rate" in page
 
 
 def test_api_key_is_shown_once_and_stored_hashed(as_user, admin_a, agreement_a):

@@ -1,0 +1,116 @@
+"""Text the system stores in English, shown in the reader's language.
+
+History change reasons written by services ("Bank registered", "Placement #12 (march.csv)")
+and the intake's row messages and failure reasons are stored in English: they are read
+later by people in either language, and the bank API returns the row messages to banks in
+English (its contract). A stored text is translated when it is shown (`shown_in_language`,
+the template filter `stored_text`) by matching it against the English templates it was made
+from: the templates in `TEMPLATES` below and every gettext literal of the modules in
+`SOURCE_MODULES`; its parameters are translated the same way (a row message embeds a
+problem such as "must not be negative"). Text nobody wrote from a template (a reason a
+person typed for a correction) is shown as it was typed.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import importlib
+import inspect
+import re
+
+from django.utils.translation import gettext, gettext_noop
+
+# Modules whose gettext literals (`_("...")`) end up stored: their messages are found
+# there, so a new message needs no entry here.
+SOURCE_MODULES = (
+    "cases.intake.columns",
+    "cases.intake.engine",
+    "cases.intake.readers",
+    "cases.intake.validation",
+    "cases.intake.writers",
+)
+
+# History change reasons that services write in English (the same text, with `%(...)s`
+# where the service puts a value).
+TEMPLATES = (
+    gettext_noop("Bank registered"),
+    gettext_noop("Bank details changed"),
+    gettext_noop("Placement column mapping changed"),
+    gettext_noop("Bucket rate removed"),
+    gettext_noop("Bucket rate set"),
+    gettext_noop("Agreement filed"),
+    gettext_noop("Agreement changed"),
+    gettext_noop("API key issued"),
+    gettext_noop("API key revoked"),
+    gettext_noop("Placement #%(pk)s (%(name)s)"),
+    gettext_noop("File received"),
+    gettext_noop("import completed"),
+    gettext_noop("import failed"),
+    gettext_noop("Recalled by bank %(bank)s (key %(key)s): %(reason)s"),
+    gettext_noop("Recalled by bank %(bank)s (key %(key)s)"),
+    gettext_noop("Recalled by staff (%(user)s) for bank %(bank)s: %(reason)s"),
+    gettext_noop("Recalled by staff (%(user)s) for bank %(bank)s"),
+    gettext_noop("Recalled by bank %(bank)s: %(reason)s"),
+    gettext_noop("Recalled by bank %(bank)s"),
+    gettext_noop("Added on case %(case)s"),
+    gettext_noop("Marked invalid on case %(case)s"),
+    gettext_noop("Badge %(badge)s also held by visit #%(visit)s"),
+)
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+
+
+def _gettext_literals(module_name: str) -> list[str]:
+    tree = ast.parse(inspect.getsource(importlib.import_module(module_name)))
+    found = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "id", None) in {"_", "gettext", "gettext_lazy"}
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            found.append(node.args[0].value)
+    return found
+
+
+def _pattern(template: str) -> re.Pattern:
+    parts, position = [], 0
+    for match in _PLACEHOLDER.finditer(template):
+        parts.append(re.escape(template[position : match.start()]))
+        parts.append(f"(?P<{match.group(1)}>.+?)")
+        position = match.end()
+    parts.append(re.escape(template[position:]))
+    return re.compile("".join(parts), re.DOTALL)
+
+
+@functools.cache
+def _patterns() -> list[tuple[re.Pattern, str]]:
+    templates = set(TEMPLATES)
+    for module_name in SOURCE_MODULES:
+        templates.update(_gettext_literals(module_name))
+    # The most specific first: more fixed text wins over a looser template.
+    # A template of placeholders only would match anything: it is never a stored message.
+    templates = {t for t in templates if _PLACEHOLDER.sub("", t).strip(" .:;,")}
+    ordered = sorted(templates, key=lambda t: len(_PLACEHOLDER.sub("", t)), reverse=True)
+    return [(_pattern(template), template) for template in ordered]
+
+
+def shown_in_language(text: str, *, depth: int = 0) -> str:
+    """`text` (stored in English) in the active language; unknown text unchanged."""
+    if not text or depth > 3:
+        return text
+    for pattern, template in _patterns():
+        match = pattern.fullmatch(text)
+        if match is None:
+            continue
+        translated = gettext(template)
+        params = match.groupdict()
+        if not params:
+            return translated
+        return translated % {
+            name: shown_in_language(value, depth=depth + 1) for name, value in params.items()
+        }
+    return text

@@ -1,0 +1,281 @@
+"""Every main page reads in Chinese: no English sentence left on a page shown in zh-hans.
+
+Each role (plus a superuser) of branch A signs in with the language set to Simplified
+Chinese and GETs every page in PAGES. The page's text (tags, scripts and styles
+stripped) is searched for a run of three or more English words; the allow-list
+(brand and format names, units, "ID", "HQ" …), words in capitals (codes such as a
+TOTP key) and the data of the world (names, numbers, codes) do not count. A role
+refused a page gets the 403/404 page, which is checked too; a redirect is skipped;
+every page must be read (200) by at least one role. The login, password reset and 404
+pages are checked for an anonymous visitor.
+
+ADDING A PAGE: one line in PAGES, its name → a function of `w` (tests/scoping/world.py's
+world: w.home.case, w.home.placement, w.home.visit, w.home.document, w.users[role] …)
+that returns the path:
+
+    "cases:call_detail": lambda w: reverse("cases:call_detail", args=[w.home.call.pk]),
+    "cases:assignment": lambda w: reverse("cases:assignment"),
+
+Rows the world does not have go into the `world` fixture (the function is called once
+per viewer); English data values they show (a name, a typed reason) go into `_world_data`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from cases.models import Placement
+from cases.services.banks import bank_create, bank_update
+from cases.services.cases import case_recall
+from frontdesk import services as desk_services
+from staff import roles
+from staff.models import StaffProfile
+from tests.cases.api.builders import make_placement
+
+from .scoping.world import build_world
+
+PAGES: dict[str, Callable] = {
+    "dashboard": lambda w: reverse("dashboard"),
+    "password_change": lambda w: reverse("password_change"),
+    "two_factor": lambda w: reverse("two_factor"),
+    "two_factor_setup": lambda w: reverse("two_factor_setup"),
+    "staff:directory": lambda w: reverse("staff:directory"),
+    "staff:detail": lambda w: reverse("staff:detail", args=[w.home.staff_profile.pk]),
+    "staff:notifications": lambda w: reverse("staff:notifications"),
+    "cases:case_list": lambda w: reverse("cases:case_list"),
+    "cases:case_detail": lambda w: reverse("cases:case_detail", args=[w.home.case.pk]),
+    "cases:casepage_timeline": lambda w: reverse("cases:casepage_timeline", args=[w.home.case.pk]),
+    "cases:bank_list": lambda w: reverse("cases:bank_list"),
+    "cases:bank_create": lambda w: reverse("cases:bank_create"),
+    "cases:bank_detail": lambda w: reverse("cases:bank_detail", args=[w.registered_bank.pk]),
+    "cases:bank_edit": lambda w: reverse("cases:bank_edit", args=[w.home.bank.pk]),
+    "cases:bank_mapping": lambda w: reverse("cases:bank_mapping", args=[w.home.bank.pk]),
+    "cases:api_key_issue": lambda w: reverse("cases:api_key_issue", args=[w.home.bank.pk]),
+    "cases:agreement_create": lambda w: reverse("cases:agreement_create", args=[w.home.bank.pk]),
+    "cases:api_keys": lambda w: reverse("cases:api_keys"),
+    "cases:agreement_list": lambda w: reverse("cases:agreement_list"),
+    "cases:agreement_detail": lambda w: reverse(
+        "cases:agreement_detail", args=[w.home.agreement.pk]
+    ),
+    "cases:agreement_edit": lambda w: reverse("cases:agreement_edit", args=[w.home.agreement.pk]),
+    "cases:placement_list": lambda w: reverse("cases:placement_list"),
+    "cases:placement_upload": lambda w: reverse("cases:placement_upload"),
+    "cases:placement_detail": lambda w: reverse(
+        "cases:placement_detail", args=[w.home.placement.pk]
+    ),
+    "cases:placement_detail (failed)": lambda w: reverse(
+        "cases:placement_detail", args=[w.failed_placement.pk]
+    ),
+    "frontdesk:my_items": lambda w: reverse("frontdesk:my_items"),
+    "frontdesk:visit_list": lambda w: reverse("frontdesk:visit_list"),
+    "frontdesk:visit_register": lambda w: reverse("frontdesk:visit_register"),
+    "frontdesk:visit_preregister": lambda w: reverse("frontdesk:visit_preregister"),
+    "frontdesk:in_building": lambda w: reverse("frontdesk:in_building"),
+    "frontdesk:visit_detail": lambda w: reverse("frontdesk:visit_detail", args=[w.home.visit.pk]),
+    "frontdesk:visit_detail (badge shared)": lambda w: reverse(
+        "frontdesk:visit_detail", args=[w.shared_badge_visit.pk]
+    ),
+    "frontdesk:visit_correct": lambda w: reverse("frontdesk:visit_correct", args=[w.home.visit.pk]),
+    "frontdesk:message_list": lambda w: reverse("frontdesk:message_list"),
+    "frontdesk:message_take": lambda w: reverse("frontdesk:message_take"),
+    "frontdesk:message_detail": lambda w: reverse(
+        "frontdesk:message_detail", args=[w.home.message.pk]
+    ),
+    "frontdesk:message_correct": lambda w: reverse(
+        "frontdesk:message_correct", args=[w.home.message.pk]
+    ),
+    "frontdesk:document_list": lambda w: reverse("frontdesk:document_list"),
+    "frontdesk:document_register": lambda w: reverse("frontdesk:document_register"),
+    "frontdesk:document_detail": lambda w: reverse(
+        "frontdesk:document_detail", args=[w.home.document.pk]
+    ),
+    "frontdesk:document_correct": lambda w: reverse(
+        "frontdesk:document_correct", args=[w.home.document.pk]
+    ),
+}
+
+# Words that are the same in Chinese text: brand and format names, units, abbreviations.
+ALLOWED_WORDS = {
+    "api",
+    "csv",
+    "xlsx",
+    "xls",
+    "id",
+    "hq",
+    "pdf",
+    "jpeg",
+    "png",
+    "tiff",
+    "word",
+    "excel",
+    "docx",
+    "doc",
+    "sha",
+    "kb",
+    "mb",
+    "gb",
+    "bytes",
+    "cny",
+    "usd",
+    "utf",
+    "ok",
+    "url",
+    "http",
+    "https",
+    "htmx",
+    "json",
+}
+
+_INVISIBLE = re.compile(r"<(script|style|template)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
+_ATTRIBUTES_READ_ALOUD = re.compile(
+    r"""\b(?:title|placeholder|aria-label|alt|data-confirm)="([^"]*)\"""", re.IGNORECASE
+)
+_TAG = re.compile(r"<[^>]+>")
+_WORD = r"[A-Za-z][A-Za-z'’]*"
+_ENGLISH_RUN = re.compile(rf"{_WORD}(?:[ ,;:]+{_WORD}){{2,}}")
+
+
+def english_runs(page: str, data: set[str]) -> list[str]:
+    """Runs of 3+ English words a reader sees (text and the attributes read to them)."""
+    page = _INVISIBLE.sub("\n", page)
+    read_aloud = "\n".join(_ATTRIBUTES_READ_ALOUD.findall(page))
+    text = html.unescape(_TAG.sub("\n", page) + "\n" + read_aloud)
+    for value in sorted(data, key=len, reverse=True):
+        text = text.replace(value, "\n")
+    found = []
+    for run in _ENGLISH_RUN.findall(text):
+        # All-capital words are codes and abbreviations (a TOTP key, "BRA"), not prose.
+        words = [
+            w for w in re.findall(_WORD, run) if w.lower() not in ALLOWED_WORDS and not w.isupper()
+        ]
+        if len(words) >= 3:
+            found.append(run)
+    return found
+
+
+def _world_data(world) -> set[str]:
+    """Values that are data, not interface: people's and rows' names, codes, numbers."""
+    from django.contrib.auth import get_user_model
+
+    values = set()
+    for user in get_user_model().objects.all():
+        values.update({user.get_full_name(), user.first_name, user.last_name, user.username})
+    values.update({"Wang Fang", "Zhang Wei", world.failed_placement.original_name})
+    for side in (world.home, world.foreign):
+        values.update(
+            {
+                side.branch.name,
+                side.bank.name,
+                side.placement.original_name,
+                side.visit.purpose,
+                side.visit.visitor_name,
+                side.message.caller_name,
+                side.message.message,
+                side.document.title,
+                side.document.sender,
+                side.document.receiving_unit,
+                side.debtor.name if hasattr(side.debtor, "name") else "",
+                side.agreement.number,
+                getattr(getattr(side, "hold", None), "reason", ""),
+                side.bank.routine_contact_name,
+                side.bank.emergency_contact_name,
+                side.bank.file_transfer_channel,
+            }
+        )
+    values.add(world.registered_bank.name)
+    return {value for value in values if value}
+
+
+@pytest.fixture
+def world(db):
+    world = build_world()
+    world.superuser = world.users[roles.ADMIN_STAFF].__class__.objects.create_superuser(
+        "root.home", "root@example.com", "x"
+    )
+    # History written by services, and a row message as the intake stores it (English).
+    world.registered_bank = bank_create(
+        actor=None,
+        code="cmb",
+        name="招商银行",
+        routine_contact_name="王经理",
+        routine_contact_email="ops@cmb.example.com",
+        routine_contact_phone="+862188888888",
+        file_transfer_channel="REST API",
+        emergency_contact_name="李经理",
+        emergency_contact_phone="+8613800000000",
+    )
+    world.home.placement.row_errors.create(
+        row_number=3, column="principal", message="The amount must not be negative."
+    )
+    case_recall(case=world.home.case, actor=world.superuser, reason="")
+    bank_update(bank=world.home.bank, actor=None, routine_contact_name="张经理")
+    world.failed_placement = make_placement(
+        world.home.agreement,
+        status=Placement.Status.FAILED,
+        failure_reason="The file is a zip archive but not an Excel workbook (.xlsx).",
+    )
+    desk = world.home.desk
+    for name in ("Wang Fang", "Zhang Wei"):
+        world.shared_badge_visit = desk_services.visit_register(
+            actor=desk,
+            visitor_name=name,
+            purpose="会议",
+            host=world.home.collector,
+            badge_number="V-07",
+            badge_confirmed=True,
+        )
+    StaffProfile.objects.update(language="zh-hans")
+    world.viewers = [*world.users.values(), world.superuser]
+    return world
+
+
+def test_every_main_page_reads_in_chinese(world):
+    data = _world_data(world)
+    problems, read = [], set()
+    for user in world.viewers:
+        client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+        client.cookies["django_language"] = "zh-hans"
+        client.force_login(user)
+        for name, path_of in PAGES.items():
+            response = client.get(path_of(world))
+            assert response.status_code != 500, (name, user.username)
+            if response.status_code in (301, 302):
+                continue
+            if response.status_code == 200:
+                read.add(name)
+            for run in english_runs(response.content.decode(), data):
+                problems.append(f"{name} as {user.username}: {run!r}")
+    anonymous = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    for path in (
+        reverse("login"),
+        reverse("password_reset"),
+        reverse("password_reset_done"),
+        reverse("password_reset_complete"),
+        reverse("dashboard") + "no-such-page/",
+    ):
+        for run in english_runs(anonymous.get(path).content.decode(), data):
+            problems.append(f"{path} as an anonymous visitor: {run!r}")
+    assert sorted(set(PAGES) - read) == [], "pages no role could read"
+    assert not problems, "English left on pages shown in Chinese:\n" + "\n".join(
+        sorted(set(problems))
+    )
+
+
+def test_the_checker_finds_an_english_sentence_and_ignores_data_and_allowed_words():
+    page = (
+        "<html><head><style>body { color: red }</style></head><body>"
+        "<h1>催收案件</h1><p>Download the CSV file</p>"
+        "<p>导出 CSV XLSX API</p><p>Li Lei Han Meimei</p>"
+        '<input placeholder="Type a name here"><script>var a = "one two three";</script>'
+        "</body></html>"
+    )
+    assert english_runs(page, {"Li Lei Han Meimei"}) == [
+        "Download the CSV file",
+        "Type a name here",
+    ]
