@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import banks, case_pages, placements
+from .views import banks, calls, case_pages, placements
 
 app_name = "cases"
 urlpatterns = [
@@ -31,4 +31,9 @@ urlpatterns = [
         name="placement_errors_download",
     ),
     path("placements/<int:pk>/original/", placements.placement_original, name="placement_original"),
+    # --- calls
+    path("queue/", calls.queue, name="queue"),
+    path("<int:pk>/calls/new/", calls.call_log_create, name="call_log"),
+    path("calls/<int:pk>/", calls.call_detail, name="call_detail"),
+    path("calls/<int:pk>/recording/", calls.call_recording, name="call_recording"),
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from cases.access import (  # noqa: F401  (the pages import the role lists from here)
@@ -30,6 +30,7 @@ from cases.models import (
     Placement,
     PlacementRowError,
 )
+from collections_office.personal_data import keyed_hash
 from staff.selectors import has_role, restrict_to_branch, sees_all_branches, user_branch
 
 # --- Staff -------------------------------------------------------------------------------
@@ -94,6 +95,34 @@ def case_filter_banks(*, user) -> list[tuple[int, str]]:
         .order_by("name")
         .values_list("pk", "name")
     )
+
+
+def case_search(queryset: QuerySet[Case], query: str) -> QuerySet[Case]:
+    """Account number, debtor name, resident ID (by keyed hash) or phone (by keyed hash)."""
+    condition = Q(account_no__istartswith=query) | Q(debtor__name__icontains=query)
+    compact = query.replace(" ", "").replace("-", "")
+    if len(compact) >= 15 and compact[:17].isdigit():
+        from cases.normalise import validate_id_number
+
+        try:
+            number = validate_id_number(compact)[0]
+        except ValueError:
+            number = compact
+        condition |= Q(debtor__id_number_hash=keyed_hash(number))
+    digits = sum(ch.isdigit() for ch in compact)
+    if 7 <= digits <= 15:
+        from cases.normalise import normalise_phone
+
+        try:
+            phone = normalise_phone(query)
+        except ValueError:
+            phone = ""
+        if phone:
+            debtors = ContactPoint.objects.filter(
+                kind=ContactPoint.Kind.PHONE, value_hash=keyed_hash(phone)
+            ).values("debtor_id")
+            condition |= Q(debtor_id__in=Subquery(debtors))
+    return queryset.filter(condition)
 
 
 def case_list_with_balance(*, user) -> QuerySet[Case]:
