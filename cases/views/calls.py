@@ -50,7 +50,8 @@ def _queue_for(user, params: QueryDict):
 def _queue_string(params: QueryDict) -> str:
     """The queue's filters as a query string to carry to the case page and back."""
     kept = {key: params.get(key) for key in ("q", "bank", "bucket", "status", "last_contact")}
-    return urlencode({key: value for key, value in kept.items() if value})
+    # Never empty: its presence says "opened from the queue".
+    return urlencode({"from": "queue", **{key: value for key, value in kept.items() if value}})
 
 
 @in_company_time

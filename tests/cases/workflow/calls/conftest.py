@@ -88,3 +88,15 @@ def wav_upload(name="call.wav", seconds=0.2) -> SimpleUploadedFile:
 
 
 __all__ = ["assigned_case", "make_debtor", "shanghai", "wav_upload"]
+
+
+@pytest.fixture
+def workflow_defaults():
+    """The outcomes and rule sets the data migration made (a transactional test flushes them)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("cases.migrations.0010_default_outcomes_and_rule_sets").create_defaults(
+        apps, None
+    )
