@@ -90,9 +90,10 @@ def wav_upload(name="call.wav", seconds=0.2) -> SimpleUploadedFile:
 __all__ = ["assigned_case", "make_debtor", "shanghai", "wav_upload"]
 
 
-@pytest.fixture
-def workflow_defaults():
-    """The outcomes and rule sets the data migration made (a transactional test flushes them)."""
+@pytest.fixture(autouse=True)
+def workflow_defaults(db):
+    """The outcomes and rule sets the data migration made (a transactional test flushes them,
+    and a reused test database keeps the flush)."""
     from importlib import import_module
 
     from django.apps import apps

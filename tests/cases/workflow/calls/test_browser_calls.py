@@ -19,7 +19,6 @@ from .conftest import assigned_case
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("workflow_defaults"),
 ]
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
