@@ -2,7 +2,7 @@
 // fields only when "new number" is chosen (static file: the CSP allows no inline script).
 (function () {
   "use strict";
-  var form = document.getElementById("call-log-form");
+  var form = document.getElementById("call-form");
   if (!form || form.dataset.ready) { return; }
   form.dataset.ready = "1";
   var callbackOutcomes = (form.dataset.callbackOutcomes || "").split(",").filter(Boolean);

@@ -42,7 +42,7 @@ def form_data(case, **fields):
 def test_the_case_page_shows_the_calls_panel_to_its_collector(client, case_a, collector_a):
     client.force_login(collector_a)
     html = client.get(f"/cases/{case_a.pk}/").content.decode()
-    assert 'id="call-log-form"' in html and "calls.js" in html
+    assert 'id="call-form"' in html and "calls.js" in html
     assert "China 2026 default" in html  # the rule set the call is judged by
 
 
@@ -53,7 +53,7 @@ def test_a_supervisor_sees_calls_but_admin_staff_cannot_log(
 
     client.force_login(staff_user(roles.ADMIN_STAFF, branch=branch_a))
     html = client.get(f"/cases/{case_a.pk}/").content.decode()
-    assert 'id="calls-panel"' in html and 'id="call-log-form"' not in html
+    assert 'id="calls-panel"' in html and 'id="call-form"' not in html
     response = client.post(f"/cases/{case_a.pk}/calls/new/", form_data(case_a))
     assert response.status_code == 403
 
