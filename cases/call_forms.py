@@ -30,9 +30,9 @@ def _local_datetime_field(label, *, required: bool) -> forms.DateTimeField:
     )
 
 
-def _number_label(point: ContactPoint, show_full: bool) -> str:
-    number = point.value if show_full else mask_phone(point.value)
-    return f"{number} · {point.contact_name or point.get_relation_display()}"
+def _number_label(point: ContactPoint) -> str:
+    # Masked like everywhere on the page: full numbers only through the recorded reveal.
+    return f"{mask_phone(point.value)} · {point.contact_name or point.get_relation_display()}"
 
 
 class CallLogForm(forms.Form):
@@ -65,7 +65,7 @@ class CallLogForm(forms.Form):
     # The queue this case was opened from (its filters), to land on the next case.
     queue = forms.CharField(required=False, widget=forms.HiddenInput, max_length=500)
 
-    def __init__(self, *args, case, outcomes, phones, show_full_numbers: bool, **kwargs):
+    def __init__(self, *args, case, outcomes, phones, **kwargs):
         super().__init__(*args, **kwargs)
         self.case = case
         # A list read once (the callback outcomes come from it too), not a queryset.
@@ -75,7 +75,7 @@ class CallLogForm(forms.Form):
         choices = [
             (
                 str(point.pk),
-                _number_label(point, show_full_numbers),
+                _number_label(point),
             )
             for point in phones
             if point.is_valid

@@ -23,10 +23,10 @@ from collections_office.pages import form_errors_from, in_company_time
 from staff.selectors import get_scoped_object_or_404, has_role
 
 from .. import selectors
-from ..access import CASE_SUPERVISOR_ROLES, COLLECTOR_ROLES, may_see_personal_data
+from ..access import CASE_SUPERVISOR_ROLES, COLLECTOR_ROLES
 from ..call_forms import NEW_NUMBER, CallLogForm, QueueFilterForm
 from ..case_page import case_panel
-from ..compliance.checks import ComplianceRefused, rule_set_for_case
+from ..compliance.checks import ComplianceRefused
 from ..models import CallLog, Case, ContactPoint, OverdueBucket, overdue_bucket
 from ..selectors import calls as call_selectors
 from ..selectors import queue as queue_selectors
@@ -122,7 +122,6 @@ def _call_form(request, case: Case, data=None, files=None) -> CallLogForm:
         case=case,
         outcomes=list(call_selectors.active_outcomes()),
         phones=phones,
-        show_full_numbers=may_see_personal_data(request.user, case),
         initial={"queue": request.GET.get("queue", "")},
     )
     return form
@@ -134,14 +133,12 @@ def calls_panel(request, case: Case) -> dict | None:
     may_log = _may_log_calls(request.user, case)
     if form is None and may_log:
         form = _call_form(request, case)
-    rule_set = rule_set_for_case(case) if may_log else None
     return {
         "case": case,
         "form": form,
         "may_log": may_log,
         "calls": call_selectors.case_calls(case=case, limit=10),
         "refusal": getattr(request, "call_refusal", None),
-        "rule_set": rule_set,
         "new_number": NEW_NUMBER,
         "from_queue": bool(request.GET.get("queue") or request.POST.get("queue")),
     }
@@ -313,7 +310,6 @@ def call_detail(request, pk: int):
             "may_correct": may_correct,
             "may_attach": may_attach,
             "errors": errors,
-            "show_full_number": may_see_personal_data(request.user, call.case),
         },
         status=422 if errors else 200,
     )

@@ -86,10 +86,11 @@ def _branch_choices(user):
 
 
 def _case(request, pk: int) -> Case:
+    # The contact points are prefetched: the page and its panels (calls) share one query.
     return get_scoped_object_or_404(
-        selectors.case_list_with_balance(user=request.user).select_related(
-            "agreement", "last_placement"
-        ),
+        selectors.case_list_with_balance(user=request.user)
+        .select_related("agreement", "last_placement")
+        .prefetch_related(selectors.contact_points_prefetch()),
         user=request.user,
         pk=pk,
     )

@@ -43,7 +43,8 @@ def test_the_case_page_shows_the_calls_panel_to_its_collector(client, case_a, co
     client.force_login(collector_a)
     html = client.get(f"/cases/{case_a.pk}/").content.decode()
     assert 'id="call-form"' in html and "calls.js" in html
-    assert "China 2026 default" in html  # the rule set the call is judged by
+    # Numbers are masked in the form as on the rest of the page (full only by a reveal).
+    assert "**********5678 · Debtor" in html and "+8613812345678" not in html
 
 
 def test_a_supervisor_sees_calls_but_admin_staff_cannot_log(
