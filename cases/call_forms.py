@@ -84,6 +84,7 @@ class CallLogForm(forms.Form):
         self.fields["contact_point"].choices = choices
         self.fields["party"].initial = Party.DEBTOR
         if not self.is_bound:
+            self.initial.setdefault("duration_seconds", 0)
             self.initial.setdefault(
                 "started_at", timezone.localtime().replace(second=0, microsecond=0)
             )
