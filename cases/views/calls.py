@@ -159,14 +159,15 @@ def call_log_create(request, pk: int):
     if not _may_log_calls(request.user, case):
         raise PermissionDenied
     form = _call_form(request, case, request.POST, request.FILES)
-    queue_raw = request.POST.get("queue", "")
-    from_queue = bool(queue_raw) or "from_queue" in request.POST
+    queue_params = _queue_params(request.POST.get("queue", ""))
+    queue_raw = queue_params.urlencode()
+    from_queue = bool(queue_raw)
     if form.is_valid():
         data = form.cleaned_data
         queue_before = None
         position = None
         if from_queue:
-            _form, queue_before = _queue_for(request.user, _queue_params(queue_raw))
+            _form, queue_before = _queue_for(request.user, queue_params)
             position = queue_selectors.queue_position(queue_before, pk=case.pk)
         try:
             call = call_services.call_log(
@@ -200,7 +201,7 @@ def call_log_create(request, pk: int):
             else:
                 messages.success(request, _("Call logged."))
             if from_queue:
-                _form, queue_after = _queue_for(request.user, _queue_params(queue_raw))
+                _form, queue_after = _queue_for(request.user, queue_params)
                 following = queue_selectors.queue_next_after(
                     queue_after, position=position, exclude_pk=case.pk
                 )
