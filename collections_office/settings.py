@@ -144,6 +144,7 @@ MIDDLEWARE = [
     "collections_office.middleware.RejectNullCharactersMiddleware",
     # Before any process_view: the CSRF check would read a huge upload's whole body.
     "cases.middleware.PlacementUploadSizeMiddleware",
+    "cases.middleware.RecordingUploadSizeMiddleware",
     "collections_office.middleware.UserLanguageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -285,3 +285,23 @@ def test_the_timeline_has_the_call(case_a, call, collector_a):
 
 
 __all__ = ["urlencode"]
+
+
+def test_an_oversize_upload_is_refused_before_its_body_is_read(
+    client, case_a, collector_a, settings, afternoon
+):
+    settings.CALL_RECORDING_MAX_BYTES = 1000
+    client.force_login(collector_a)
+    response = client.post(
+        f"/cases/{case_a.pk}/calls/new/", form_data(case_a, recording=wav_upload(seconds=5))
+    )
+    assert response.status_code == 413
+    assert 'id="recording-too-large"' in response.content.decode()
+    assert not CallLog.objects.exists()
+
+
+def test_hq_sees_the_recording_of_every_branch(client, call, staff_user, hq):
+    from staff import roles
+
+    client.force_login(staff_user(roles.SUPERVISOR, branch=hq))
+    assert client.get(f"/cases/calls/{call.pk}/recording/").status_code == 200
