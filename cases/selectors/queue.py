@@ -119,12 +119,7 @@ def collector_queue(
     from cases import selectors
 
     now = now or timezone.now()
-    cases = (
-        Case.objects.visible_to(user)
-        .open()
-        .filter(assigned_to_id=getattr(user, "pk", None))
-        .select_related("bank", "debtor")
-    )
+    cases = Case.objects.visible_to(user).open().filter(assigned_to_id=getattr(user, "pk", None))
     if bank:
         cases = cases.filter(bank_id=bank)
     if bucket:
@@ -157,6 +152,21 @@ def annotate_queue_order(cases: QuerySet[Case], *, user, now: dt.datetime) -> Qu
             output_field=CharField(),
         ),
     )
+
+
+def queue_page_cases(queue: QuerySet[Case], page_ids: list[int], *, user, now) -> list[Case]:
+    """The cases of one page, in the page's order, with their queue annotations.
+
+    The page is chosen on ids alone (`queue.values_list("pk")`: the ranking reads only
+    columns of `case_queue_idx`, an index-only scan), then its rows are read by id.
+    """
+    rows = annotate_queue_order(
+        Case.objects.filter(pk__in=page_ids).select_related("bank", "debtor"),
+        user=user,
+        now=now,
+    )
+    by_id = {case.pk: case for case in rows}
+    return [by_id[pk] for pk in page_ids if pk in by_id]
 
 
 def queue_next_after(queue: QuerySet[Case], *, position: tuple | None, exclude_pk: int):

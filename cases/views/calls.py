@@ -57,9 +57,16 @@ def _queue_string(params: QueryDict) -> str:
 @in_company_time
 def queue(request):
     require_role(request.user, COLLECTOR_ROLES)
-    form, cases = _queue_for(request.user, request.GET)
-    page = Paginator(cases, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
+    form = QueueFilterForm(request.GET or None)
+    cases = queue_selectors.collector_queue(user=request.user, now=now, **form.filters())
+    # Page on ids (an index-only ranking), then read the page's rows.
+    page = Paginator(cases.values_list("pk", flat=True), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = queue_selectors.queue_page_cases(
+        cases, list(page.object_list), user=request.user, now=now
+    )
     today = timezone.localdate()
     labels = queue_selectors.reason_labels()
     sla = dt.timedelta(minutes=settings.FIRST_ACTION_SLA_MINUTES)
