@@ -17,6 +17,8 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from importlib import import_module
 
+        from . import checks  # noqa: F401 - registers the demo-key check
+
         for module in SOURCE_MODULES:
             import_module(module)
 

@@ -59,11 +59,7 @@ class PlacementSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_progress(self, placement: Placement) -> int:
-        if placement.status == Placement.Status.COMPLETED:
-            return 100
-        if not placement.rows_total:
-            return 0
-        return min(100, placement.rows_done * 100 // placement.rows_total)
+        return placement.progress
 
     @extend_schema_field(PlacementLinksSerializer)
     def get_links(self, placement: Placement) -> dict:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from collections_office.pages import form_errors_from, in_company_time
+from staff.access import role_required
 from staff.selectors import get_scoped_object_or_404, has_role
 
 from .. import selectors
@@ -31,7 +32,7 @@ from ..models import CallLog, Case, ContactPoint, OverdueBucket, overdue_bucket
 from ..selectors import calls as call_selectors
 from ..selectors import queue as queue_selectors
 from ..services import calls as call_services
-from .common import history_rows, require_role
+from .common import history_rows
 
 logger = logging.getLogger("cases.views")
 
@@ -54,9 +55,9 @@ def _queue_string(params: QueryDict) -> str:
     return urlencode({"from": "queue", **{key: value for key, value in kept.items() if value}})
 
 
+@role_required(*COLLECTOR_ROLES)
 @in_company_time
 def queue(request):
-    require_role(request.user, COLLECTOR_ROLES)
     now = timezone.now()
     form = QueueFilterForm(request.GET or None)
     cases = queue_selectors.collector_queue(user=request.user, now=now, **form.filters())
@@ -158,10 +159,10 @@ def _queue_params(raw: str) -> QueryDict:
     return QueryDict(raw)
 
 
+@role_required(*CASE_PAGE_ROLES)
 @in_company_time
 @require_POST
 def call_log_create(request, pk: int):
-    require_role(request.user, CASE_PAGE_ROLES)
     case = _case_for_page(request, pk)
     if not _may_log_calls(request.user, case):
         raise PermissionDenied
@@ -268,9 +269,9 @@ class _CorrectionForm:
         return changes
 
 
+@role_required(*CASE_PAGE_ROLES)
 @in_company_time
 def call_detail(request, pk: int):
-    require_role(request.user, CASE_PAGE_ROLES)
     call = _call(request, pk)
     outcomes = list(call_selectors.active_outcomes())
     errors: dict = {}
@@ -343,10 +344,10 @@ def _file_chunks(handle, start: int, length: int):
         handle.close()
 
 
+@role_required(*CASE_PAGE_ROLES)
 @in_company_time
 def call_recording(request, pk: int):
     """The recording for the browser's audio player: Range requests answered with 206."""
-    require_role(request.user, CASE_PAGE_ROLES)
     call = _call(request, pk)
     if not call.recording:
         raise Http404

@@ -8,20 +8,20 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from collections_office.exports import NO_STORE
 from collections_office.pages import in_company_time, sort_queryset
-from staff.selectors import get_scoped_object_or_404, has_role, sees_all_branches
+from staff.access import role_required
+from staff.selectors import get_scoped_object_or_404, sees_all_branches
 from staff.services import personal_data_view_record
 
 from .. import selectors
+from ..access import CASE_VIEWER_ROLES, COLLECTOR_ROLES, may_see_personal_data
 from ..case_page import panels_for
 from ..forms import (
     CaseFilterForm,
 )
 from ..models import Case, ContactPoint, OverdueBucket, overdue_bucket
-from .common import (
-    history_rows,
-    require_role,
-)
+from .common import history_rows
 
 # --- Cases ------------------------------------------------------------------------------
 
@@ -36,23 +36,20 @@ CASE_SORTS = {
 }
 
 
+@role_required(*CASE_VIEWER_ROLES)
 @in_company_time
 def case_list(request):
-    require_role(request.user, selectors.CASE_VIEWER_ROLES)
     form = CaseFilterForm(request.GET or None)
-    cases = selectors.case_list_with_balance(user=request.user)
     form.is_valid()  # a bad filter is reported on the page; the valid ones still apply
     data = getattr(form, "cleaned_data", {})
-    if data.get("q", "").strip():
-        cases = selectors.case_search(cases, data["q"].strip())
-    if data.get("bank"):
-        cases = cases.filter(bank=data["bank"])
-    if data.get("status"):
-        cases = cases.filter(status=data["status"])
-    if data.get("branch"):
-        cases = cases.filter(branch=data["branch"])
-    if data.get("bucket"):
-        cases = cases.filter(selectors.overdue_bucket_range(data["bucket"]))
+    cases = selectors.case_list_filtered(
+        user=request.user,
+        query=data.get("q", "").strip(),
+        bank=data.get("bank"),
+        status=data.get("status", ""),
+        branch=data.get("branch"),
+        bucket=data.get("bucket", ""),
+    )
     cases, sort = sort_queryset(cases, request, CASE_SORTS, "-updated")
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
     today = timezone.localdate()
@@ -104,15 +101,9 @@ def mask_address(value: str) -> str:
     return value[:6] + "*" * min(len(value) - 6, 12)
 
 
-def _may_see_personal_data(user, case: Case) -> bool:
-    return has_role(user, *selectors.PERSONAL_DATA_VIEWER_ROLES) or (
-        case.assigned_to_id is not None and case.assigned_to_id == user.pk
-    )
-
-
+@role_required(*CASE_VIEWER_ROLES, *COLLECTOR_ROLES)
 @in_company_time
 def case_detail(request, pk: int, *, revealed: bool = False):
-    require_role(request.user, selectors.CASE_VIEWER_ROLES + selectors.COLLECTOR_ROLES)
     case = _case(request, pk)
     contact_points = list(case.debtor.contact_points.all())
     for point in contact_points:
@@ -133,7 +124,7 @@ def case_detail(request, pk: int, *, revealed: bool = False):
         "linked": linked,
         "history": history,
         "bucket": overdue_bucket(case.overdue_since, timezone.localdate()),
-        "may_reveal": _may_see_personal_data(request.user, case),
+        "may_reveal": may_see_personal_data(request.user, case),
         "revealed": revealed,
         "panels": panels_for(request, case),
     }
@@ -142,13 +133,13 @@ def case_detail(request, pk: int, *, revealed: bool = False):
     return render(request, "cases/case_detail.html", context)
 
 
+@role_required(*CASE_VIEWER_ROLES, *COLLECTOR_ROLES)
 @in_company_time
 @require_POST
 def case_reveal(request, pk: int):
     """Shows the ID number, phones and addresses in full — and records that it happened."""
-    require_role(request.user, selectors.CASE_VIEWER_ROLES + selectors.COLLECTOR_ROLES)
     case = _case(request, pk)
-    if not _may_see_personal_data(request.user, case):
+    if not may_see_personal_data(request.user, case):
         raise PermissionDenied
     personal_data_view_record(
         user=request.user,
@@ -156,4 +147,6 @@ def case_reveal(request, pk: int):
         fields=["debtor.id_number", "debtor.phones", "debtor.addresses"],
         path=request.path,
     )
-    return case_detail(request, pk, revealed=True)
+    response = case_detail(request, pk, revealed=True)
+    response["Cache-Control"] = NO_STORE  # unmasked ID and phones: no copy in any cache
+    return response

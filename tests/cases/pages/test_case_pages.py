@@ -114,6 +114,7 @@ def test_supervisor_show_full_records_a_personal_data_view(as_user, supervisor_a
     html = response.content.decode()
     assert ID_NUMBER in html and PHONE in html and "世纪大道100号" in html
     assert "<html" not in html
+    assert "no-store" in response["Cache-Control"]
     record = PersonalDataView.objects.get()
     assert record.user == supervisor_a
     assert record.content_type == ContentType.objects.get_for_model(Case)
