@@ -6,6 +6,9 @@ from django.utils.translation import gettext_lazy as _
 SOURCE_MODULES: list[str] = [
     "cases.selectors.casepage_timeline",
     "cases.views.compliance_panel",
+    "cases.selectors.queue",
+    "cases.selectors.calls",
+    "cases.views.calls",
 ]
 
 

@@ -3,6 +3,7 @@
 Admin staff: today's placements, those being imported, and the late ones (not
 completed within PLACEMENT_IMPORT_SLA_MINUTES of receipt, DESIGN §4.2).
 Supervisors and branch managers: cases by status in their scope, as a chart.
+Collectors: their day (calls, conversations, refusals, callbacks and new cases due).
 """
 
 from __future__ import annotations
@@ -97,8 +98,17 @@ def case_status_panel(user) -> dict:
     }
 
 
+def collector_panel(user) -> dict:
+    """A collector's day: calls and conversations today, refusals, what is due."""
+    from .selectors.calls import collector_day
+
+    return {"template": "cases/calls/_dashboard_collector.html", **collector_day(user=user)}
+
+
 def dashboard_panels(user) -> list[dict]:
     panels = []
+    if has_role(user, roles.PHONE_COLLECTOR, roles.FIELD_COLLECTOR):
+        panels.append(collector_panel(user))
     if has_role(user, roles.ADMIN_STAFF):
         panels.append(placement_panel(user))
     if has_role(user, roles.SUPERVISOR, roles.BRANCH_MANAGER):

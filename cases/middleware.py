@@ -45,3 +45,43 @@ class PlacementUploadSizeMiddleware:
         if self._upload_path is None:
             self._upload_path = reverse("cases:placement_upload")
         return request.path_info == self._upload_path
+
+
+class RecordingUploadSizeMiddleware:
+    """Refuses a call (with its recording) announced above CALL_RECORDING_MAX_BYTES before
+    anything reads its body — as `PlacementUploadSizeMiddleware` does for placements.
+
+    Applies to the log-a-call form and to attaching a recording on a call's page; the
+    service keeps its own check for a file just above the limit.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and self._is_recording_upload(request):
+            limit = settings.CALL_RECORDING_MAX_BYTES
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > limit + MULTIPART_ENVELOPE_BYTES:
+                return render(
+                    request,
+                    "cases/calls/recording_too_large.html",
+                    {"limit_mb": limit // (1024 * 1024), "size_mb": length // (1024 * 1024)},
+                    status=413,
+                )
+        return self.get_response(request)
+
+    @staticmethod
+    def _is_recording_upload(request) -> bool:
+        from django.urls import Resolver404, resolve
+
+        if not request.path_info.startswith("/cases/"):
+            return False
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return False
+        return match.view_name in ("cases:call_log", "cases:call_detail")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import banks, case_pages, casepage, compliance, placements
+from .views import banks, calls, case_pages, casepage, compliance, placements
 
 app_name = "cases"
 urlpatterns = [
@@ -80,4 +80,9 @@ urlpatterns = [
         compliance.case_violation_confirm,
         name="compliance_violation_confirm",
     ),
+    # --- calls
+    path("queue/", calls.queue, name="queue"),
+    path("<int:pk>/calls/new/", calls.call_log_create, name="call_log"),
+    path("calls/<int:pk>/", calls.call_detail, name="call_detail"),
+    path("calls/<int:pk>/recording/", calls.call_recording, name="call_recording"),
 ]

@@ -149,6 +149,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Before any process_view: the CSRF check would read a huge upload's whole body.
     "cases.middleware.PlacementUploadSizeMiddleware",
+    "cases.middleware.RecordingUploadSizeMiddleware",
     "staff.middleware.UserLanguageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Signed in with the password but owing the code (or an enrolment): nothing else opens.

@@ -87,6 +87,10 @@ ROUTES: dict[str, Callable] = {
     # the battery's users are of branch A (403 for all; 405 for a GET of the POST route).
     "cases:compliance_rule_set_company": lambda f: {"pk": _rule_set_channel().rule_set_id},
     "cases:compliance_channel_rules_edit": lambda f: {"pk": _rule_set_channel().pk},
+    # cases: the call log
+    "cases:call_log": lambda f: {"pk": f.case.pk},
+    "cases:call_detail": lambda f: {"pk": _call_on(f).pk},
+    "cases:call_recording": lambda f: {"pk": _call_on(f, with_recording=True).pk},
     # front desk
     "frontdesk:visit_detail": lambda f: {"pk": f.visit.pk},
     "frontdesk:visit_reveal_id": lambda f: {"pk": f.visit.pk},
@@ -159,6 +163,37 @@ def _rule_set_channel():
         defaults={"window_start": dt.time(8), "window_end": dt.time(22)},
     )
     return channel
+
+
+def _call_on(f, *, with_recording: bool = False):
+    """A completed call on the side's case (with a stored recording when asked)."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from cases.audio import tone_wav
+    from cases.models import CallLog, CallOutcome
+
+    outcome, _created = CallOutcome.objects.get_or_create(
+        code="contacted", defaults={"label": "Contacted", "answered": True, "conversation": True}
+    )
+    now = timezone.now()
+    call = CallLog(
+        case=f.case,
+        collector=f.collector,
+        contact_point=f.contact_point,
+        party="debtor",
+        started_at=now,
+        outcome=outcome,
+        status="completed",
+        completed_at=now,
+        telephony_recording_id="" if with_recording else "PBX-1",
+    )
+    if with_recording:
+        call.recording.save("battery.wav", ContentFile(tone_wav(seconds=0.1)), save=False)
+        call.recording_sha256 = "0" * 64
+        call.recording_content_type = "audio/wav"
+    call.save()
+    return call
 
 
 # URL name → roles that see the foreign row by design, and why (checked: never a 500).

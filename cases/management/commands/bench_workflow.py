@@ -403,7 +403,7 @@ class Command(BaseCommand):
             while time.monotonic() < deadline:
                 status, body, elapsed = client.get(queue_url)
                 record("queue", elapsed, status == 200)
-                case_ids = re.findall(r'href="/cases/(\d+)/"', body)
+                case_ids = re.findall(r'href="/cases/(\d+)/[?"]', body)
                 if not case_ids:
                     time.sleep(think)
                     continue

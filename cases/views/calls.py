@@ -1,0 +1,395 @@
+"""Collector pages: the work queue, logging a call (the case page's "calls" panel), a call's
+page with its history and corrections, and the recording streamed to the audio player."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from collections_office.pages import form_errors_from, in_company_time
+from staff.access import role_required
+from staff.selectors import get_scoped_object_or_404, has_role
+
+from .. import selectors
+from ..access import CASE_SUPERVISOR_ROLES, COLLECTOR_ROLES
+from ..call_forms import NEW_NUMBER, CallLogForm, QueueFilterForm
+from ..case_page import case_panel
+from ..compliance.checks import ComplianceRefused
+from ..models import CallLog, Case, ContactPoint, OverdueBucket, overdue_bucket
+from ..selectors import calls as call_selectors
+from ..selectors import queue as queue_selectors
+from ..services import calls as call_services
+from .common import history_rows
+
+logger = logging.getLogger("cases.views")
+
+QUEUE_PAGE_SIZE = 50
+CASE_PAGE_ROLES = selectors.CASE_VIEWER_ROLES + COLLECTOR_ROLES
+
+
+# --- The queue -------------------------------------------------------------------------------
+
+
+def _queue_for(user, params: QueryDict):
+    form = QueueFilterForm(params or None)
+    return form, queue_selectors.collector_queue(user=user, **form.filters())
+
+
+def _queue_string(params: QueryDict) -> str:
+    """The queue's filters as a query string to carry to the case page and back."""
+    kept = {key: params.get(key) for key in ("q", "bank", "bucket", "status", "last_contact")}
+    # Never empty: its presence says "opened from the queue".
+    return urlencode({"from": "queue", **{key: value for key, value in kept.items() if value}})
+
+
+@role_required(*COLLECTOR_ROLES)
+@in_company_time
+def queue(request):
+    now = timezone.now()
+    form = QueueFilterForm(request.GET or None)
+    cases = queue_selectors.collector_queue(user=request.user, now=now, **form.filters())
+    # Page on ids (an index-only ranking), then read the page's rows.
+    page = Paginator(cases.values_list("pk", flat=True), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = queue_selectors.queue_page_cases(
+        cases, list(page.object_list), user=request.user, now=now
+    )
+    today = timezone.localdate()
+    labels = queue_selectors.reason_labels()
+    sla = dt.timedelta(minutes=settings.FIRST_ACTION_SLA_MINUTES)
+    for case in page:
+        case.bucket = overdue_bucket(case.overdue_since, today)
+        case.reason_label = labels.get(case.queue_reason, case.queue_reason)
+        case.first_action_due = (
+            case.assigned_at + sla if case.first_action_at is None and case.assigned_at else None
+        )
+        case.first_action_late = case.first_action_due is not None and case.first_action_due < now
+        case.callback_late = case.next_callback_at is not None and case.next_callback_at <= now
+    queue_string = _queue_string(request.GET)
+    return render(
+        request,
+        "cases/calls/queue.html",
+        {
+            "page": page,
+            "form": form,
+            "query": request.GET.get("q", ""),
+            "selected": {
+                key: request.GET.get(key, "")
+                for key in ("bank", "bucket", "status", "last_contact")
+            },
+            "banks": selectors.case_filter_banks(user=request.user),
+            "bucket_choices": OverdueBucket.choices,
+            "status_choices": [
+                (value, label)
+                for value, label in Case.Status.choices
+                if value in Case.OPEN_STATUSES
+            ],
+            "last_contact_choices": list(queue_selectors.LAST_CONTACT_FILTERS.items()),
+            "queue_param": urlencode({"queue": queue_string}),
+            "reasons": queue_selectors.queue_sources(),
+        },
+    )
+
+
+# --- Logging a call: the case page panel and the form's view ---------------------------------
+
+
+def _case_for_page(request, pk: int) -> Case:
+    return get_scoped_object_or_404(
+        selectors.case_list(user=request.user), user=request.user, pk=pk
+    )
+
+
+def _may_log_calls(user, case: Case) -> bool:
+    return case.is_open and (
+        case.assigned_to_id == user.pk or has_role(user, *CASE_SUPERVISOR_ROLES)
+    )
+
+
+def _call_form(request, case: Case, data=None, files=None) -> CallLogForm:
+    phones = [
+        point for point in case.debtor.contact_points.all() if point.kind == ContactPoint.Kind.PHONE
+    ]
+    form = CallLogForm(
+        data,
+        files,
+        case=case,
+        outcomes=list(call_selectors.active_outcomes()),
+        phones=phones,
+        initial={"queue": request.GET.get("queue", "")},
+    )
+    return form
+
+
+@case_panel("calls", template="cases/calls/_panel.html", order=20, column="main")
+def calls_panel(request, case: Case) -> dict | None:
+    form = getattr(request, "call_form", None)
+    may_log = _may_log_calls(request.user, case)
+    if form is None and may_log:
+        form = _call_form(request, case)
+    return {
+        "case": case,
+        "form": form,
+        "may_log": may_log,
+        "calls": call_selectors.case_calls(case=case, limit=10),
+        "refusal": getattr(request, "call_refusal", None),
+        "new_number": NEW_NUMBER,
+        "from_queue": bool(request.GET.get("queue") or request.POST.get("queue")),
+    }
+
+
+def _queue_params(raw: str) -> QueryDict:
+    # The hidden field carries the queue's own query string; anything odd is dropped.
+    if not raw or not re.fullmatch(r"[\w%&=+.\-~]*", raw):
+        return QueryDict("")
+    return QueryDict(raw)
+
+
+@role_required(*CASE_PAGE_ROLES)
+@in_company_time
+@require_POST
+def call_log_create(request, pk: int):
+    case = _case_for_page(request, pk)
+    if not _may_log_calls(request.user, case):
+        raise PermissionDenied
+    form = _call_form(request, case, request.POST, request.FILES)
+    queue_params = _queue_params(request.POST.get("queue", ""))
+    queue_raw = queue_params.urlencode()
+    from_queue = bool(queue_raw)
+    if form.is_valid():
+        data = form.cleaned_data
+        queue_before = None
+        position = None
+        if from_queue:
+            _form, queue_before = _queue_for(request.user, queue_params)
+            position = queue_selectors.queue_position(queue_before, pk=case.pk)
+        try:
+            call = call_services.call_log(
+                case=case,
+                actor=request.user,
+                contact_point=data.get("contact_point_obj"),
+                new_number=data.get("new_number", "")
+                if data.get("contact_point") == NEW_NUMBER
+                else "",
+                new_number_relation=data.get("new_number_relation") or ContactPoint.Relation.DEBTOR,
+                new_number_contact_name=data.get("new_number_contact_name", ""),
+                party=data["party"],
+                started_at=data["started_at"],
+                duration_seconds=data["duration_seconds"],
+                outcome=data["outcome"],
+                notes=data.get("notes", ""),
+                callback_at=data.get("callback_at"),
+                recording=data.get("recording"),
+                telephony_recording_id=data.get("telephony_recording_id", ""),
+                complete=request.POST.get("action") != "draft",
+            )
+        except ComplianceRefused as refused:
+            request.call_refusal = refused
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            if call.status == CallLog.Status.DRAFT:
+                messages.warning(
+                    request, _("Call saved as a draft: attach its recording to complete it.")
+                )
+            else:
+                messages.success(request, _("Call logged."))
+            if from_queue:
+                _form, queue_after = _queue_for(request.user, queue_params)
+                following = queue_selectors.queue_next_after(
+                    queue_after, position=position, exclude_pk=case.pk
+                )
+                if following is not None:
+                    url = reverse("cases:case_detail", args=[following.pk])
+                    return redirect(f"{url}?{urlencode({'queue': queue_raw})}")
+                messages.info(request, _("That was the last case of your queue."))
+                return redirect(f"{reverse('cases:queue')}?{queue_raw}")
+            return redirect(reverse("cases:case_detail", args=[case.pk]) + "#panel-calls")
+    request.call_form = form
+    from .case_pages import case_detail
+
+    response = case_detail(request, pk)
+    response.status_code = 422 if not getattr(request, "call_refusal", None) else 409
+    return response
+
+
+# --- A call's page -----------------------------------------------------------------------------
+
+
+def _call(request, pk: int) -> CallLog:
+    return get_scoped_object_or_404(
+        call_selectors.call_list(user=request.user), user=request.user, pk=pk
+    )
+
+
+class _CorrectionForm:
+    """Reads the correction form's values; the service checks them."""
+
+    def __init__(self, data, outcomes):
+        self.data = data
+        self.outcomes = {str(outcome.pk): outcome for outcome in outcomes}
+        self.errors: dict[str, list[str]] = {}
+
+    def changes(self, call: CallLog) -> dict:
+        changes = {}
+        data = self.data
+        if "outcome" in data:
+            changes["outcome"] = self.outcomes.get(data["outcome"])
+        if "party" in data:
+            changes["party"] = data["party"]
+        if "notes" in data:
+            changes["notes"] = data["notes"]
+        if "duration_seconds" in data:
+            try:
+                changes["duration_seconds"] = int(data["duration_seconds"])
+            except ValueError:
+                changes["duration_seconds"] = -1
+        if data.get("callback_at"):
+            try:
+                moment = dt.datetime.strptime(data["callback_at"], "%Y-%m-%dT%H:%M")
+                changes["callback_at"] = timezone.make_aware(moment)
+            except ValueError:
+                self.errors["callback_at"] = [_("Enter a date and time.")]
+        else:
+            changes["callback_at"] = None
+        return changes
+
+
+@role_required(*CASE_PAGE_ROLES)
+@in_company_time
+def call_detail(request, pk: int):
+    call = _call(request, pk)
+    outcomes = list(call_selectors.active_outcomes())
+    errors: dict = {}
+    may_correct = has_role(request.user, *CASE_SUPERVISOR_ROLES)
+    may_attach = call.status == CallLog.Status.DRAFT and (
+        call.collector_id == request.user.pk or may_correct
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "correct" and may_correct:
+                reader = _CorrectionForm(request.POST, outcomes)
+                changes = reader.changes(call)
+                if reader.errors:
+                    raise ValidationError(reader.errors)
+                call_services.call_correct(
+                    call=call, actor=request.user, reason=request.POST.get("reason", ""), **changes
+                )
+                messages.success(request, _("Call corrected; the change is in its history."))
+            elif action == "attach" and may_attach:
+                call_services.call_attach_recording(
+                    call=call,
+                    actor=request.user,
+                    recording=request.FILES.get("recording"),
+                    telephony_recording_id=request.POST.get("telephony_recording_id", ""),
+                )
+                messages.success(request, _("Recording attached; the call is complete."))
+            else:
+                raise PermissionDenied
+            return redirect("cases:call_detail", pk=call.pk)
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    history = history_rows(
+        call.history.select_related("history_user", "outcome").order_by("-history_id")
+    )
+    return render(
+        request,
+        "cases/calls/call_detail.html",
+        {
+            "call": call,
+            "case": call.case,
+            "history": history,
+            "outcomes": outcomes,
+            "party_choices": CallLog._meta.get_field("party").choices,
+            "may_correct": may_correct,
+            "may_attach": may_attach,
+            "errors": errors,
+        },
+        status=422 if errors else 200,
+    )
+
+
+# --- The recording, streamed with ranges ---------------------------------------------------
+
+RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+CHUNK = 64 * 1024
+
+
+def _file_chunks(handle, start: int, length: int):
+    try:
+        handle.seek(start)
+        remaining = length
+        while remaining > 0:
+            chunk = handle.read(min(CHUNK, remaining))
+            if not chunk:
+                break
+            remaining -= len(chunk)
+            yield chunk
+    finally:
+        handle.close()
+
+
+@role_required(*CASE_PAGE_ROLES)
+@in_company_time
+def call_recording(request, pk: int):
+    """The recording for the browser's audio player: Range requests answered with 206."""
+    call = _call(request, pk)
+    if not call.recording:
+        raise Http404
+    try:
+        handle = call.recording.open("rb")
+        size = call.recording.size
+    except (FileNotFoundError, OSError):
+        logger.error("stored recording is missing", extra={"call_id": call.pk})
+        raise Http404 from None
+    content_type = call.recording_content_type or "application/octet-stream"
+    header = request.headers.get("Range", "").strip()
+    start, end, status = 0, size - 1, 200
+    if header:
+        match = RANGE.match(header)
+        if match is None or (not match.group(1) and not match.group(2)):
+            # Several ranges or a malformed header: answer with the whole file (RFC 9110).
+            match = None
+        if match is not None:
+            first, last = match.groups()
+            if first:
+                start = int(first)
+                end = min(int(last), size - 1) if last else size - 1
+            else:  # a suffix: the last N bytes
+                start = max(size - int(last), 0)
+            if start >= size or start > end:
+                handle.close()
+                response = HttpResponse(status=416)
+                response["Content-Range"] = f"bytes */{size}"
+                response["Accept-Ranges"] = "bytes"
+                response["Cache-Control"] = "private, no-store"
+                return response
+            status = 206
+    length = end - start + 1 if size else 0
+    response = StreamingHttpResponse(
+        _file_chunks(handle, start, length), status=status, content_type=content_type
+    )
+    response["Content-Length"] = str(length)
+    response["Accept-Ranges"] = "bytes"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = (
+        f'inline; filename="call-{call.pk}.{call.recording.name.rsplit(".", 1)[-1]}"'
+    )
+    if status == 206:
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    return response
