@@ -220,11 +220,11 @@ def call_log_create(request, pk: int):
                 return redirect(f"{reverse('cases:queue')}?{queue_raw}")
             return redirect(reverse("cases:case_detail", args=[case.pk]) + "#panel-calls")
     request.call_form = form
-    from .case_pages import case_detail
+    from .casepage import case_page_response
 
-    response = case_detail(request, pk)
-    response.status_code = 422 if not getattr(request, "call_refusal", None) else 409
-    return response
+    return case_page_response(
+        request, pk, status=409 if getattr(request, "call_refusal", None) else 422
+    )
 
 
 # --- A call's page -----------------------------------------------------------------------------

@@ -145,6 +145,13 @@ def case_detail(request, pk: int):
     return render(request, "cases/case_detail.html", _page_context(request, case))
 
 
+def case_page_response(request, pk: int, *, status: int = 200):
+    """The case page as the answer to another area's refused form (e.g. a call refused by
+    the rules): the panels read their bound forms and messages from `request`."""
+    case = _case(request, pk)
+    return render(request, "cases/case_detail.html", _page_context(request, case), status=status)
+
+
 @in_company_time
 @require_POST
 def case_reveal(request, pk: int):

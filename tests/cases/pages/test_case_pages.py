@@ -158,7 +158,7 @@ def test_case_pages_use_a_bounded_number_of_queries(
         assert client.get("/cases/").status_code == 200
     # The case page has more panels (timeline sources, holds, balance history): still
     # constant in the rows (tests/cases/workflow/casepage asserts it with 1 vs 30).
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(32):
         assert client.get(f"/cases/{case_a.pk}/").status_code == 200
 
 
