@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import banks, case_pages, placements
+from .views import assignment, banks, case_pages, placements
 
 app_name = "cases"
 urlpatterns = [
@@ -31,4 +31,16 @@ urlpatterns = [
         name="placement_errors_download",
     ),
     path("placements/<int:pk>/original/", placements.placement_original, name="placement_original"),
+    # --- assignment
+    path("assignment/", assignment.unassigned_list, name="assignment_unassigned"),
+    path("assignment/assign/", assignment.assign, name="assignment_assign"),
+    path("assignment/preview/", assignment.distribution_preview, name="assignment_preview"),
+    path("assignment/apply/", assignment.distribution_apply, name="assignment_apply"),
+    path("assignment/breaches/", assignment.breaches, name="assignment_breaches"),
+    path(
+        "assignment/collectors/<int:pk>/",
+        assignment.collector_cases,
+        name="assignment_collector",
+    ),
+    path("<int:pk>/assignment/", assignment.case_assignment, name="assignment_case"),
 ]

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q, Subquery
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from collections_office.pages import in_company_time, sort_queryset
-from collections_office.personal_data import keyed_hash
 from staff.selectors import get_scoped_object_or_404, has_role, sees_all_branches
 from staff.services import personal_data_view_record
 
@@ -38,34 +36,6 @@ CASE_SORTS = {
 }
 
 
-def _case_search(queryset, query: str):
-    """Account number, debtor name, resident ID (by keyed hash) or phone (by keyed hash)."""
-    condition = Q(account_no__istartswith=query) | Q(debtor__name__icontains=query)
-    compact = query.replace(" ", "").replace("-", "")
-    if len(compact) >= 15 and compact[:17].isdigit():
-        from ..normalise import validate_id_number
-
-        try:
-            number = validate_id_number(compact)[0]
-        except ValueError:
-            number = compact
-        condition |= Q(debtor__id_number_hash=keyed_hash(number))
-    digits = sum(ch.isdigit() for ch in compact)
-    if 7 <= digits <= 15:
-        from ..normalise import normalise_phone
-
-        try:
-            phone = normalise_phone(query)
-        except ValueError:
-            phone = ""
-        if phone:
-            debtors = ContactPoint.objects.filter(
-                kind=ContactPoint.Kind.PHONE, value_hash=keyed_hash(phone)
-            ).values("debtor_id")
-            condition |= Q(debtor_id__in=Subquery(debtors))
-    return queryset.filter(condition)
-
-
 @in_company_time
 def case_list(request):
     require_role(request.user, selectors.CASE_VIEWER_ROLES)
@@ -74,7 +44,7 @@ def case_list(request):
     form.is_valid()  # a bad filter is reported on the page; the valid ones still apply
     data = getattr(form, "cleaned_data", {})
     if data.get("q", "").strip():
-        cases = _case_search(cases, data["q"].strip())
+        cases = selectors.case_search(cases, data["q"].strip())
     if data.get("bank"):
         cases = cases.filter(bank=data["bank"])
     if data.get("status"):
