@@ -144,7 +144,7 @@ def test_an_empty_selection_is_refused(collector_a, supervisor_a):
 def test_a_case_taken_since_it_was_seen_is_reported_not_overwritten(
     new_cases_a, collector_a, collector_a2, supervisor_a, supervisor_a2
 ):
-    first, *rest = new_cases_a
+    first = new_cases_a[0]
     case_assign(case=first, collector=collector_a, actor=supervisor_a2)
     # supervisor_a still holds the objects as they were on the list (unassigned).
     stale = Case.objects.get(pk=first.pk)
