@@ -519,8 +519,8 @@ def supervisor_dashboard_panel(user) -> dict:
     return {
         "template": "cases/assignment/_dashboard.html",
         **summary,
-        "assignment_breaches": list(selectors.assignment_breaches_open(user=user, now=now)[:10]),
-        "first_action_breaches": list(
+        "assignment_breach_list": list(selectors.assignment_breaches_open(user=user, now=now)[:10]),
+        "first_action_breach_list": list(
             selectors.first_action_breaches_open(user=user, now=now)[:10]
         ),
         "calls_today": selectors.calls_today_by_collector(user=user, now=now),
