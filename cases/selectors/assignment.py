@@ -42,7 +42,7 @@ def may_assign(user) -> bool:
     return has_role(user, *CASE_SUPERVISOR_ROLES)
 
 
-def _supervised_cases(user) -> QuerySet[Case]:
+def supervised_cases(user) -> QuerySet[Case]:
     if not may_assign(user):
         return Case.objects.none()
     return Case.objects.visible_to(user)
@@ -75,7 +75,7 @@ class UnassignedFilter:
     received_to: dt.date | None = None
 
 
-def _start_of(day: dt.date) -> dt.datetime:
+def start_of_day(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0, 0), company_tz())
 
 
@@ -89,7 +89,7 @@ def unassigned_cases(
     """
     now = now or timezone.now()
     cases = (
-        _supervised_cases(user)
+        supervised_cases(user)
         .open()
         .filter(assigned_to__isnull=True)
         .select_related("bank", "branch", "agreement", "debtor", "last_placement")
@@ -109,7 +109,7 @@ def unassigned_cases(
     if filters.service_level == "overdue":
         cases = cases.filter(last_placement__assignment_due_at__lt=now)
     elif filters.service_level == "due_today":
-        tomorrow = _start_of(timezone.localtime(now, company_tz()).date() + dt.timedelta(days=1))
+        tomorrow = start_of_day(timezone.localtime(now, company_tz()).date() + dt.timedelta(days=1))
         cases = cases.filter(
             last_placement__assignment_due_at__gte=now,
             last_placement__assignment_due_at__lt=tomorrow,
@@ -119,9 +119,9 @@ def unassigned_cases(
     if filters.balance_max is not None:
         cases = cases.filter(total_balance__lte=filters.balance_max)
     if filters.received_from:
-        cases = cases.filter(last_placement__received_at__gte=_start_of(filters.received_from))
+        cases = cases.filter(last_placement__received_at__gte=start_of_day(filters.received_from))
     if filters.received_to:
-        end = _start_of(filters.received_to + dt.timedelta(days=1))
+        end = start_of_day(filters.received_to + dt.timedelta(days=1))
         cases = cases.filter(last_placement__received_at__lt=end)
     return cases
 
@@ -245,7 +245,7 @@ def collector_for_user(*, user, pk: int):
 def collector_cases(*, user, collector) -> QuerySet[Case]:
     """The open cases of `collector` that `user` supervises."""
     return (
-        _supervised_cases(user)
+        supervised_cases(user)
         .open()
         .filter(assigned_to=collector)
         .select_related("bank", "debtor", "last_placement")
@@ -264,7 +264,7 @@ def assignment_breaches_open(*, user, now: dt.datetime | None = None) -> QuerySe
     """Open cases still unassigned after their placement's deadline (oldest deadline first)."""
     now = now or timezone.now()
     return (
-        _supervised_cases(user)
+        supervised_cases(user)
         .open()
         .filter(assigned_to__isnull=True, last_placement__assignment_due_at__lt=now)
         .select_related("bank", "last_placement")
@@ -276,7 +276,7 @@ def first_action_breaches_open(*, user, now: dt.datetime | None = None) -> Query
     """Open assigned cases whose collector has not acted within the first-action window."""
     now = now or timezone.now()
     return (
-        _supervised_cases(user)
+        supervised_cases(user)
         .open()
         .filter(
             assigned_to__isnull=False,
@@ -321,7 +321,7 @@ def first_action_breaches_in_period(
     now = now or timezone.now()
     window = first_action_sla()
     return (
-        _supervised_cases(user)
+        supervised_cases(user)
         .filter(assigned_at__gte=start, assigned_at__lt=end, assigned_to__isnull=False)
         .filter(
             Q(first_action_at__isnull=True, assigned_at__lt=now - window)
@@ -335,7 +335,7 @@ def first_action_breaches_in_period(
 def service_level_summary(*, user, now: dt.datetime | None = None) -> dict:
     """Counts for the dashboard: unassigned, of which overdue; open first-action breaches."""
     now = now or timezone.now()
-    cases = _supervised_cases(user).open()
+    cases = supervised_cases(user).open()
     return cases.aggregate(
         unassigned=Count("pk", filter=Q(assigned_to__isnull=True)),
         unassigned_overdue=Count(

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case as SqlCase
 from django.db.models import F, Value, When
 from django.utils import timezone
@@ -161,6 +161,55 @@ def _refuse_closed(cases: list[Case]) -> None:
 # --- The move ---------------------------------------------------------------------------------
 
 
+@dataclass
+class _LockedCase:
+    pk: int
+    status: str
+    assigned_to_id: int | None
+    branch_id: int
+    account_no: str
+    assignment_due_at: dt.datetime | None
+
+
+def _lock(case_ids) -> list[_LockedCase]:
+    """The cases' current state, their rows locked until the transaction ends (in id
+    order, so two overlapping batches queue up instead of deadlocking)."""
+    rows = (
+        Case.objects.filter(pk__in=list(case_ids))
+        .select_for_update(of=("self",))
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "status",
+            "assigned_to_id",
+            "branch_id",
+            "account_no",
+            "last_placement__assignment_due_at",
+        )
+    )
+    return [_LockedCase(*row) for row in rows]
+
+
+def _write_case_history(case_ids: list[int], *, actor, reason: str, at: dt.datetime) -> None:
+    """One history row per case, copied from the updated rows in one INSERT … SELECT.
+
+    What `simple_history.utils.bulk_update_with_history` writes, without building
+    5,000 model instances and sending them back: the rows are already in the table.
+    """
+    history = Case.history.model
+    columns = [field.column for field in history.tracked_fields]
+    quote = connection.ops.quote_name
+    column_list = ", ".join(quote(column) for column in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(history._meta.db_table)} ({column_list}, "  # noqa: S608 - names from the model
+            f"history_date, history_change_reason, history_type, history_user_id) "
+            f"SELECT {column_list}, %s, %s, '~', %s FROM {quote(Case._meta.db_table)} "
+            f"WHERE id = ANY(%s)",
+            [at, reason[:100], getattr(actor, "pk", None), case_ids],
+        )
+
+
 def _move(
     *,
     moves: dict[int, int],
@@ -175,12 +224,7 @@ def _move(
     """Moves each case in `moves` (case id → collector id) if it is still open and with
     `expected[case id]`; reports the others. Call inside a transaction."""
     now = now or timezone.now()
-    locked = list(
-        Case.objects.filter(pk__in=list(moves))
-        .select_related("last_placement")
-        .select_for_update(of=("self",))
-        .order_by("pk")
-    )
+    locked = _lock(moves)
     if any(case.branch_id != branch_id for case in locked):
         raise ValidationError({"cases": _("The cases belong to another branch.")})
     movable, taken_cases = [], []
@@ -232,10 +276,10 @@ def _move(
         to_id = moves[case.pk]
         by_pair[(case.assigned_to_id, to_id)].append(case.pk)
         first = case.pk not in assigned_since_placement
-        due = case.last_placement.assignment_due_at
+        due = case.assignment_due_at
         rows.append(
             CaseAssignment(
-                case=case,
+                case_id=case.pk,
                 from_collector_id=case.assigned_to_id,
                 to_collector_id=to_id,
                 assigned_by=actor,
@@ -246,12 +290,6 @@ def _move(
                 assignment_late=bool(first and due is not None and now > due),
             )
         )
-        case.assigned_to_id = to_id
-        case.assigned_at = now
-        case.first_action_at = None
-        if case.status == Case.Status.NEW:
-            case.status = Case.Status.ASSIGNED
-        case.updated_at = now
     for (from_id, to_id), ids in by_pair.items():
         # Conditional on the collector the supervisor saw; the lock above makes it hold,
         # the condition makes sure a mistake there can never overwrite silently.
@@ -271,19 +309,15 @@ def _move(
         )
         if changed != len(ids):
             raise RuntimeError("cases changed under a row lock")
-    CaseAssignment.objects.bulk_create(rows, batch_size=1000)
-    Case.history.bulk_history_create(
-        movable,
-        batch_size=1000,
-        update=True,
-        default_user=actor,
-        default_change_reason=(
-            f"{CaseAssignmentBatch.Kind(kind).label} #{batch.pk}"
-            + (f": {reason}" if reason else "")
-        )[:100],
-        default_date=now,
-    )
+    CaseAssignment.objects.bulk_create(rows, batch_size=2000)
     result.assigned_case_ids = [case.pk for case in movable]
+    _write_case_history(
+        result.assigned_case_ids,
+        actor=actor,
+        reason=f"{CaseAssignmentBatch.Kind(kind).label} #{batch.pk}"
+        + (f": {reason}" if reason else ""),
+        at=now,
+    )
     return result
 
 

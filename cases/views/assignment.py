@@ -48,6 +48,8 @@ UNASSIGNED_SORTS = {
     "due": "last_placement__assignment_due_at",
 }
 PER_PAGE = 50
+# What the services and the plan read of each selected case (thousands of them).
+SELECTION_FIELDS = ("pk", "status", "branch", "account_no", "overdue_since")
 PLAN_SALT = "cases.assignment.plan"
 PLAN_MAX_AGE = 2 * 60 * 60
 
@@ -124,7 +126,11 @@ def _selected_cases(request, form: AssignForm) -> tuple[list[Case], str]:
     data = form.cleaned_data
     if data["scope"] == "filter":
         _form, filters = filters_from_querystring(data.get("filter", ""))
-        cases = list(selectors.unassigned_cases(user=request.user, filters=filters))
+        cases = list(
+            selectors.unassigned_cases(user=request.user, filters=filters)
+            .select_related(None)
+            .only(*SELECTION_FIELDS)
+        )
         return cases, _("Every case matching: %(filter)s") % {
             "filter": data.get("filter") or _("no filter")
         }
@@ -132,7 +138,7 @@ def _selected_cases(request, form: AssignForm) -> tuple[list[Case], str]:
     if not ids:
         return [], ""
     cases = list(
-        selectors._supervised_cases(request.user)
+        selectors.supervised_cases(request.user)
         .filter(pk__in=ids)
         .annotate(total_balance=selectors.BALANCE)
     )
@@ -290,7 +296,7 @@ def distribution_apply(request):
         raise Http404
     moves = {int(case_id): int(collector_id) for case_id, collector_id in plan["moves"]}
     visible = set(
-        selectors._supervised_cases(request.user)
+        selectors.supervised_cases(request.user)
         .filter(pk__in=list(moves))
         .values_list("pk", flat=True)
     )
@@ -320,7 +326,7 @@ def distribution_apply(request):
 
 def _supervised_case(request, pk: int) -> Case:
     return get_scoped_object_or_404(
-        selectors._supervised_cases(request.user).select_related(
+        selectors.supervised_cases(request.user).select_related(
             "bank", "assigned_to", "last_placement", "branch"
         ),
         user=request.user,
@@ -388,7 +394,7 @@ def collector_cases(request, pk: int):
     if request.method == "POST":
         if form.is_valid():
             ids = set(form.cleaned_data.get("case") or [])
-            chosen = list(selectors._supervised_cases(request.user).filter(pk__in=ids))
+            chosen = list(selectors.supervised_cases(request.user).filter(pk__in=ids))
             if len(chosen) != len(ids):
                 get_scoped_object_or_404(Case.objects.none(), user=request.user, pk=sorted(ids)[0])
             try:
@@ -452,8 +458,8 @@ def breaches(request):
     """Open breaches now, and breaches of a period (default: the last 7 days)."""
     _require_supervisor(request.user)
     start, end = _period(request)
-    start_at = selectors._start_of(start)
-    end_at = selectors._start_of(end + dt.timedelta(days=1))
+    start_at = selectors.start_of_day(start)
+    end_at = selectors.start_of_day(end + dt.timedelta(days=1))
     now = timezone.now()
     period_assignment = selectors.assignment_breaches_in_period(
         user=request.user, start=start_at, end=end_at, now=now
