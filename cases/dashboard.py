@@ -81,10 +81,14 @@ def case_status_panel(user) -> dict:
                     "label": _("Cases"),
                     "data": values,
                     "backgroundColor": [STATUS_COLOURS[value] for value in Case.Status.values],
+                    # A status with a handful of cases still shows a visible bar.
+                    "minBarLength": 3,
                 }
             ],
         },
         "options": {
+            "valueLabels": True,  # app.js prints each bar's number on it
+            "layout": {"padding": {"top": 18}},
             "plugins": {"legend": {"display": False}},
             "scales": {"y": {"beginAtZero": True, "ticks": {"precision": 0}}},
         },

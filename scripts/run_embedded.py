@@ -33,12 +33,32 @@ def manage(*args: str, env: dict[str, str]) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
+def _wait_until_serving(url: str, children, timeout: float = 120) -> bool:
+    """True once the web process answers (the banner then comes after the start-up lines)."""
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(child.poll() is not None for child in children):
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 (our own local URL)
+                return True
+        except urllib.error.HTTPError:
+            return True  # it answers, even if a check is not green yet
+        except OSError:
+            time.sleep(0.5)
+    return False
+
+
 def main() -> int:
     env = embedded_env()
     os.environ.update(env)
     os.environ.pop("DATABASE_URL", None)
     os.environ.pop("REDIS_URL", None)
-    manage("migrate", "--noinput", env=env)
+    print("Preparing the database and the demo data (first run: about a minute)…", flush=True)
+    manage("migrate", "--noinput", "--verbosity", "0", env=env)
     manage("seed_demo", env=env)
     celery = [PYTHON, "-m", "celery", "-A", "collections_office"]
     (ROOT / "var").mkdir(exist_ok=True)
@@ -65,12 +85,16 @@ def main() -> int:
 
     logins = "".join(f"    {person[0]:16} {', '.join(person[-1])}\n" for person in PEOPLE)
 
-    print(
-        f"\n  Collections back office: http://{HOST}:{PORT}/\n"
-        f"  Demo logins (password for all: {DEMO_PASSWORD}):\n"
-        "    admin (superuser)\n" + logins + "  Ctrl-C stops web, worker and beat.\n",
-        flush=True,
-    )
+    ready = _wait_until_serving(f"http://{HOST}:{PORT}/healthz", children)
+    banner = [
+        f"Ready at http://{HOST}:{PORT}/" if ready else f"Starting at http://{HOST}:{PORT}/",
+        f"Demo logins (password for all: {DEMO_PASSWORD}):",
+        "    admin (superuser)",
+        *logins.rstrip("\n").split("\n"),
+        "Another port: PORT=8080 make run.  Ctrl-C stops web, worker and beat.",
+    ]
+    width = max(len(line) for line in banner) + 4
+    print("\n" + "=" * width, *(f"  {line}" for line in banner), "=" * width, sep="\n", flush=True)
 
     def stop(*_args):
         for child in children:

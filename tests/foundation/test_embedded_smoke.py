@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import wait_for
+
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.slow
@@ -97,8 +99,11 @@ def test_make_run_serves_healthz_on_the_embedded_default_and_stops_every_process
         # The embedded default: a SQLite file and the broker's folders in VAR_DIR.
         assert (tmp_path / "var" / "db.sqlite3").exists()
         assert (tmp_path / "var" / "broker" / "queue").is_dir()
-        output = log_path.read_text()
-        assert f"http://127.0.0.1:{port}/" in output
+        output = wait_for(lambda: "Ready at" in log_path.read_text() and log_path.read_text())
+        # The address and the logins come last, not buried among start-up lines.
+        banner = output[output.index(f"Ready at http://127.0.0.1:{port}/") :]
+        assert "sh.supervisor" in banner and "PORT=8080 make run" in banner
+        assert "Applying " not in output
         assert "sh.supervisor" in output and "demo-password-2026" in output
         # web (runserver), worker and beat are running besides the script itself.
         assert len(processes_in_session(session_id)) >= 4

@@ -15,9 +15,32 @@
   document.addEventListener("change", function (event) {
     if (event.target.matches("[data-autosubmit]")) { event.target.form.requestSubmit(); }
   });
+  // Bar charts whose options say "valueLabels": true print each bar's number on it, so
+  // a bar of 10 beside one of 1,600 still says 10 (a hairline alone says nothing).
+  var valueLabels = {
+    id: "valueLabels",
+    afterDatasetsDraw: function (chart) {
+      if (!chart.options.valueLabels) { return; }
+      var ctx = chart.ctx;
+      ctx.save();
+      ctx.font = "12px system-ui, sans-serif";
+      ctx.fillStyle = "#212529";
+      ctx.textAlign = "center";
+      ctx.textBaseline = "bottom";
+      chart.data.datasets.forEach(function (dataset, index) {
+        chart.getDatasetMeta(index).data.forEach(function (bar, position) {
+          var value = dataset.data[position];
+          if (value === null || value === undefined) { return; }
+          ctx.fillText(Number(value).toLocaleString(), bar.x, bar.y - 2);
+        });
+      });
+      ctx.restore();
+    }
+  };
   // Charts: <canvas data-chart='{"type": ..., "data": ...}'> become Chart.js charts.
   function drawCharts(root) {
     if (!window.Chart) { return; }
+    if (!drawCharts.registered) { window.Chart.register(valueLabels); drawCharts.registered = true; }
     root.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
       if (canvas.dataset.drawn) { return; }
       canvas.dataset.drawn = "1";
