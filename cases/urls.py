@@ -32,7 +32,7 @@ urlpatterns = [
     ),
     path("placements/<int:pk>/original/", placements.placement_original, name="placement_original"),
     # --- assignment
-    path("assignment/", assignment.unassigned_list, name="assignment_unassigned"),
+    path("assignment/", assignment.unassigned_list, name="assignment"),
     path("assignment/assign/", assignment.assign, name="assignment_assign"),
     path("assignment/preview/", assignment.distribution_preview, name="assignment_preview"),
     path("assignment/apply/", assignment.distribution_apply, name="assignment_apply"),

@@ -333,24 +333,19 @@ def first_action_breaches_in_period(
 
 
 def service_level_summary(*, user, now: dt.datetime | None = None) -> dict:
-    """Counts for the dashboard: unassigned, of which overdue; open first-action breaches."""
+    """Counts for the dashboard: unassigned, of which overdue; open first-action breaches.
+
+    Two queries: the unassigned ones are found through the index on the collector
+    (NULL = nobody), not by reading every open case of the branch.
+    """
     now = now or timezone.now()
     cases = supervised_cases(user).open()
-    return cases.aggregate(
-        unassigned=Count("pk", filter=Q(assigned_to__isnull=True)),
-        unassigned_overdue=Count(
-            "pk",
-            filter=Q(assigned_to__isnull=True, last_placement__assignment_due_at__lt=now),
-        ),
-        first_action_breaches=Count(
-            "pk",
-            filter=Q(
-                assigned_to__isnull=False,
-                first_action_at__isnull=True,
-                assigned_at__lt=now - first_action_sla(),
-            ),
-        ),
+    summary = cases.filter(assigned_to__isnull=True).aggregate(
+        unassigned=Count("pk"),
+        unassigned_overdue=Count("pk", filter=Q(last_placement__assignment_due_at__lt=now)),
     )
+    summary["first_action_breaches"] = first_action_breaches_open(user=user, now=now).count()
+    return summary
 
 
 # --- The supervisor's day ------------------------------------------------------------------------

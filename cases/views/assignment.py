@@ -58,11 +58,14 @@ def _require_supervisor(user) -> None:
     require_role(user, selectors.CASE_SUPERVISOR_ROLES)
 
 
-def _collectors_with_load(branch) -> list:
+def _collectors_with_load(branch, *, with_load: bool = True) -> list:
+    """The branch's collectors; with their open cases and balance unless the page is one
+    that is opened all day (the load sums every open case of the branch: the preview
+    shows it before anything is applied)."""
     collectors = list(selectors.assignable_collectors(branch=branch))
-    loads = selectors.collector_loads([collector.pk for collector in collectors])
+    loads = selectors.collector_loads([c.pk for c in collectors]) if with_load else {}
     for collector in collectors:
-        collector.open_cases, collector.open_balance = loads[collector.pk]
+        collector.open_cases, collector.open_balance = loads.get(collector.pk, (None, None))
         collector.display = selectors.display_name(collector)
     return collectors
 
@@ -103,7 +106,7 @@ def _unassigned_page(request, *, querystring: str, errors=None, posted=None, sta
             "selected": {key: form.data.get(key, "") for key in form.fields},
             "branch": branch,
             "needs_branch": branch is None and sees_all_branches(request.user),
-            "collectors": _collectors_with_load(branch),
+            "collectors": _collectors_with_load(branch, with_load=False),
             "errors": errors or {},
             "posted": posted or {},
         },
@@ -155,7 +158,7 @@ def _collector(pk: int | None):
 
 
 def _back_to_list(querystring: str):
-    url = reverse("cases:assignment_unassigned")
+    url = reverse("cases:assignment")
     return redirect(f"{url}?{querystring}" if querystring else url)
 
 
@@ -291,7 +294,7 @@ def distribution_apply(request):
         messages.error(
             request, _("This preview has expired or was changed. Preview the distribution again.")
         )
-        return redirect("cases:assignment_unassigned")
+        return redirect("cases:assignment")
     if plan.get("actor") != request.user.pk:
         raise Http404
     moves = {int(case_id): int(collector_id) for case_id, collector_id in plan["moves"]}
