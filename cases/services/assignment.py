@@ -25,7 +25,7 @@ from django.db.models import Case as SqlCase
 from django.db.models import F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from cases.models import Case, CaseAssignment, CaseAssignmentBatch
 from cases.selectors.assignment import display_name
@@ -105,7 +105,7 @@ class AssignmentConflict(ValidationError):
 def check_collector(collector, *, branches: set[int]) -> None:
     """`collector` may take cases of `branches`: an active phone collector of that branch."""
     if collector is None:
-        raise ValidationError({"collector": _("Choose a collector.")})
+        raise ValidationError({"collector": pgettext("assignment", "Choose a collector.")})
     profile = StaffProfile.objects.filter(user=collector).select_related("branch").first()
     name = display_name(collector)
     if not collector.groups.filter(name=roles.PHONE_COLLECTOR).exists() or profile is None:
@@ -340,7 +340,7 @@ def case_assign(
     reassignment = expected_collector_id is not None
     reason = _clean_reason(reason, required=reassignment)
     if collector is None:
-        raise ValidationError({"collector": _("Choose a collector.")})
+        raise ValidationError({"collector": pgettext("assignment", "Choose a collector.")})
     _refuse_closed([case])
     check_collector(collector, branches={case.branch_id})
     if collector.pk == expected_collector_id:
@@ -380,9 +380,9 @@ def cases_assign(
     """Assigns unassigned cases (a selection, or every case a filter matched) to one
     collector. Cases someone else assigned in the meantime are reported, not moved."""
     if not cases:
-        raise ValidationError({"cases": _("Select at least one case.")})
+        raise ValidationError({"cases": pgettext("assignment", "Select at least one case.")})
     if collector is None:
-        raise ValidationError({"collector": _("Choose a collector.")})
+        raise ValidationError({"collector": pgettext("assignment", "Choose a collector.")})
     _refuse_closed(cases)
     branches = {case.branch_id for case in cases}
     check_collector(collector, branches=branches)
@@ -411,9 +411,9 @@ def cases_reassign(
     Cases that left `from_collector` in the meantime are reported, not moved."""
     reason = _clean_reason(reason, required=True)
     if not cases:
-        raise ValidationError({"cases": _("Select at least one case.")})
+        raise ValidationError({"cases": pgettext("assignment", "Select at least one case.")})
     if to_collector is None:
-        raise ValidationError({"collector": _("Choose a collector.")})
+        raise ValidationError({"collector": pgettext("assignment", "Choose a collector.")})
     if to_collector.pk == from_collector.pk:
         raise ValidationError({"collector": _("Choose another collector than the current one.")})
     _refuse_closed(cases)

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from collections_office.pages import in_company_time, sort_queryset
@@ -234,7 +235,7 @@ def distribution_preview(request):
     collector_ids = list(dict.fromkeys(form.cleaned_data.get("collectors") or []))
     try:
         if not cases:
-            raise ValidationError({"cases": _("Select at least one case.")})
+            raise ValidationError({"cases": pgettext("assignment", "Select at least one case.")})
         if not collector_ids:
             raise ValidationError({"collectors": _("Choose the collectors to distribute over.")})
         branches = {case.branch_id for case in cases}

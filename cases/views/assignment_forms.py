@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.models import OverdueBucket
 from cases.selectors.assignment import UnassignedFilter
@@ -18,7 +19,11 @@ class UnassignedFilterForm(forms.Form):
     placement = forms.IntegerField(required=False, min_value=1)
     bucket = forms.ChoiceField(choices=[("", ""), *OverdueBucket.choices], required=False)
     service_level = forms.ChoiceField(
-        choices=[("", ""), ("overdue", _("Overdue")), ("due_today", _("Due today"))],
+        choices=[
+            ("", ""),
+            ("overdue", pgettext_lazy("assignment", "Overdue")),
+            ("due_today", pgettext_lazy("assignment", "Due today")),
+        ],
         required=False,
     )
     balance_min = forms.DecimalField(required=False, min_value=0, max_digits=14, decimal_places=2)
@@ -63,7 +68,10 @@ def filters_from_querystring(querystring: str) -> tuple[UnassignedFilterForm, Un
 class AssignForm(forms.Form):
     """The selection (ticked cases, or all the filter matches) and who gets it."""
 
-    SCOPES = [("selection", _("The ticked cases")), ("filter", _("Every case the filter matches"))]
+    SCOPES = [
+        ("selection", pgettext_lazy("assignment", "The ticked cases")),
+        ("filter", pgettext_lazy("assignment", "Every case the filter matches")),
+    ]
 
     scope = forms.ChoiceField(choices=SCOPES, initial="selection")
     case = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=())
