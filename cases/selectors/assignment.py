@@ -358,7 +358,8 @@ def start_of_today(now: dt.datetime | None = None) -> dt.datetime:
 
 def calls_today_by_collector(*, user, now: dt.datetime | None = None) -> list[dict]:
     """Per collector of the supervised cases: call attempts today and conversations
-    (the debtor reached, an outcome that counts as a conversation). One query."""
+    (the debtor reached, an outcome that counts as a conversation), busiest first; then
+    the branch's collectors who have not called today (HQ: only those who called)."""
     if not may_assign(user):
         return []
     rows = (
@@ -377,7 +378,7 @@ def calls_today_by_collector(*, user, now: dt.datetime | None = None) -> list[di
         )
         .order_by("-attempts", "collector__username")
     )
-    return [
+    figures = [
         {
             "collector_id": row["collector_id"],
             "name": " ".join(
@@ -389,6 +390,21 @@ def calls_today_by_collector(*, user, now: dt.datetime | None = None) -> list[di
         }
         for row in rows
     ]
+    # A collector of the branch who has not called yet today is news too: listed with 0.
+    called = {row["collector_id"] for row in figures}
+    for collector in assignable_collectors(
+        branch=None if sees_all_branches(user) else user_branch(user)
+    ):
+        if collector.pk not in called:
+            figures.append(
+                {
+                    "collector_id": collector.pk,
+                    "name": display_name(collector),
+                    "attempts": 0,
+                    "conversations": 0,
+                }
+            )
+    return figures
 
 
 def overrides_today(*, user, now: dt.datetime | None = None) -> QuerySet[ComplianceOverride]:

@@ -141,7 +141,7 @@ def _outcome(code, *, conversation):
 
 
 def test_the_supervisors_dashboard_shows_breaches_calls_and_overrides_of_today(
-    client, agreement_a, agreement_b, supervisor_a, collector_a, collector_b
+    client, agreement_a, agreement_b, supervisor_a, collector_a, collector_a2, collector_b
 ):
     now = timezone.now()
     stale = case_received_at(agreement_a, now - dt.timedelta(days=10))
@@ -184,6 +184,9 @@ def test_the_supervisors_dashboard_shows_breaches_calls_and_overrides_of_today(
     assert f"/cases/{stale.pk}/" in page and f"/cases/{fresh.pk}/" in page
     assert 'data-testid="attempts">3<' in page and 'data-testid="conversations">1<' in page
     assert 'data-testid="overrides-today">1<' in page
+    # A collector of the branch who has not called today is listed, with nothing.
+    quiet = page.split(f'data-collector="{collector_a2.pk}"', 1)[1].split("</tr>", 1)[0]
+    assert 'data-testid="attempts">0<' in quiet
     assert "col.b" not in page
     assert " style=" not in page.split("<main", 1)[1]
 
