@@ -350,3 +350,43 @@ def test_the_unassigned_list_query_count_does_not_grow_with_rows(
         body = client.get(LIST).content.decode()
     assert body.count('class="form-check-input case-check"') == 30
     assert len(thirty_rows) == len(one_row) <= 16
+
+
+def _queries_for(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # the same warm-up for both runs (session, role cache)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_other_assignment_pages_query_counts_do_not_grow_with_rows(
+    as_user, supervisor_a, agreement_a, collector_a
+):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    from cases.services.assignment import cases_assign
+
+    def add_cases(count):
+        with time_machine.travel(timezone.now() - dt.timedelta(days=10), tick=False):
+            fresh = [make_case(agreement_a) for _ in range(count)]
+            late = [make_case(agreement_a) for _ in range(count)]  # stay unassigned, late
+            cases_assign(cases=fresh, collector=collector_a, actor=supervisor_a)
+        return late
+
+    client = as_user(supervisor_a)
+    urls = [
+        f"/cases/assignment/collectors/{collector_a.pk}/",
+        "/cases/assignment/breaches/",
+        "/",
+        f"/cases/{add_cases(1)[0].pk}/assignment/",
+    ]
+    few = [_queries_for(client, url) for url in urls]
+    add_cases(29)
+    many = [_queries_for(client, url) for url in urls]
+    assert few == many
