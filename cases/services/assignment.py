@@ -191,23 +191,30 @@ def _lock(case_ids) -> list[_LockedCase]:
 
 
 def _write_case_history(case_ids: list[int], *, actor, reason: str, at: dt.datetime) -> None:
-    """One history row per case, copied from the updated rows in one INSERT … SELECT.
+    """One history row per case, copied from the updated rows by INSERT … SELECT.
 
     What `simple_history.utils.bulk_update_with_history` writes, without building
     5,000 model instances and sending them back: the rows are already in the table.
+    (PostgreSQL takes the ids as one array; the embedded SQLite demo in chunks.)
     """
     history = Case.history.model
     columns = [field.column for field in history.tracked_fields]
     quote = connection.ops.quote_name
     column_list = ", ".join(quote(column) for column in columns)
+    insert = (
+        f"INSERT INTO {quote(history._meta.db_table)} ({column_list}, "  # noqa: S608 - names from the model
+        "history_date, history_change_reason, history_type, history_user_id) "
+        f"SELECT {column_list}, %s, %s, '~', %s FROM {quote(Case._meta.db_table)} "
+    )
+    values = [at, reason[:100], getattr(actor, "pk", None)]
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(history._meta.db_table)} ({column_list}, "  # noqa: S608 - names from the model
-            f"history_date, history_change_reason, history_type, history_user_id) "
-            f"SELECT {column_list}, %s, %s, '~', %s FROM {quote(Case._meta.db_table)} "
-            f"WHERE id = ANY(%s)",
-            [at, reason[:100], getattr(actor, "pk", None), case_ids],
-        )
+        if connection.vendor == "postgresql":
+            cursor.execute(insert + "WHERE id = ANY(%s)", [*values, case_ids])
+            return
+        for start in range(0, len(case_ids), 500):
+            chunk = case_ids[start : start + 500]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(insert + f"WHERE id IN ({marks})", [*values, *chunk])
 
 
 def _move(
