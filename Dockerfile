@@ -1,6 +1,8 @@
 FROM python:3.12-slim
 ENV PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
+# Runtime dependencies only: requirements.lock has no test tools (they are in
+# requirements-dev.lock). .dockerignore keeps .env, .venv, var/ and .git out of COPY.
 COPY requirements.lock pyproject.toml ./
 RUN pip install -r requirements.lock
 COPY . .

@@ -2,7 +2,7 @@
 PYTHON ?= python3.12
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock requirements-dev.lock pyproject.toml | cksum | cut -d' ' -f1)
 
 # Tests run on PostgreSQL and Redis; these defaults are the local servers.
 DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/collections_office
@@ -15,10 +15,12 @@ PROD_CHECK_ENV := DJANGO_ENV=production ALLOWED_HOSTS=collections.example.com \
 
 .PHONY: install run test lint format lock key bench clean
 
-$(STAMP): requirements.lock pyproject.toml
+# Development and CI install the runtime lock plus the test tools; the production image
+# installs requirements.lock alone (no pytest, Playwright or ruff).
+$(STAMP): requirements.lock requirements-dev.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 
@@ -44,10 +46,13 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Regenerate the lock file after changing dependencies in pyproject.toml.
+# Regenerate the lock files after changing dependencies in pyproject.toml: the runtime
+# lock first, then the dev lock constrained to the same runtime versions.
 lock: $(STAMP)
 	$(BIN)/python -m pip install --quiet uv
-	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.12 --quiet -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.12 --quiet -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.12 --quiet \
+		-c requirements.lock -o requirements-dev.lock
 
 # A new field-encryption key (put it first in FIELD_ENCRYPTION_KEYS to rotate).
 key: $(STAMP)

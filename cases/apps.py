@@ -18,3 +18,19 @@ class CasesConfig(AppConfig):
 
         for module in SOURCE_MODULES:
             import_module(module)
+
+        from cases.intake.engine import stalled_placement_ids
+        from collections_office import recovery
+
+        def resume_placement_import(placement_id: int) -> None:
+            from cases.tasks import placement_import_task
+
+            placement_import_task.delay(placement_id)
+
+        recovery.register(
+            recovery.ResumableJob(
+                name="placement-import",
+                stalled=stalled_placement_ids,
+                resume=resume_placement_import,
+            )
+        )

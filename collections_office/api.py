@@ -1,5 +1,6 @@
-"""Shared pieces of the REST API: the one exception handler."""
+"""Shared pieces of the REST API: the one exception handler, the schema view."""
 
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -30,3 +31,17 @@ def exception_handler(exc, context):
     else:
         response.data = {"detail": "Invalid input.", "errors": _flatten(data)}
     return response
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema, shown in the browser rather than downloaded.
+
+    drf-spectacular names the file after the API title, which has an em dash; Django
+    then encodes the whole Content-Disposition header as an RFC 2047 word
+    (`=?utf-8?q?inline…`), which browsers do not parse and so download the file. The
+    name is plain ASCII here (a test holds the header).
+    """
+
+    def _get_filename(self, request, version):
+        suffix = self.perform_content_negotiation(request, force=True)[0].format
+        return f"collections-office-bank-api.{suffix}"

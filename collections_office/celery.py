@@ -18,6 +18,12 @@ app.conf.beat_schedule = {
         "task": "collections_office.tasks.heartbeat",
         "schedule": crontab(minute="*/5"),
     },
+    # A long job whose worker died resumes within a minute or two instead of waiting
+    # an hour for the broker's visibility timeout (collections_office/recovery.py).
+    "resume-stalled-jobs": {
+        "task": "collections_office.tasks.resume_stalled_jobs",
+        "schedule": 60.0,
+    },
     # 09:00 Asia/Shanghai: remind people of documents not signed for / replies past due.
     "frontdesk-document-reminders": {
         "task": "frontdesk.tasks.send_document_reminders",

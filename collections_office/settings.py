@@ -65,6 +65,16 @@ FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS") or [_DEV_ENCRYPTION_KE
 FIELD_HASH_KEY = env_str("FIELD_HASH_KEY") or _DEV_HASH_KEY
 
 
+# The secrets of .env.example: they make a first local `docker compose up` work, and are
+# refused in production as soon as the site is served on a host other than this machine.
+_EXAMPLE_SECRETS = {
+    "local-docker-only-secret-key-replace-before-real-use-0123456789abcdef",
+    "bG9jYWwtZG9ja2VyLW9ubHkta2V5LW5vdC1mb3ItcHI=",
+    "local-docker-only-hash-key-replace-before-real-use",
+}
+_LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+
+
 def _is_encryption_key(key: str) -> bool:
     try:
         return len(base64.urlsafe_b64decode(key.encode("ascii"))) == 32
@@ -89,6 +99,12 @@ if PRODUCTION:
         problems.append("FIELD_ENCRYPTION_KEYS must hold 32-byte url-safe base64 keys (`make key`)")
     if FIELD_HASH_KEY == _DEV_HASH_KEY or len(FIELD_HASH_KEY) < 32:
         problems.append("FIELD_HASH_KEY must be set to a random value of at least 32 characters")
+    used_examples = _EXAMPLE_SECRETS & {SECRET_KEY, FIELD_HASH_KEY, *FIELD_ENCRYPTION_KEYS}
+    if used_examples and not set(ALLOWED_HOSTS) <= _LOCAL_HOSTS:
+        problems.append(
+            "SECRET_KEY, FIELD_ENCRYPTION_KEYS and FIELD_HASH_KEY still hold the local-only "
+            "values of .env.example: set random ones before serving a real host name"
+        )
     if problems:
         raise ImproperlyConfigured("Refusing to start in production: " + "; ".join(problems) + ".")
 
@@ -124,6 +140,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before any view reads a parameter into a query: NUL is a 400, not a database error.
+    "collections_office.middleware.RejectNullCharactersMiddleware",
     # Before any process_view: the CSRF check would read a huge upload's whole body.
     "cases.middleware.PlacementUploadSizeMiddleware",
     "collections_office.middleware.UserLanguageMiddleware",
@@ -208,7 +226,7 @@ else:
         }
     }
     _broker_dir = VAR_DIR / "broker"
-    for _sub in ("queue", "processed"):
+    for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     (VAR_DIR / "results").mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
@@ -216,6 +234,9 @@ else:
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        # Exchange bindings (broadcast control, e.g. `celery inspect`): under var/, not the
+        # working directory kombu defaults to.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
     CELERY_RESULT_BACKEND = f"file://{VAR_DIR / 'results'}"
@@ -397,13 +418,18 @@ LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_personal_data": {"()": "collections_office.logging.MaskPersonalDataFilter"}},
+    "filters": {
+        "mask_personal_data": {"()": "collections_office.logging.MaskPersonalDataFilter"},
+        "client_errors_without_traceback": {
+            "()": "collections_office.logging.ClientErrorsWithoutTracebackFilter"
+        },
+    },
     "formatters": {"json": {"()": "collections_office.logging.JsonFormatter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "json",
-            "filters": ["mask_personal_data"],
+            "filters": ["client_errors_without_traceback", "mask_personal_data"],
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},

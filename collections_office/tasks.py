@@ -11,3 +11,11 @@ def heartbeat() -> str:
     stamp = timezone.now().isoformat()
     cache.set("worker-heartbeat", stamp, timeout=None)
     return stamp
+
+
+@shared_task(name="collections_office.tasks.resume_stalled_jobs", ignore_result=True)
+def resume_stalled_jobs() -> dict[str, list[int]]:
+    """Queues again the long jobs whose worker died (see collections_office.recovery)."""
+    from collections_office import recovery
+
+    return recovery.sweep()

@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from reporting import views as reporting_views
 
 from . import views
+from .api import SchemaView
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -22,11 +23,12 @@ urlpatterns = [
     path("frontdesk/", include("frontdesk.urls")),
     path("reports/", include("reporting.urls")),
     path("api/v1/", include("cases.api_urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", reporting_views.dashboard, name="dashboard"),
 ]
 
+handler400 = "collections_office.views.error_400"
 handler403 = "collections_office.views.error_403"
 handler404 = "collections_office.views.error_404"
 handler500 = "collections_office.views.error_500"

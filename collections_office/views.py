@@ -8,12 +8,14 @@ import time
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
+from django.core.files.storage import storages
 from django.db import connection
 from django.http import HttpRequest, HttpResponseRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -45,6 +47,19 @@ def _cache() -> None:
         raise RuntimeError("cache did not return what was stored")
 
 
+class StaticFilesNotCollected(RuntimeError):
+    """The manifest of hashed static files is missing: `collectstatic` has not run (or ran
+    after this process started). Every page that links a stylesheet is then a 500."""
+
+
+def _static_files() -> None:
+    storage = storages["staticfiles"]
+    # Only manifest storages (production) need collectstatic; a process loads the
+    # manifest when it starts, so an empty one here means pages fail in this process.
+    if getattr(storage, "manifest_name", None) and not storage.hashed_files:
+        raise StaticFilesNotCollected("run `python manage.py collectstatic`, then restart")
+
+
 def _broker() -> None:
     from collections_office.celery import app
 
@@ -56,8 +71,13 @@ def _broker() -> None:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Database, cache and broker, each with its status; 503 if any is down."""
-    probes = {"database": _database, "cache": _cache, "broker": _broker}
+    """Database, cache, broker and static files, each with its status; 503 if any is down."""
+    probes = {
+        "database": _database,
+        "cache": _cache,
+        "broker": _broker,
+        "static_files": _static_files,
+    }
     checks = {name: _check(name, probe) for name, probe in probes.items()}
     failing = [name for name, check in checks.items() if not check["ok"]]
     body = {"status": "unavailable" if failing else "ok", "failing": failing, "checks": checks}
@@ -92,15 +112,44 @@ def set_language(request: HttpRequest):
     return response
 
 
+def _is_api(request) -> bool:
+    # The bank API and its schema: machines read the answer, so it is always JSON.
+    return request.path_info.startswith("/api/")
+
+
+def _api_error(status: int, detail: str, field: str | None = None) -> JsonResponse:
+    errors = [{"field": field, "message": detail}] if field else []
+    return JsonResponse({"detail": detail, "errors": errors}, status=status)
+
+
+def bad_request(request, *, message: str, field: str | None = None):
+    """400 naming what is wrong (used by middleware that refuses a request early)."""
+    if _is_api(request):
+        return _api_error(400, message, field)
+    return render(request, "errors/400.html", {"message": message}, status=400)
+
+
+def error_400(request, exception=None):
+    if _is_api(request):
+        return _api_error(400, gettext("Bad request."))
+    return render(request, "errors/400.html", status=400)
+
+
 def error_403(request, exception=None):
+    if _is_api(request):
+        return _api_error(403, gettext("You do not have permission to perform this action."))
     return render(request, "errors/403.html", status=403)
 
 
 def error_404(request, exception=None):
+    if _is_api(request):
+        return _api_error(404, gettext("Not found."))
     return render(request, "errors/404.html", status=404)
 
 
 def error_500(request):
+    if _is_api(request):
+        return _api_error(500, gettext("Internal server error. The error has been logged."))
     # Rendered without the request's context processors: whatever failed (the
     # database, a context processor) must not take the error page down with it.
     return HttpResponseServerError(loader.render_to_string("errors/500.html"))

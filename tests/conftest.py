@@ -85,23 +85,13 @@ def _database_url_for(settings_dict) -> str:
     return f"postgres://{auth}{host}:{port}/{settings_dict['NAME']}"
 
 
-@pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Starts `celery worker` as a separate process on Redis against the test database.
-
-    Tests that use it need `@pytest.mark.django_db(transaction=True)` so that
-    the worker sees their rows. Tasks sent by the test process go to a queue of
-    this session only, so parallel runs never steal each other's tasks.
-    """
-    from django.conf import settings as django_settings
+def start_celery_worker(queue: str, media, log):
+    """Starts `celery worker` on `queue` against the test database; returns its process
+    once it answers a ping. `media`: where it reads and stores files; `log`: an open file."""
     from django.db import connection
 
     from collections_office.celery import app
 
-    if not django_settings.REDIS_URL:
-        pytest.fail("the worker tests need REDIS_URL (make test sets it)")
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    media = tmp_path_factory.mktemp("worker-media")
     env = {
         **os.environ,
         "DATABASE_URL": _database_url_for(connection.settings_dict),
@@ -110,9 +100,6 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
         "MEDIA_ROOT": str(media / "media"),
         "BACKUP_MEDIA_ROOT": str(media / "backup"),
     }
-    # Append mode: the worker and this process share the file offset, and a reader
-    # seeking to 0 must not make the worker overwrite earlier lines.
-    log = open(tmp_path_factory.mktemp("worker-log") / "worker.log", "a+")  # noqa: SIM115
     process = subprocess.Popen(
         [
             sys.executable,
@@ -136,18 +123,39 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    previous_queue = app.conf.task_default_queue
-    app.conf.task_default_queue = queue
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
             log.seek(0)
             pytest.fail(f"celery worker exited early:\n{log.read()[-4000:]}")
         if app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=1):
-            break
-    else:
-        process.terminate()
-        pytest.fail("celery worker did not answer a ping within 60 s")
+            return process
+    process.terminate()
+    pytest.fail("celery worker did not answer a ping within 60 s")
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Starts `celery worker` as a separate process on Redis against the test database.
+
+    Tests that use it need `@pytest.mark.django_db(transaction=True)` so that
+    the worker sees their rows. Tasks sent by the test process go to a queue of
+    this session only, so parallel runs never steal each other's tasks.
+    """
+    from django.conf import settings as django_settings
+
+    from collections_office.celery import app
+
+    if not django_settings.REDIS_URL:
+        pytest.fail("the worker tests need REDIS_URL (make test sets it)")
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    media = tmp_path_factory.mktemp("worker-media")
+    # Append mode: the worker and this process share the file offset, and a reader
+    # seeking to 0 must not make the worker overwrite earlier lines.
+    log = open(tmp_path_factory.mktemp("worker-log") / "worker.log", "a+")  # noqa: SIM115
+    previous_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    process = start_celery_worker(queue, media, log)
     handle = type("WorkerHandle", (), {})()
     handle.queue, handle.process, handle.media_root, handle.log = queue, process, media, log
     yield handle

@@ -14,6 +14,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadhandler import FileUploadHandler
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -129,13 +130,33 @@ class BankApiView:
         )
 
 
-class PlacementPagination(PageNumberPagination):
+class StrictPageSizeMixin:
+    """`page_size` that is present must be a whole number within the limit: DRF's
+    pagination falls back to the default for `page_size=null` or `page_size=`, and a
+    bank would page through the wrong amount without knowing why."""
+
+    def get_page_size(self, request):
+        if self.page_size_query_param not in request.query_params:
+            return self.page_size
+        raw = request.query_params[self.page_size_query_param].strip()
+        if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            raise ValidationError(
+                {
+                    self.page_size_query_param: [
+                        _("Use a whole number from 1 to %(max)s.") % {"max": self.max_page_size}
+                    ]
+                }
+            )
+        return int(raw)
+
+
+class PlacementPagination(StrictPageSizeMixin, PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
 
 
-class RowErrorPagination(PageNumberPagination):
+class RowErrorPagination(StrictPageSizeMixin, PageNumberPagination):
     page_size = 200
     page_size_query_param = "page_size"
     max_page_size = 1000
@@ -297,7 +318,7 @@ class PlacementViewSet(
         return self.get_paginated_response(PlacementRowErrorSerializer(page, many=True).data)
 
 
-class CaseCursorPagination(CursorPagination):
+class CaseCursorPagination(StrictPageSizeMixin, CursorPagination):
     # Ascending by last change: a bank syncs with `updated_since` and follows `next`.
     ordering = ("updated_at", "id")
     page_size = 100
@@ -305,17 +326,30 @@ class CaseCursorPagination(CursorPagination):
     max_page_size = 500
 
 
+MAX_UTC_OFFSET = dt.timedelta(hours=14)
+
+
 def _updated_since(raw: str) -> dt.datetime:
-    value = parse_datetime(raw)
+    """The filter's moment in UTC; a 400 naming the parameter for anything else."""
+    try:
+        # Raises ValueError for a well-formed but impossible value (the 31st of November).
+        value = parse_datetime(raw) or parse_date(raw)
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            value = dt.datetime.combine(value, dt.time.min)
+        if value is not None:
+            if timezone.is_naive(value):
+                value = timezone.make_aware(value, dt.UTC)
+            # Python accepts offsets up to ±23:59, PostgreSQL only ±15:59 (-20:25 was a
+            # 500); no zone on Earth is beyond -12:00…+14:00, so such an offset is a bug.
+            if abs(value.utcoffset()) > MAX_UTC_OFFSET:
+                raise ValueError("offset out of range")
+            value = value.astimezone(dt.UTC)
+    except (ValueError, OverflowError):
+        value = None
     if value is None:
-        day = parse_date(raw)
-        if day is None:
-            raise ValidationError(
-                {"updated_since": ["Use an ISO 8601 date or date-time, e.g. 2026-11-01T08:00Z."]}
-            )
-        value = dt.datetime.combine(day, dt.time.min)
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value, dt.UTC)
+        raise ValidationError(
+            {"updated_since": [_("Use an ISO 8601 date or date-time, e.g. 2026-11-01T08:00Z.")]}
+        )
     return value
 
 
@@ -358,6 +392,13 @@ class CaseViewSet(
         if self.action != "list":
             return queryset.prefetch_related(selectors.contact_points_prefetch())
         params = self.request.query_params
+        for name in ("status", "account_no", "updated_since"):
+            # Present but empty is a client bug (a template left blank): say so rather
+            # than answer with every case as if no filter had been asked for.
+            if name in params and not params[name].strip():
+                raise ValidationError(
+                    {name: [_("This filter is empty; leave it out or give a value.")]}
+                )
         case_status = params.get("status", "").strip()
         if case_status:
             if case_status not in Case.Status.values:

@@ -3,11 +3,11 @@
 Crash safety comes from the shape of the run, not from one big transaction:
 
 - the placement is claimed with a conditional update (received → processing).
-  On PostgreSQL the run also holds a session advisory lock on the placement, so
-  a "processing" placement whose lock is free belongs to a run that died (its
-  connection closed): the next run takes it over at once. Elsewhere (SQLite)
-  a processing placement is taken over once it is older than the task time
-  limit.
+  The run also holds a lock on the placement that dies with its process (on
+  PostgreSQL a session advisory lock, on the embedded SQLite default a file
+  lock under VAR_DIR), so a "processing" placement whose lock is free belongs
+  to a run that died: the next run takes it over at once, and the sweeper
+  (collections_office/recovery.py) queues that next run within a minute.
 - rows are routed by account number to N streams (`PlacementStream`, N fixed
   when the import first starts). Each stream writes its rows in batches, in
   file order; each batch (validated rows, their cases, contact points, history,
@@ -56,6 +56,7 @@ from cases.intake.readers import SNIFF_BYTES, XLSX, open_source, sniff_kind
 from cases.intake.validation import ERROR, RowProblem, RowValidator
 from cases.intake.writers import BANK_LOCK_NAMESPACE, PostgresWriter, change_reason, writer_for
 from cases.models import Placement, PlacementRowError, PlacementStream
+from collections_office.file_locks import file_lock
 
 logger = logging.getLogger(__name__)
 
@@ -91,9 +92,60 @@ def _session_lock(namespace: int, key: int, *, wait: bool):
                 pass  # the connection is gone, and the lock with it
 
 
+def _file_lock(name: str):
+    """The embedded default's run lock (see collections_office.file_locks)."""
+    return file_lock(name)
+
+
 def _run_lock(placement_id: int):
     """True while this process may import the placement (no other live run has it)."""
+    if connection.vendor != "postgresql":
+        return _file_lock(f"placement-{placement_id}")
     return _session_lock(RUN_LOCK_NAMESPACE, placement_id, wait=False)
+
+
+def _runs_alive(placement_ids: list[int]) -> set[int]:
+    """The placements among `placement_ids` whose run lock some live process holds.
+    Only looks (pg_locks) on PostgreSQL, so a run starting meanwhile is never refused."""
+    if not placement_ids:
+        return set()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # Two-key advisory locks: classid = first key, objid = second, objsubid = 2.
+            cursor.execute(
+                "SELECT objid::bigint FROM pg_locks WHERE locktype = 'advisory'"
+                " AND granted AND objsubid = 2 AND classid = %s"
+                " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+                [RUN_LOCK_NAMESPACE],
+            )
+            held = {row[0] for row in cursor.fetchall()}
+        return {pk for pk in placement_ids if pk % 2_147_483_647 in held}
+    alive = set()
+    for pk in placement_ids:
+        with _file_lock(f"placement-{pk}") as free:
+            if not free:
+                alive.add(pk)
+    return alive
+
+
+# A received placement whose task has not started after this long was probably never
+# queued (the broker was down at upload) or its message was lost: queue it again.
+RECEIVED_UNSTARTED_AFTER = dt.timedelta(minutes=2)
+
+
+def stalled_placement_ids() -> list[int]:
+    """Placements that should be importing but no live run holds: the sweeper's list."""
+    waited_long = timezone.now() - RECEIVED_UNSTARTED_AFTER
+    candidates = list(
+        Placement.objects.filter(
+            Q(status=Placement.Status.PROCESSING)
+            | Q(status=Placement.Status.RECEIVED, received_at__lt=waited_long)
+        )
+        .order_by("received_at")
+        .values_list("pk", flat=True)
+    )
+    alive = _runs_alive(candidates)
+    return [pk for pk in candidates if pk not in alive]
 
 
 def _bank_lock(bank_id: int):
@@ -104,14 +156,8 @@ def _bank_lock(bank_id: int):
 
 def _claim(placement_id: int) -> bool:
     now = timezone.now()
-    if connection.vendor == "postgresql":
-        # We hold the run lock: a "processing" placement has no live run.
-        claimable = Q(status__in=[Placement.Status.RECEIVED, Placement.Status.PROCESSING])
-    else:
-        stale = now - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-        claimable = Q(status=Placement.Status.RECEIVED) | Q(
-            status=Placement.Status.PROCESSING, started_at__lt=stale
-        )
+    # We hold the run lock: a "processing" placement has no live run.
+    claimable = Q(status__in=[Placement.Status.RECEIVED, Placement.Status.PROCESSING])
     claimed = Placement.objects.filter(claimable, pk=placement_id).update(
         status=Placement.Status.PROCESSING, started_at=Coalesce(F("started_at"), now)
     )
@@ -263,7 +309,9 @@ def _read_batches(
         batch.rows += 1
         batch.position = seen
         if problem:
-            batch.problems.append((row_number, "", problem, ERROR))
+            # A reader's problem is a message, or (column, message) when it knows the column.
+            column, message = problem if isinstance(problem, tuple) else ("", problem)
+            batch.problems.append((row_number, column, message, ERROR))
         else:
             record, row_problems = validator.validate(row_number, cells)
             if row_problems:

@@ -42,6 +42,7 @@ def test_healthz_is_ok_on_postgresql_and_redis(client, settings):
         "database": True,
         "cache": True,
         "broker": True,
+        "static_files": True,
     }
     assert response["Cache-Control"].startswith("max-age=0")
 
@@ -106,3 +107,37 @@ def test_healthz_answers_a_probe_by_address_when_only_the_public_host_is_allowed
     # Every other page still refuses a host it does not serve.
     assert client.get("/accounts/login/", headers={"host": "127.0.0.1:8000"}).status_code == 400
     assert client.get("/healthz/", headers={"host": "127.0.0.1:8000"}).status_code == 400
+
+
+def _manifest_storage(settings, static_root) -> None:
+    settings.STATIC_ROOT = static_root
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+
+
+def test_healthz_reports_static_files_not_collected_in_production(client, settings, tmp_path):
+    # Production's manifest storage without `collectstatic`: every page would be a 500.
+    _manifest_storage(settings, tmp_path / "static")
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["failing"] == ["static_files"]
+    assert body["checks"]["static_files"]["error"] == "StaticFilesNotCollected"
+
+
+def test_healthz_is_ok_once_static_files_are_collected(client, settings, tmp_path):
+    static_root = tmp_path / "static"
+    static_root.mkdir()
+    (static_root / "staticfiles.json").write_text(
+        '{"version": "1.1", "paths": {"app.css": "app.0123456789ab.css"}, "hash": "x"}'
+    )
+    _manifest_storage(settings, static_root)
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["checks"]["static_files"]["ok"] is True

@@ -11,7 +11,7 @@ from collections_office.logging import JsonFormatter, MaskPersonalDataFilter
 
 ID_NUMBER = "11010519491231002X"
 MOBILE = "13812345678"
-CARD = "6222021234567890123"
+CARD = "6222021234567890128"  # passes the Luhn check, as real cards do
 
 # Anything that still looks like one of them after masking is a leak.
 LEAKS = [
@@ -58,11 +58,16 @@ def assert_no_leak(text: str) -> None:
         ("called +86%s", (MOBILE,), "5678"),
         ("called %s", ("138-1234-5678",), "5678"),
         ("called %s", ("138 1234 5678",), "5678"),
-        ("card %s charged", (CARD,), "622202*********0123"),
-        ("card %s charged", ("6222 0212 3456 7890",), "7890"),
-        ("card %s charged", ("6222-0212-3456-7890",), "7890"),
+        ("card %s charged", (CARD,), "622202*********0128"),
+        ("card %s charged", ("6222 0212 3456 7894",), "7894"),
+        ("card %s charged", ("6222-0212-3456-7894",), "7894"),
         ("row {'id_number': '%s', 'phone': '%s'}", (ID_NUMBER, MOBILE), "002X"),
-        ("id=%s,phone=%s,card=%s", (ID_NUMBER, MOBILE, CARD), "0123"),
+        ("id=%s,phone=%s,card=%s", (ID_NUMBER, MOBILE, CARD), "0128"),
+        ("%s,%s,%s", (ID_NUMBER, MOBILE, CARD), "110105********002X,*******5678,622202"),
+        ("GET /cases/search/%s/", (MOBILE,), "/cases/search/*******5678/"),
+        ("user_%s", (MOBILE,), "user_*******5678"),
+        ("手机：%s。", (MOBILE,), "手机：*******5678。"),
+        ("id %s.", (ID_NUMBER,), "id 110105********002X."),
         ("身份证号%s手机%s", (ID_NUMBER, MOBILE), "身份证号"),
         ("id %s", ("110105 19491231 002X",), "110105********002X"),
         ("called %s", ("+86 138 1234 5678",), "5678"),
@@ -84,6 +89,17 @@ def test_messages_are_masked(json_log, message, args, shown):
         "period 2026-02-01 2026-02-28, employee E0012",
         "request 550e8400-e29b-41d4-a716-446655440000 took 1234 ms",
         "landline 021-62781234",
+        # Durations and other decimals: digits after a point are never personal data.
+        "query took 0.02251234565496s",
+        "import took 0.022512345678905496s, 13812345678.5 rows/s",
+        # Long numbers that fail the check real ones pass.
+        "order 6222021234567890 shipped",  # fails the Luhn check
+        "trace 110105194912310021",  # wrong GB 11643 check character
+        "batch 110105194913310026",  # month 13: not a birth date
+        "at 1764480000000 ms",  # a millisecond timestamp (13 digits)
+        "counter 12345678901",  # no mobile starts with 12
+        "sequence 10012345678",  # nor with 10
+        "hash a13812345678b",  # inside a word
     ],
 )
 def test_ordinary_numbers_are_left_alone(json_log, message):
@@ -175,3 +191,47 @@ def test_celery_workers_keep_the_projects_log_handlers():
 
     # Otherwise a worker replaces the root handlers with Celery's plain, unmasked ones.
     assert app.conf.worker_hijack_root_logger is False
+
+
+def test_a_4xx_answer_is_one_warning_line_without_a_traceback(client, django_user_model):
+    """A view raising PermissionDenied (a wrong role) is the client's mistake: Django
+    logs it at WARNING with the exception attached; the line carries no traceback."""
+    [console] = [
+        handler
+        for handler in logging.getLogger().handlers
+        if isinstance(handler.formatter, JsonFormatter)
+    ]
+    user = django_user_model.objects.create_user("no.role", password="x-123456789012")
+    client.force_login(user)
+    stream = io.StringIO()
+    previous = console.setStream(stream)
+    try:
+        response = client.get("/frontdesk/visitors/new/")
+    finally:
+        console.setStream(previous)
+
+    assert response.status_code == 403
+    [entry] = [
+        json.loads(line) for line in stream.getvalue().splitlines() if '"django.request"' in line
+    ]
+    assert entry["level"] == "WARNING"
+    assert entry["status_code"] == 403
+    assert "exception" not in entry
+    assert "\n" not in entry["message"]
+
+
+def test_a_5xx_answer_keeps_its_traceback():
+    from collections_office.logging import ClientErrorsWithoutTracebackFilter
+
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        import sys
+
+        record = logging.LogRecord(
+            "django.request", logging.ERROR, __file__, 1, "oops", None, sys.exc_info()
+        )
+    record.status_code = 500
+    ClientErrorsWithoutTracebackFilter().filter(record)
+
+    assert "RuntimeError: boom" in JsonFormatter().format(record)

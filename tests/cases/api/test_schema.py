@@ -43,3 +43,14 @@ def test_spectacular_validates_without_warnings(tmp_path):
 def test_schema_and_docs_are_served_without_a_key(client):
     assert client.get("/api/schema/").status_code == 200
     assert client.get("/api/docs/").status_code == 200
+
+
+@pytest.mark.parametrize(("query", "suffix"), [("", "yaml"), ("?format=json", "json")])
+def test_the_schema_is_shown_inline_with_a_well_formed_content_disposition(client, query, suffix):
+    response = client.get(f"/api/schema/{query}")
+
+    assert response.status_code == 200
+    # Not an RFC 2047 word ("=?utf-8?q?inline…"), which browsers do not parse.
+    assert response["Content-Disposition"] == (
+        f'inline; filename="collections-office-bank-api.{suffix}"'
+    )

@@ -455,3 +455,34 @@ def test_backslashes_tabs_and_line_breaks_in_values_are_stored_exactly(import_fi
     assert placement.rows_created == 1, errors_of(placement)
     case = Case.objects.get()
     assert (case.account_no, case.debtor.name, case.product) == ("A\\001", name, "C\\D")
+
+
+@pytest.mark.django_db
+def test_a_200000_character_value_is_rejected_naming_its_row_column_and_length(import_file):
+    content = csv_bytes([row("A001"), row("A002", address="路" * 200_000), row("A003")])
+    placement = import_file(content)
+
+    assert placement.status == Placement.Status.COMPLETED
+    assert sorted(Case.objects.values_list("account_no", flat=True)) == ["A001", "A003"]
+    [(row_number, column, message, _severity)] = errors_of(placement)
+    assert (row_number, column) == (3, "address")
+    assert "200,000 characters" in message and "quote" not in message.split("(")[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("delimiter", [";", "\t", "|", ","])
+def test_the_csv_delimiter_is_detected(import_file, delimiter):
+    lines = [delimiter.join(HEADER)]
+    for account in ("A001", "A002"):
+        values = row(account, address="上海市, 浦东新区")  # a comma inside a value
+        lines.append(
+            delimiter.join(
+                f'"{values[name]}"' if "," in values[name] and delimiter == "," else values[name]
+                for name in HEADER
+            )
+        )
+    placement = import_file(("\r\n".join(lines) + "\r\n").encode())
+
+    assert placement.status == Placement.Status.COMPLETED, placement.failure_reason
+    assert (placement.rows_created, placement.rows_rejected) == (2, 0)
+    assert set(Case.objects.values_list("account_no", flat=True)) == {"A001", "A002"}
