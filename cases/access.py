@@ -1,4 +1,12 @@
-"""Who may see which cases, as one rule every queryset of the cases app applies.
+"""Who may see which rows of the cases app: one rule per model, as a `Q`.
+
+Each model's `objects.visible_to(user)` (and so every selector) applies its rule
+from here; `None` means "all rows", `_NOTHING` none.
+
+Bank liaison (admin staff): banks are the company's clients, every admin staff
+member sees the list; agreements, placements and their rejected rows belong to
+the branch that handles the agreement (HQ: all); API keys to the banks whose
+agreements the branch handles.
 
 `case_visibility(user)` is the rule of DESIGN §3 for cases, as a `Q`:
 - supervisors, branch managers and admin staff: their branch (HQ: all);
@@ -28,6 +36,13 @@ PERSONAL_DATA_VIEWER_ROLES = (roles.SUPERVISOR,)
 _NOTHING = Q(pk__in=[])
 
 
+def may_change_bank_settings(user) -> bool:
+    """A bank's details and its column mapping serve every branch that handles the bank
+    (the mapping drives their imports): only HQ admin staff change them (docs/decisions.md).
+    Branch admin staff read them and manage their own agreements and keys."""
+    return has_role(user, *BANK_MANAGER_ROLES) and sees_all_branches(user)
+
+
 def case_visibility(user, *, prefix: str = "") -> Q | None:
     """The condition on cases (`prefix` = the path to the case) for `user`; None = all."""
     if not getattr(user, "is_authenticated", False):
@@ -46,6 +61,63 @@ def case_visibility(user, *, prefix: str = "") -> Q | None:
             condition &= Q(**{f"{prefix}branch": branch})
         return condition
     return _NOTHING
+
+
+def branch_condition(user, field: str) -> Q | None:
+    """The branch rule (HQ: all, others their branch, no profile: nothing)."""
+    if sees_all_branches(user):
+        return None
+    branch = user_branch(user)
+    return Q(**{field: branch}) if branch is not None else _NOTHING
+
+
+def restrict(queryset, condition: Q | None):
+    """`queryset` under a visibility condition (None = every row)."""
+    return queryset if condition is None else queryset.filter(condition)
+
+
+def bank_visibility(user) -> Q | None:
+    """Banks are the whole company's clients: every admin-staff member sees them all."""
+    return None if has_role(user, *BANK_MANAGER_ROLES) else _NOTHING
+
+
+def agreement_visibility(user, *, prefix: str = "") -> Q | None:
+    """Agreements (and what hangs on them) of the branch that handles them; HQ all."""
+    if not has_role(user, *BANK_MANAGER_ROLES):
+        return _NOTHING
+    return branch_condition(user, f"{prefix}branch")
+
+
+def managed_bank_visibility(user, *, prefix: str = "") -> Q | None:
+    """Banks whose keys the user manages: an agreement of theirs is handled by the branch."""
+    if not has_role(user, *BANK_MANAGER_ROLES):
+        return _NOTHING
+    if sees_all_branches(user):
+        return None
+    branch = user_branch(user)
+    if branch is None:
+        return _NOTHING
+    from cases.models import Agreement
+
+    banks = Agreement.objects.filter(branch=branch).values("bank_id")
+    return Q(**{f"{prefix}pk__in": banks})
+
+
+def debtor_visibility(user, *, prefix: str = "") -> Q | None:
+    """A debtor (and their contact points) is visible to whoever sees one of their cases."""
+    condition = case_visibility(user)
+    if condition is None:
+        return None
+    from cases.models import Case
+
+    return Q(**{f"{prefix}pk__in": Case.objects.filter(condition).values("debtor_id")})
+
+
+def assignment_batch_visibility(user) -> Q | None:
+    """Assignment acts: the branch's case viewers (HQ: all); collectors see their cases' rows."""
+    if not has_role(user, *CASE_VIEWER_ROLES):
+        return _NOTHING
+    return branch_condition(user, "branch")
 
 
 def restrict_to_visible_cases(queryset, user, *, prefix: str = "case__"):

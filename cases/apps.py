@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 SOURCE_MODULES: list[str] = [
     "cases.selectors.assignment",
     "cases.views.assignment",
+    "cases.selectors.casepage_timeline",
 ]
 
 
@@ -15,6 +16,8 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from importlib import import_module
+
+        from . import checks  # noqa: F401 - registers the demo-key check
 
         for module in SOURCE_MODULES:
             import_module(module)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
@@ -19,6 +20,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
 from .models import Bank, BankApiKey
+from .selectors import is_demo_api_key
 from .services.banks import API_KEY_PREFIX, api_key_hash
 
 # `last_used_at` is written at most this often per key: a busy bank polling
@@ -79,6 +81,9 @@ class BankApiKeyAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed("This API key has expired.")
         if not key.bank.is_active:
             raise exceptions.AuthenticationFailed("This bank's API access is disabled.")
+        if settings.PRODUCTION and is_demo_api_key(key):
+            # Their secrets are published (README); the system check stops the start too.
+            raise exceptions.AuthenticationFailed("Demo API keys are refused in production.")
         if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
             # A plain UPDATE: no history row, no race on other fields.
             BankApiKey.objects.filter(pk=key.pk).update(last_used_at=now)

@@ -22,7 +22,6 @@ from staff.selectors import has_role
 from . import selectors
 from .models import Case, Placement
 
-IN_FLIGHT = (Placement.Status.RECEIVED, Placement.Status.PROCESSING)
 STATUS_COLOURS = {
     Case.Status.NEW: "#6c757d",
     Case.Status.ASSIGNED: "#0d6efd",
@@ -40,16 +39,13 @@ def _start_of_today() -> dt.datetime:
 
 def placement_panel(user) -> dict:
     placements = selectors.placement_list(user=user)
-    deadline = timezone.now() - dt.timedelta(minutes=settings.PLACEMENT_IMPORT_SLA_MINUTES)
-    late = list(
-        placements.filter(status__in=IN_FLIGHT, received_at__lt=deadline).order_by("received_at")[
-            :10
-        ]
-    )
+    in_flight = Q(status__in=Placement.IN_FLIGHT)
+    late_in_flight = in_flight & placements.late_condition()
+    late = list(placements.filter(late_in_flight).order_by("received_at")[:10])
     counts = placements.aggregate(
         today=Count("pk", filter=Q(received_at__gte=_start_of_today())),
-        in_progress=Count("pk", filter=Q(status__in=IN_FLIGHT)),
-        late=Count("pk", filter=Q(status__in=IN_FLIGHT, received_at__lt=deadline)),
+        in_progress=Count("pk", filter=in_flight),
+        late=Count("pk", filter=late_in_flight),
         failed_today=Count(
             "pk", filter=Q(status=Placement.Status.FAILED, received_at__gte=_start_of_today())
         ),

@@ -9,7 +9,8 @@ placements and imports nothing again.
 API keys: with DJANGO_ENV=development each bank gets a fixed, documented demo
 key (README, "Bank API") so the curl examples work as written; those keys are
 never created in any other mode. Elsewhere the key is random and printed once,
-when it is created.
+when it is created. Banks and keys made here are marked as demo data
+(`staff.DemoData`): production refuses to start, or to accept a key, while one works.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from collections_office.id_numbers import resident_id_with_check
 from staff.models import Branch
+from staff.services import demo_data_mark
 
 from .models import Agreement, Bank, BankApiKey, Case, Placement
 from .services.banks import agreement_create, api_key_issue, bank_create
@@ -137,6 +139,7 @@ def _bank(spec: dict, branches: dict) -> tuple[Bank, Agreement, bool]:
             emergency_contact_name=emergency_name,
             emergency_contact_phone=emergency_phone,
         )
+        demo_data_mark(obj=bank)
     agreement = Agreement.objects.filter(bank=bank, number=spec["agreement"]).first()
     if agreement is None:
         terms = (
@@ -172,7 +175,8 @@ def _key(bank: Bank, stdout) -> None:
     if BankApiKey.objects.filter(bank=bank, name=DEMO_KEY_NAME).exists():
         return
     fixed = DEVELOPMENT_KEYS.get(bank.code) if settings.DJANGO_ENV == "development" else None
-    _key_object, raw = api_key_issue(bank=bank, actor=None, name=DEMO_KEY_NAME, raw_key=fixed)
+    key, raw = api_key_issue(bank=bank, actor=None, name=DEMO_KEY_NAME, raw_key=fixed)
+    demo_data_mark(obj=key)  # production refuses it (cases/checks.py, authentication)
     if stdout:
         note = " (development demo key, see README)" if fixed else " — shown once, store it now"
         # The key alone on its own line (OutputWrapper adds no second newline).

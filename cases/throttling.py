@@ -77,6 +77,8 @@ class BankApiKeyRateThrottle(SimpleRateThrottle):
 
     def _allow_on_redis(self) -> bool:
         redis_key = self.cache.make_and_validate_key(self.key)
+        # Django's RedisCache has no public way to run a script; its client pool is
+        # `_cache` (stable since Django 4.0). The test against a live server holds it.
         client = self.cache._cache.get_client(redis_key, write=True)
         allowed, wait_ms = client.eval(
             _SLIDING_WINDOW,

@@ -2,13 +2,11 @@
 
 from django.urls import path
 
-from .views import assignment, banks, case_pages, placements
+from .views import assignment, banks, case_pages, casepage, placements
 
 app_name = "cases"
 urlpatterns = [
     path("", case_pages.case_list, name="case_list"),
-    path("<int:pk>/", case_pages.case_detail, name="case_detail"),
-    path("<int:pk>/reveal/", case_pages.case_reveal, name="case_reveal"),
     path("banks/", banks.bank_list, name="bank_list"),
     path("banks/new/", banks.bank_create, name="bank_create"),
     path("banks/<int:pk>/", banks.bank_detail, name="bank_detail"),
@@ -43,4 +41,21 @@ urlpatterns = [
         name="assignment_collector",
     ),
     path("<int:pk>/assignment/", assignment.case_assignment, name="assignment_case"),
+    # --- casepage
+    path("<int:pk>/", casepage.case_detail, name="case_detail"),
+    path("<int:pk>/reveal/", casepage.case_reveal, name="case_reveal"),
+    path("<int:pk>/timeline/", casepage.case_timeline_page, name="casepage_timeline"),
+    path(
+        "<int:pk>/contact-points/",
+        casepage.contact_point_create,
+        name="casepage_contact_point_add",
+    ),
+    path(
+        "<int:pk>/contact-points/<int:point_pk>/invalid/",
+        casepage.contact_point_invalidate,
+        name="casepage_contact_point_invalid",
+    ),
+    path("<int:pk>/classification/", casepage.case_classify, name="casepage_classify"),
+    path("<int:pk>/holds/", casepage.case_hold_place, name="casepage_hold_place"),
+    path("<int:pk>/holds/<int:hold_pk>/lift/", casepage.case_hold_lift, name="casepage_hold_lift"),
 ]

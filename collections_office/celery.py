@@ -23,6 +23,8 @@ app.conf.beat_schedule = {
     "resume-stalled-jobs": {
         "task": "collections_office.tasks.resume_stalled_jobs",
         "schedule": 60.0,
+        # While no worker runs, sweeps do not pile up: the next one does the same work.
+        "options": {"expires": 55},
     },
     # 09:00 Asia/Shanghai: remind people of documents not signed for / replies past due.
     "frontdesk-document-reminders": {

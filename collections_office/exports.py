@@ -4,6 +4,9 @@ A cell that starts with = + - @ (or a tab / carriage return) is run as a
 formula by Excel and WPS; a bank clerk opening a report must never run what
 a debtor's name or a visitor's note contains. Such cells are prefixed with a
 single quote, which spreadsheet programs show as text (the OWASP advice).
+
+Every download is `Cache-Control: private, no-store`: exports list people, and
+no browser cache or shared proxy may keep a copy after the page is closed.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from openpyxl import Workbook
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+NO_STORE = "private, no-store"
 
 
 def escape_formula(value):
@@ -42,6 +46,7 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = NO_STORE
     return response
 
 
@@ -55,12 +60,14 @@ def xlsx_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
     workbook.save(spool)
     spool.seek(0)
-    return FileResponse(
+    response = FileResponse(
         spool,
         as_attachment=True,
         filename=filename,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+    response["Cache-Control"] = NO_STORE
+    return response
 
 
 def _xlsx_cell(value):

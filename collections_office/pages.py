@@ -48,3 +48,12 @@ def form_errors_from(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+def id_param(value: str | None) -> int | None:
+    """A row id from a query parameter: plain ASCII digits that fit a database id, else None."""
+    value = (value or "").strip()
+    if not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if 0 < number < 2**63 else None

@@ -122,6 +122,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_htmx",
     "collections_office",
     "staff",
@@ -142,10 +145,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Before any view reads a parameter into a query: NUL is a 400, not a database error.
     "collections_office.middleware.RejectNullCharactersMiddleware",
+    # request.user.is_verified(): has this session passed the second factor?
+    "django_otp.middleware.OTPMiddleware",
     # Before any process_view: the CSRF check would read a huge upload's whole body.
     "cases.middleware.PlacementUploadSizeMiddleware",
-    "collections_office.middleware.UserLanguageMiddleware",
+    "staff.middleware.UserLanguageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Signed in with the password but owing the code (or an enrolment): nothing else opens.
+    "staff.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -170,7 +177,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "collections_office.context_processors.navigation",
+                "staff.context_processors.navigation",
             ],
         },
     },
@@ -259,7 +266,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # --- Auth and sessions ---------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "staff.backends.StaffModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -280,6 +287,17 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# Two-factor sign-in (TOTP, django-otp): required for supervisors and holders of the
+# bank-file permission when on; everyone else may enrol. On by default in production only.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", default=PRODUCTION)
+OTP_TOTP_ISSUER = env_str("TWO_FACTOR_ISSUER", "Collections office")
+# Password reset: links last an hour; requests are limited per address and per client
+# address within the window (the answer is the same for known and unknown addresses).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_MINUTES", 60) * 60
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 3)
+PASSWORD_RESET_LIMIT_PER_IP = env_int("PASSWORD_RESET_LIMIT_PER_IP", 20)
+PASSWORD_RESET_RATE_WINDOW_SECONDS = 60 * 60
 
 # Idle sessions expire: the cookie age is renewed on every request.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
@@ -323,6 +341,8 @@ LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"  # stored and processed in UTC; shown in the company's zone
 COMPANY_TIME_ZONE = env_str("COMPANY_TIME_ZONE", "Asia/Shanghai")
+# Where collections_office.workdays reads HR's working-day overrides (it imports no app).
+WORKDAY_OVERRIDES_SOURCE = "staff.workdays.workday_overrides"
 USE_I18N = True
 USE_TZ = True
 

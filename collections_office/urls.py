@@ -1,22 +1,18 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from reporting import views as reporting_views
+from staff import views as staff_views
 
 from . import views
 from .api import SchemaView
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/language/", views.set_language, name="set_language"),
+    # Sign-in, password reset and change, two-factor sign-in (Django's URL names).
+    path("accounts/", include("staff.account_urls")),
+    path("i18n/language/", staff_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("staff/", include("staff.urls")),
     path("cases/", include("cases.urls")),

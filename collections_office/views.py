@@ -1,25 +1,20 @@
-"""Project-level views: health check, language switch, error pages."""
+"""Project-level views: health check and error pages (the language switch is staff's)."""
 
 from __future__ import annotations
 
 import logging
 import time
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.files.storage import storages
 from django.db import connection
-from django.http import HttpRequest, HttpResponseRedirect, HttpResponseServerError, JsonResponse
+from django.http import HttpRequest, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
-from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
-
-from staff.services import user_language_set
+from django.views.decorators.http import require_GET
 
 logger = logging.getLogger(__name__)
 
@@ -84,32 +79,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     # Informational only; read it only from a cache that answered, or this page would 500.
     body["last_worker_heartbeat"] = cache.get("worker-heartbeat") if checks["cache"]["ok"] else None
     return JsonResponse(body, status=503 if failing else 200)
-
-
-@login_not_required
-@require_POST
-def set_language(request: HttpRequest):
-    """Switches the language; for a signed-in user it is remembered on their profile."""
-    language = request.POST.get("language", "")
-    next_url = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = "/"
-    response = HttpResponseRedirect(next_url)
-    if language in dict(settings.LANGUAGES):
-        translation.activate(language)
-        if request.user.is_authenticated:
-            user_language_set(user=request.user, language=language)
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            language,
-            max_age=365 * 24 * 3600,
-            samesite="Lax",
-            secure=settings.SESSION_COOKIE_SECURE,
-            httponly=True,
-        )
-    return response
 
 
 def _is_api(request) -> bool:

@@ -2,7 +2,8 @@
 
 Every SLA ("within 1 working day", "2 working days", "public notice for 5
 working days") is computed here and nowhere else. A day is a working day when:
-1. the admin-editable `staff.WorkdayOverride` table says so (for years the
+1. the admin-editable `staff.WorkdayOverride` table says so (read through the
+   function settings.WORKDAY_OVERRIDES_SOURCE names, so this module imports no app) (for years the
    holiday library does not know yet, or last-minute government changes), else
 2. the `chinesecalendar` library says so — it knows public holidays and the
    make-up working weekends (调休) — for the years it covers, else
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo
 import chinese_calendar
 from django.conf import settings
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 
 def company_tz() -> ZoneInfo:
@@ -29,13 +31,14 @@ def local_date(moment: dt.datetime) -> dt.date:
 
 
 def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
-    from staff.models import WorkdayOverride
+    """The overrides of the app named by settings.WORKDAY_OVERRIDES_SOURCE (none if unset).
 
-    return dict(
-        WorkdayOverride.objects.filter(date__range=(start, end)).values_list(
-            "date", "is_working_day"
-        )
-    )
+    A setting, not an import: this module serves every app and imports none of them.
+    """
+    source = getattr(settings, "WORKDAY_OVERRIDES_SOURCE", "")
+    if not source:
+        return {}
+    return import_string(source)(start, end)
 
 
 def _library_says(day: dt.date) -> bool:

@@ -18,6 +18,43 @@ from collections_office.personal_data import EncryptedTextField, KeyedHashField,
 from .validators import normalise_id_number, normalise_phone, validate_phone
 
 
+class VisitQuerySet(models.QuerySet):
+    def visible_to(self, user) -> VisitQuerySet:
+        """The visits `user` may see (see `frontdesk.access.visit_visibility`)."""
+        from .access import visit_visibility
+
+        return _restrict(self, visit_visibility(user))
+
+
+class PhoneMessageQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PhoneMessageQuerySet:
+        """The messages `user` may see (see `frontdesk.access.message_visibility`)."""
+        from .access import message_visibility
+
+        return _restrict(self, message_visibility(user))
+
+
+class DocumentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> DocumentQuerySet:
+        """The documents `user` may see; confidential ones: recipients and the desk."""
+        from .access import document_visibility
+
+        return _restrict(self, document_visibility(user))
+
+
+class DocumentRowQuerySet(models.QuerySet):
+    """Rows of a document (steps, scans, records) are visible exactly when it is."""
+
+    def visible_to(self, user):
+        from .access import document_visibility
+
+        return _restrict(self, document_visibility(user, prefix="document__"))
+
+
+def _restrict(queryset, condition):
+    return queryset if condition is None else queryset.filter(condition)
+
+
 class Urgency(models.TextChoices):
     NORMAL = "normal", _("Normal")
     URGENT = "urgent", _("Urgent")
@@ -84,6 +121,7 @@ class Visit(models.Model):
     )
     registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     void_reason = models.CharField(_("reason for voiding"), max_length=255, blank=True)
+    objects = VisitQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -206,6 +244,7 @@ class PhoneMessage(models.Model):
     )
     handled_note = models.CharField(_("how it was handled"), max_length=255, blank=True)
     void_reason = models.CharField(_("reason for voiding"), max_length=255, blank=True)
+    objects = PhoneMessageQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -308,6 +347,7 @@ class Document(models.Model):
     registered_at = models.DateTimeField(_("registered at"), auto_now_add=True, db_index=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     void_reason = models.CharField(_("reason for voiding"), max_length=255, blank=True)
+    objects = DocumentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -369,6 +409,7 @@ class DocumentAttachment(models.Model):
         verbose_name=_("voided by"),
     )
     void_reason = models.CharField(_("reason for voiding"), max_length=255, blank=True)
+    objects = DocumentRowQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -433,6 +474,7 @@ class RoutingStep(models.Model):
         related_name="+",
         verbose_name=_("signed by"),
     )
+    objects = DocumentRowQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -481,6 +523,7 @@ class DocumentRecord(models.Model):
         verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    objects = DocumentRowQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -1,13 +1,9 @@
 """Scoped reads of the front desk's registers: every view goes through these.
 
-Who sees what:
-- visits and phone messages: the front desk and the branch manager see their
-  branch (HQ all branches); anyone else sees the visits they host or
-  pre-registered and the messages left for them (or for the department they head);
-- documents: the desk and the branch manager see the normal documents of their
-  branch (HQ all); a confidential document is seen only by the front desk of
-  the branch that registered it and by the people it was routed to (and who
-  routed it). Everyone else gets a 404 (and the miss is logged).
+Who sees what is `frontdesk.access` (each model's `objects.visible_to(user)`);
+a row the user may not see is a 404 (and the miss is logged). The list pages'
+search and filters live here too: the views parse the query string, these
+selectors apply it.
 """
 
 from __future__ import annotations
@@ -18,40 +14,76 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from staff import roles
 from staff.models import Department, StaffProfile
 from staff.selectors import (
     get_scoped_object_or_404,
-    has_role,
-    restrict_to_branch,
-    sees_all_branches,
     staff_list,
-    user_branch,
 )
 
+from .access import (  # noqa: F401  (the views and services ask these through the selectors)
+    is_desk,
+    may_attach_to_document,
+    may_handle_message,
+    may_manage_document,
+    may_manage_message,
+    may_manage_visit,
+    may_record_on_document,
+    may_route_document,
+    sees_branch_registers,
+)
 from .models import Document, DocumentAttachment, PhoneMessage, RoutingStep, Visit
 from .validators import normalise_phone
-
-
-def is_desk(user) -> bool:
-    return has_role(user, roles.FRONT_DESK)
-
-
-def sees_branch_registers(user) -> bool:
-    """The desk and the branch manager read the whole branch's registers."""
-    return has_role(user, roles.FRONT_DESK, roles.BRANCH_MANAGER)
-
 
 # --- Visits ---------------------------------------------------------------------------
 
 
 def visit_list(*, user) -> QuerySet[Visit]:
-    queryset = Visit.objects.select_related("host", "host_department", "registered_by", "branch")
-    if sees_branch_registers(user):
-        return restrict_to_branch(queryset, user=user)
-    if not getattr(user, "is_authenticated", False):
-        return queryset.none()
-    return queryset.filter(Q(host=user) | Q(registered_by=user))
+    return Visit.objects.visible_to(user).select_related(
+        "host", "host_department", "registered_by", "branch"
+    )
+
+
+def visit_list_filtered(
+    *,
+    user,
+    query: str = "",
+    status: str = "",
+    host_id: int | None = None,
+    department_id: int | None = None,
+    organisation: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet[Visit]:
+    """The visitor log page: searched (name, organisation, phone, badge, purpose) and filtered."""
+    queryset = visit_list(user=user)
+    if query:
+        queryset = queryset.filter(
+            Q(visitor_name__icontains=query)
+            | Q(organisation__icontains=query)
+            | Q(phone__contains=query.replace(" ", ""))
+            | Q(badge_number__iexact=query)
+            | Q(purpose__icontains=query)
+        )
+    if status in Visit.Status.values:
+        queryset = queryset.filter(status=status)
+    if host_id is not None:
+        queryset = queryset.filter(host_id=host_id)
+    if department_id is not None:
+        queryset = queryset.filter(host_department_id=department_id)
+    if organisation:
+        queryset = queryset.filter(organisation__icontains=organisation)
+    # A visitor who never arrived counts on the day they were expected.
+    if date_from:
+        queryset = queryset.filter(
+            Q(arrived_at__date__gte=date_from)
+            | Q(arrived_at__isnull=True, expected_at__date__gte=date_from)
+        )
+    if date_to:
+        queryset = queryset.filter(
+            Q(arrived_at__date__lte=date_to)
+            | Q(arrived_at__isnull=True, expected_at__date__lte=date_to)
+        )
+    return queryset
 
 
 def visit_get(*, user, pk: int) -> Visit:
@@ -61,14 +93,6 @@ def visit_get(*, user, pk: int) -> Visit:
 def visits_in_building(*, user) -> QuerySet[Visit]:
     """Who is on site now (for a fire roll-call), longest there first."""
     return visit_list(user=user).filter(status=Visit.Status.ON_SITE).order_by("arrived_at", "pk")
-
-
-def may_manage_visit(*, user, visit: Visit) -> bool:
-    """The desk of the visit's branch (or HQ's desk) checks out, corrects and voids it."""
-    if not is_desk(user):
-        return False
-    branch = user_branch(user)
-    return sees_all_branches(user) or (branch is not None and branch.pk == visit.branch_id)
 
 
 def visits_expected(*, user, day: dt.date | None = None) -> QuerySet[Visit]:
@@ -127,9 +151,11 @@ def host_choices(*, user) -> QuerySet:
 
 
 def department_choices(*, user) -> QuerySet[Department]:
-    return restrict_to_branch(
-        Department.objects.select_related("branch", "head"), user=user
-    ).order_by("branch__name", "name")
+    return (
+        Department.objects.visible_to(user)
+        .select_related("branch", "head")
+        .order_by("branch__name", "name")
+    )
 
 
 def department_of(user) -> Department | None:
@@ -143,14 +169,38 @@ def department_of(user) -> Department | None:
 
 
 def message_list(*, user) -> QuerySet[PhoneMessage]:
-    queryset = PhoneMessage.objects.select_related(
+    return PhoneMessage.objects.visible_to(user).select_related(
         "recipient", "recipient_department", "taken_by", "handled_by", "branch"
     )
-    if sees_branch_registers(user):
-        return restrict_to_branch(queryset, user=user)
-    if not getattr(user, "is_authenticated", False):
-        return queryset.none()
-    return queryset.filter(Q(recipient=user) | Q(recipient_department__head=user))
+
+
+def message_list_filtered(
+    *,
+    user,
+    query: str = "",
+    status: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    mine: bool = False,
+) -> QuerySet[PhoneMessage]:
+    """The message log page: searched (caller, organisation, text, phone) and filtered."""
+    queryset = message_list(user=user)
+    if query:
+        queryset = queryset.filter(
+            Q(caller_name__icontains=query)
+            | Q(caller_organisation__icontains=query)
+            | Q(message__icontains=query)
+            | Q(caller_phone__contains=query.replace(" ", ""))
+        )
+    if status in PhoneMessage.Status.values:
+        queryset = queryset.filter(status=status)
+    if date_from:
+        queryset = queryset.filter(taken_at__date__gte=date_from)
+    if date_to:
+        queryset = queryset.filter(taken_at__date__lte=date_to)
+    if mine:
+        queryset = queryset.filter(Q(recipient=user) | Q(recipient_department__head=user))
+    return queryset
 
 
 def message_get(*, user, pk: int) -> PhoneMessage:
@@ -179,44 +229,41 @@ def messages_unhandled_too_long(*, user) -> QuerySet[PhoneMessage]:
     )
 
 
-def may_manage_message(*, user, message: PhoneMessage) -> bool:
-    """The desk of the message's branch (or HQ's desk) corrects and voids it."""
-    if not is_desk(user):
-        return False
-    branch = user_branch(user)
-    return sees_all_branches(user) or (branch is not None and branch.pk == message.branch_id)
-
-
-def may_handle_message(*, user, message: PhoneMessage) -> bool:
-    if message.recipient_id:
-        return message.recipient_id == user.pk
-    return bool(message.recipient_department and message.recipient_department.head_id == user.pk)
-
-
 # --- Documents ----------------------------------------------------------------------------
 
 
-def _routed_to_or_by(user) -> Q:
-    steps = RoutingStep.objects.filter(Q(recipient=user) | Q(routed_by=user)).values("document_id")
-    return Q(pk__in=steps)
-
-
 def document_list(*, user) -> QuerySet[Document]:
-    queryset = Document.objects.select_related("registered_by", "branch")
-    if not getattr(user, "is_authenticated", False):
-        return queryset.none()
-    visible = _routed_to_or_by(user)
-    branch = user_branch(user)
-    if sees_branch_registers(user):
-        normal = Q(confidentiality=Document.Confidentiality.NORMAL)
-        if sees_all_branches(user):
-            visible |= normal
-        elif branch is not None:
-            visible |= normal & Q(branch=branch)
-    if is_desk(user) and branch is not None:
-        # The registering desk keeps following up its confidential documents.
-        visible |= Q(branch=branch)
-    return queryset.filter(visible)
+    return Document.objects.visible_to(user).select_related("registered_by", "branch")
+
+
+def document_list_filtered(
+    *,
+    user,
+    query: str = "",
+    status: str = "",
+    direction: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet[Document]:
+    """The document register page: searched (title, numbers, sender, unit) and filtered."""
+    queryset = document_list(user=user)
+    if query:
+        queryset = queryset.filter(
+            Q(title__icontains=query)
+            | Q(register_number__icontains=query)
+            | Q(reference_number__icontains=query)
+            | Q(sender__icontains=query)
+            | Q(receiving_unit__icontains=query)
+        )
+    if status in Document.Status.values:
+        queryset = queryset.filter(status=status)
+    if direction in Document.Direction.values:
+        queryset = queryset.filter(direction=direction)
+    if date_from:
+        queryset = queryset.filter(document_date__gte=date_from)
+    if date_to:
+        queryset = queryset.filter(document_date__lte=date_to)
+    return queryset
 
 
 def document_get(*, user, pk: int) -> Document:
@@ -245,13 +292,6 @@ def is_document_holder(*, user, document: Document) -> bool:
     """The person the document was last routed to."""
     step = current_step(document)
     return step is not None and step.recipient_id == user.pk
-
-
-def may_manage_document(*, user, document: Document) -> bool:
-    """The desk of the document's branch (or HQ's desk) registers, routes, closes and voids."""
-    if not is_desk(user):
-        return False
-    return sees_all_branches(user) or user_branch(user) == document.branch
 
 
 def steps_awaiting_signature(*, user) -> QuerySet[RoutingStep]:

@@ -58,7 +58,7 @@ class WorkdayOverrideAdmin(SimpleHistoryAdmin):
 
 @admin.register(PersonalDataView)
 class PersonalDataViewAdmin(admin.ModelAdmin):
-    list_display = ["viewed_at", "user", "content_type", "object_id", "fields"]
+    list_display = ["viewed_at", "user", "content_type", "object_id", "fields", "records"]
     list_filter = ["content_type"]
     date_hierarchy = "viewed_at"
 

@@ -8,8 +8,16 @@ class StaffConfig(AppConfig):
     verbose_name = _("Staff")
 
     def ready(self) -> None:
+        from . import checks  # noqa: F401 - registers the demo-data check
         from .roles import sync_role_permissions
 
         # Permissions of every app exist only after its migrations ran, so the
         # role → permission table is applied after each migrate (idempotent).
         post_migrate.connect(sync_role_permissions, dispatch_uid="staff.sync_role_permissions")
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from .accounts import two_factor_note_at_login
+
+        # Every way in (our login page, the admin's) must leave the second factor owed.
+        user_logged_in.connect(two_factor_note_at_login, dispatch_uid="staff.two_factor_owed")

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from . import roles
 from .models import Branch, Department, Position, StaffProfile
+from .services import demo_data_mark
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - demo data only, printed by `make run`
 
@@ -123,7 +124,10 @@ def seed(*, stdout=None) -> dict:
             created["departments"] += was_created
     groups = {group.name: group for group in Group.objects.filter(name__in=roles.ALL_ROLES)}
     if not User.objects.filter(username="admin").exists():
-        User.objects.create_superuser("admin", "admin@example.com", DEMO_PASSWORD)
+        admin = User.objects.create_superuser("admin", "admin@example.com", DEMO_PASSWORD)
+        # Every login made here shares the published password: marked, so that
+        # production refuses to start or sign them in (staff/checks.py).
+        demo_data_mark(obj=admin)
         created["users"] += 1
     for number, (username, first, last, code, dept, position, user_roles) in enumerate(
         PEOPLE, start=1
@@ -138,6 +142,7 @@ def seed(*, stdout=None) -> dict:
             last_name=last,
         )
         user.groups.set([groups[role] for role in user_roles])
+        demo_data_mark(obj=user)
         StaffProfile.objects.create(
             user=user,
             employee_number=f"E{number:04d}",

@@ -7,6 +7,23 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
+class BranchScopedQuerySet(models.QuerySet):
+    """Rows that belong to a branch: HQ (and superusers) see all, others their own branch."""
+
+    def visible_to(self, user):
+        from .selectors import restrict_to_branch
+
+        return restrict_to_branch(self, user=user)
+
+
+class NotificationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A person's own notifications; nobody reads another's."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(recipient=user)
+
+
 class Branch(models.Model):
     """A branch office (分公司); exactly one is headquarters (總公司), which sees all."""
 
@@ -45,6 +62,7 @@ class Department(models.Model):
         related_name="headed_departments",
         verbose_name=_("head"),
     )
+    objects = BranchScopedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -123,6 +141,7 @@ class StaffProfile(models.Model):
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, blank=True
     )
+    objects = BranchScopedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -164,7 +183,7 @@ class WorkdayOverride(models.Model):
 
 
 class PersonalDataView(models.Model):
-    """A record that someone saw personal data unmasked (who, when, which object)."""
+    """A record that someone saw personal data unmasked (who, when, which object or export)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -174,9 +193,13 @@ class PersonalDataView(models.Model):
     )
     viewed_at = models.DateTimeField(_("viewed at"), auto_now_add=True, db_index=True)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
-    object_id = models.CharField(_("object id"), max_length=64)
+    # Empty for an export of a list (`records` says how many people it held).
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
     fields = models.CharField(_("fields shown"), max_length=255)
     path = models.CharField(_("page"), max_length=255, blank=True)
+    # Bulk downloads (a bank's original file, an export): how many people's data it
+    # carried. Empty for a single object's "show full".
+    records = models.PositiveIntegerField(_("people in it"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("personal data view")
@@ -185,6 +208,8 @@ class PersonalDataView(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id"], name="pdv_object_idx")]
 
     def __str__(self) -> str:
+        if not self.object_id:
+            return f"{self.user} exported {self.records} {self.content_type.model} rows"
         return f"{self.user} viewed {self.content_type.model} #{self.object_id}"
 
 
@@ -211,6 +236,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
+    objects = NotificationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
@@ -225,3 +252,25 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient} · {self.title}"
+
+
+class DemoData(models.Model):
+    """An object `seed_demo` made (a login, a bank, an API key): production refuses them.
+
+    The demo password and the development keys are published (README, `make run`),
+    so a demo login or key that reaches a production database is an open door.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.BigIntegerField(_("object id"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("demo data marker")
+        verbose_name_plural = _("demo data markers")
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="demo_data_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"demo {self.content_type.model} #{self.object_id}"

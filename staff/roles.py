@@ -32,6 +32,15 @@ ROLE_LABELS = {
 }
 ALL_ROLES = tuple(ROLE_LABELS)
 
+# The bank's original placement file (every debtor unmasked): granted person by person
+# in the admin, never with a role (docs/decisions.md, issue 9).
+ORIGINAL_DOWNLOAD_PERMISSION = "cases.download_placement_original"
+
+# Roles that must sign in with a second factor when TWO_FACTOR_REQUIRED is on: they see
+# any case's personal data unmasked (DESIGN §3). Holders of the bank-file permission
+# must too (staff/accounts.py).
+TWO_FACTOR_ROLES = (SUPERVISOR,)
+
 # "app_label.codename" per role. Permissions that do not exist (yet) are skipped.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     ADMIN_STAFF: [

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from .models import Branch, StaffProfile
@@ -76,10 +76,25 @@ def get_scoped_object_or_404(queryset: QuerySet, *, user, **lookup) -> Model:
 
 
 def staff_list(*, user, include_left: bool = False) -> QuerySet[StaffProfile]:
-    queryset = StaffProfile.objects.select_related("user", "branch", "department")
+    queryset = StaffProfile.objects.visible_to(user).select_related("user", "branch", "department")
     if not include_left:
         queryset = queryset.filter(status=StaffProfile.Status.ACTIVE)
-    return restrict_to_branch(queryset, user=user)
+    return queryset
+
+
+def staff_directory(*, user, query: str = "", position: str = "") -> QuerySet[StaffProfile]:
+    """The directory page: active staff the user may see, searched by number or name."""
+    queryset = staff_list(user=user)
+    if query:
+        queryset = queryset.filter(
+            Q(employee_number__icontains=query)
+            | Q(user__first_name__icontains=query)
+            | Q(user__last_name__icontains=query)
+            | Q(user__username__icontains=query)
+        )
+    if position:
+        queryset = queryset.filter(position=position)
+    return queryset
 
 
 def staff_get(*, user, pk: int) -> StaffProfile:
@@ -90,9 +105,7 @@ def notification_list(*, user, unread_only: bool = False) -> QuerySet:
     """A person's own notifications; nobody reads another's."""
     from .models import Notification
 
-    if not getattr(user, "is_authenticated", False):
-        return Notification.objects.none()
-    queryset = Notification.objects.filter(recipient=user).select_related("actor")
+    queryset = Notification.objects.visible_to(user).select_related("actor")
     if unread_only:
         queryset = queryset.filter(read_at__isnull=True)
     return queryset
@@ -100,3 +113,35 @@ def notification_list(*, user, unread_only: bool = False) -> QuerySet:
 
 def notification_unread_count(*, user) -> int:
     return notification_list(user=user, unread_only=True).count()
+
+
+# --- Demo data ---------------------------------------------------------------------------
+
+
+def demo_ids(model) -> QuerySet:
+    """Primary keys of the `model` rows that `seed_demo` made (a subquery)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import DemoData
+
+    return DemoData.objects.filter(content_type=ContentType.objects.get_for_model(model)).values(
+        "object_id"
+    )
+
+
+def is_demo(obj) -> bool:
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import DemoData
+
+    return DemoData.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+    ).exists()
+
+
+def demo_accounts_able_to_sign_in() -> QuerySet:
+    """Demo logins that are still active (the password of all of them is published)."""
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    return user_model.objects.filter(is_active=True, pk__in=demo_ids(user_model))

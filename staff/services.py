@@ -1,4 +1,5 @@
-"""Writes for people: language preference, personal-data view records, notifications."""
+"""Writes for people: language preference, personal-data view records, notifications,
+demo-data markers."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from .models import Notification, PersonalDataView
+from .models import DemoData, Notification, PersonalDataView
 from .selectors import profile_of
 
 logger = logging.getLogger(__name__)
@@ -19,15 +20,35 @@ logger = logging.getLogger(__name__)
 
 @transaction.atomic
 def personal_data_view_record(
-    *, user, obj: Model, fields: list[str], path: str = ""
+    *, user, obj: Model, fields: list[str], path: str = "", records: int | None = None
 ) -> PersonalDataView:
-    """Writes who saw which object's personal data unmasked, and when."""
+    """Writes who saw which object's personal data unmasked, and when.
+
+    `records` is for an object that holds many people (a bank's original file):
+    how many people's data went out with it.
+    """
     return PersonalDataView.objects.create(
         user=user,
         content_type=ContentType.objects.get_for_model(obj),
         object_id=str(obj.pk),
         fields=",".join(fields)[:255],
         path=path[:255],
+        records=records,
+    )
+
+
+@transaction.atomic
+def personal_data_export_record(
+    *, user, model: type[Model], records: int, fields: list[str], path: str = ""
+) -> PersonalDataView:
+    """Writes that someone exported a list carrying personal data, and how many rows."""
+    return PersonalDataView.objects.create(
+        user=user,
+        content_type=ContentType.objects.get_for_model(model),
+        object_id="",
+        fields=",".join(fields)[:255],
+        path=path[:255],
+        records=records,
     )
 
 
@@ -83,3 +104,10 @@ def notification_mark_read(*, user, notification_ids: list[int] | None = None) -
     if notification_ids is not None:
         queryset = queryset.filter(pk__in=notification_ids)
     return queryset.update(read_at=timezone.now())
+
+
+def demo_data_mark(*, obj: Model) -> None:
+    """Marks an object as demo data (`seed_demo` only): production refuses to run with it."""
+    DemoData.objects.get_or_create(
+        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+    )

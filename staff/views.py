@@ -1,26 +1,31 @@
-"""Staff pages: the (branch-scoped) staff directory, and each person's notifications."""
+"""Staff pages: the (branch-scoped) staff directory, each person's notifications, and the
+language switch (remembered on the profile)."""
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from collections_office.pages import sort_queryset
 
 from . import roles
+from .access import role_required
 from .models import Position
 from .selectors import (
     get_scoped_object_or_404,
-    has_role,
     notification_list,
     notification_unread_count,
     staff_get,
-    staff_list,
 )
-from .services import notification_mark_read
+from .selectors import (
+    staff_directory as staff_directory_list,
+)
+from .services import notification_mark_read, user_language_set
 
 DIRECTORY_ROLES = (
     roles.SUPERVISOR,
@@ -41,25 +46,11 @@ SORTABLE = {
 }
 
 
-def _require_directory_role(user) -> None:
-    if not has_role(user, *DIRECTORY_ROLES):
-        raise PermissionDenied
-
-
+@role_required(*DIRECTORY_ROLES)
 def staff_directory(request):
-    _require_directory_role(request.user)
-    queryset = staff_list(user=request.user)
     query = request.GET.get("q", "").strip()
-    if query:
-        queryset = queryset.filter(
-            Q(employee_number__icontains=query)
-            | Q(user__first_name__icontains=query)
-            | Q(user__last_name__icontains=query)
-            | Q(user__username__icontains=query)
-        )
     position = request.GET.get("position", "")
-    if position:
-        queryset = queryset.filter(position=position)
+    queryset = staff_directory_list(user=request.user, query=query, position=position)
     queryset, sort = sort_queryset(queryset, request, SORTABLE, "number")
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     return render(
@@ -75,8 +66,8 @@ def staff_directory(request):
     )
 
 
+@role_required(*DIRECTORY_ROLES)
 def staff_detail(request, pk: int):
-    _require_directory_role(request.user)
     profile = staff_get(user=request.user, pk=pk)
     return render(request, "staff/detail.html", {"profile": profile})
 
@@ -116,3 +107,29 @@ def notification_open(request, pk: int):
 def notification_mark_all_read(request):
     notification_mark_read(user=request.user)
     return redirect("staff:notifications")
+
+
+@login_not_required
+@require_POST
+def set_language(request: HttpRequest):
+    """Switches the language; for a signed-in user it is remembered on their profile."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if language in dict(settings.LANGUAGES):
+        translation.activate(language)
+        if request.user.is_authenticated:
+            user_language_set(user=request.user, language=language)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+        )
+    return response

@@ -23,6 +23,100 @@ MONEY = {"max_digits": 14, "decimal_places": 2}
 RATE = {"max_digits": 6, "decimal_places": 4}  # 0.1250 = 12.5 %
 
 
+class BankQuerySet(models.QuerySet):
+    def visible_to(self, user) -> BankQuerySet:
+        """Banks `user` may see (see `cases.access.bank_visibility`)."""
+        from cases.access import bank_visibility, restrict
+
+        return restrict(self, bank_visibility(user))
+
+    def keys_managed_by(self, user) -> BankQuerySet:
+        """Banks whose API keys `user` issues and revokes (`managed_bank_visibility`)."""
+        from cases.access import managed_bank_visibility, restrict
+
+        return restrict(self, managed_bank_visibility(user))
+
+
+class AgreementQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AgreementQuerySet:
+        """Agreements of the branch that handles them (HQ: all); admin staff only."""
+        from cases.access import agreement_visibility, restrict
+
+        return restrict(self, agreement_visibility(user))
+
+    def of_bank(self, bank) -> AgreementQuerySet:
+        """What a bank's API key may see: its own agreements."""
+        return self.filter(bank=bank)
+
+
+class BankApiKeyQuerySet(models.QuerySet):
+    def visible_to(self, user) -> BankApiKeyQuerySet:
+        """Keys of the banks whose agreements the user's branch handles (HQ: all)."""
+        from cases.access import managed_bank_visibility, restrict
+
+        return restrict(self, managed_bank_visibility(user, prefix="bank__"))
+
+
+class PlacementQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PlacementQuerySet:
+        """Placements of the agreements the user's branch handles (HQ: all)."""
+        from cases.access import agreement_visibility, restrict
+
+        return restrict(self, agreement_visibility(user, prefix="agreement__"))
+
+    def of_bank(self, bank) -> PlacementQuerySet:
+        """What a bank's API key may see: its own placements."""
+        return self.filter(bank=bank)
+
+    def in_flight(self) -> PlacementQuerySet:
+        return self.filter(status__in=Placement.IN_FLIGHT)
+
+    @staticmethod
+    def late_condition(now: dt.datetime | None = None) -> Q:
+        """`Placement.is_late` as a condition (for counts and filters in one query)."""
+        now = now or timezone.now()
+        sla = Placement.import_sla()
+        completed = Q(status=Placement.Status.COMPLETED)
+        return (completed & Q(finished_at__gt=models.F("received_at") + sla)) | (
+            ~completed & Q(received_at__lt=now - sla)
+        )
+
+    def late(self, now: dt.datetime | None = None) -> PlacementQuerySet:
+        return self.filter(self.late_condition(now))
+
+
+class PlacementRowErrorQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PlacementRowErrorQuerySet:
+        """Rejected rows are visible exactly when their placement is."""
+        from cases.access import agreement_visibility, restrict
+
+        return restrict(self, agreement_visibility(user, prefix="placement__agreement__"))
+
+
+class AgreementRowQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Rows of an agreement (its bucket rates) are visible exactly when it is."""
+        from cases.access import agreement_visibility, restrict
+
+        return restrict(self, agreement_visibility(user, prefix="agreement__"))
+
+
+class DebtorQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A debtor is visible to whoever sees one of their cases."""
+        from cases.access import debtor_visibility, restrict
+
+        return restrict(self, debtor_visibility(user))
+
+
+class ContactPointQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A debtor's phones and addresses: visible with the debtor."""
+        from cases.access import debtor_visibility, restrict
+
+        return restrict(self, debtor_visibility(user, prefix="debtor__"))
+
+
 class Bank(models.Model):
     """A client bank that places overdue accounts with the agency."""
 
@@ -44,6 +138,7 @@ class Bank(models.Model):
     column_mapping = models.JSONField(_("placement column mapping"), default=dict, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    objects = BankQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -109,6 +204,7 @@ class Agreement(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    objects = AgreementQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -181,6 +277,7 @@ class AgreementCommissionRate(models.Model):
         **RATE,
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
     )
+    objects = AgreementRowQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -218,6 +315,7 @@ class BankApiKey(models.Model):
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    objects = BankApiKeyQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["last_used_at"])
 
     class Meta:
@@ -283,12 +381,21 @@ class Placement(models.Model):
     # One value per placement, so the unassigned list and the dashboard can compare
     # it in SQL; set on first save (`assignment_due_for`).
     assignment_due_at = models.DateTimeField(_("assign cases by"), null=True, blank=True)
+    objects = PlacementQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["rows_done"])
 
     class Meta:
         verbose_name = _("placement")
         verbose_name_plural = _("placements")
         ordering = ["-received_at"]
+        # The original file is every debtor of the file unmasked (ID numbers, phones,
+        # addresses): granted person by person, not with the admin staff role.
+        permissions = [
+            (
+                "download_placement_original",
+                _("Can download a bank's original placement file (personal data unmasked)"),
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["bank", "sha256"], name="placement_file_once_per_bank"),
             models.UniqueConstraint(
@@ -309,6 +416,34 @@ class Placement(models.Model):
         if self.assignment_due_at is None:
             self.assignment_due_at = assignment_due_for(self.received_at or timezone.now())
         super().save(*args, **kwargs)
+
+    # --- Derived: progress and the intake service level (the one definition) -----------
+
+    IN_FLIGHT = (Status.RECEIVED, Status.PROCESSING)
+
+    @property
+    def is_in_flight(self) -> bool:
+        return self.status in self.IN_FLIGHT
+
+    @property
+    def progress(self) -> int:
+        """Percentage of rows processed (0–100); a completed placement is 100."""
+        if self.status == self.Status.COMPLETED:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(100, self.rows_done * 100 // self.rows_total)
+
+    @staticmethod
+    def import_sla() -> dt.timedelta:
+        return dt.timedelta(minutes=settings.PLACEMENT_IMPORT_SLA_MINUTES)
+
+    def is_late(self, now: dt.datetime | None = None) -> bool:
+        """Not completed within the service level of its receipt (still running, failed,
+        or completed after the deadline). `PlacementQuerySet.late` is the same rule in SQL."""
+        deadline = self.received_at + self.import_sla()
+        finished = self.finished_at if self.status == self.Status.COMPLETED else None
+        return (finished or now or timezone.now()) > deadline
 
 
 def assignment_due_for(received_at: dt.datetime) -> dt.datetime:
@@ -358,6 +493,8 @@ class PlacementRowError(models.Model):
         _("severity"), max_length=8, choices=Severity.choices, default=Severity.ERROR
     )
 
+    objects = PlacementRowErrorQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("placement row error")
         verbose_name_plural = _("placement row errors")
@@ -391,6 +528,7 @@ class Debtor(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # History is read by debtor id and date; every other index there only slows
     # placement intake (100,000 history rows per file).
+    objects = DebtorQuerySet.as_manager()
     history = HistoricalRecords(no_db_index=["name", "id_number_hash"], user_db_constraint=False)
 
     class Meta:
@@ -476,6 +614,7 @@ class ContactPoint(models.Model):
         verbose_name=_("added by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    objects = ContactPointQuerySet.as_manager()
     history = HistoricalRecords(
         no_db_index=["debtor", "value_hash", "invalidated_by", "added_by"],
         user_db_constraint=False,
@@ -510,6 +649,10 @@ class CaseQuerySet(models.QuerySet):
         if condition is None:
             return self
         return self.filter(condition) if condition else self.none()
+
+    def of_bank(self, bank) -> CaseQuerySet:
+        """What a bank's API key may see: its own cases."""
+        return self.filter(bank=bank)
 
     def open(self) -> CaseQuerySet:
         """Cases still being worked: not settled, closed or recalled."""

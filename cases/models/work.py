@@ -20,6 +20,14 @@ class CaseRowQuerySet(models.QuerySet):
         return restrict_to_visible_cases(self, user, prefix="case__")
 
 
+class CaseAssignmentBatchQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Assignment acts of the user's branch (HQ: all), for those who see its cases."""
+        from cases.access import assignment_batch_visibility, restrict
+
+        return restrict(self, assignment_batch_visibility(user))
+
+
 class Party(models.TextChoices):
     """Who was reached (third parties only to find the debtor, DESIGN §4.7)."""
 
@@ -56,6 +64,8 @@ class CaseAssignmentBatch(models.Model):
     description = models.CharField(_("description"), max_length=500, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     case_count = models.PositiveIntegerField(_("cases"), default=0)
+
+    objects = CaseAssignmentBatchQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("assignment batch")

@@ -95,7 +95,8 @@ def unassigned_cases(
         .select_related("bank", "branch", "agreement", "debtor", "last_placement")
         .annotate(total_balance=BALANCE)
     )
-    cases = case_search(cases, filters.query)
+    if filters.query:
+        cases = case_search(cases, filters.query)
     if filters.branch:
         cases = cases.filter(branch_id=filters.branch)
     if filters.bank:

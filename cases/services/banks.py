@@ -11,15 +11,16 @@ import datetime as dt
 import hashlib
 import secrets
 import string
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases.access import may_change_bank_settings
 from cases.models import Agreement, AgreementCommissionRate, Bank, BankApiKey, OverdueBucket
 
 # The fields of a placement file (DESIGN §4.2) a bank's header can be mapped to;
@@ -92,8 +93,18 @@ def bank_create(*, actor, **fields) -> Bank:
     return bank
 
 
+def _require_bank_settings_owner(actor) -> None:
+    """Bank-level settings belong to HQ admin staff (`cases.access.may_change_bank_settings`).
+
+    `actor=None` is the system itself (seeding, management commands)."""
+    if actor is not None and not may_change_bank_settings(actor):
+        raise PermissionDenied("only HQ admin staff change a bank's details and column mapping")
+
+
 @transaction.atomic
 def bank_update(*, bank: Bank, actor, **fields) -> Bank:
+    """Changes a bank's details (HQ admin staff only)."""
+    _require_bank_settings_owner(actor)
     unknown = set(fields) - set(BANK_FIELDS)
     if unknown:
         raise TypeError(f"unknown bank fields: {sorted(unknown)}")
@@ -105,14 +116,19 @@ def bank_update(*, bank: Bank, actor, **fields) -> Bank:
     return bank
 
 
-def column_mapping_clean(mapping: Mapping[str, str]) -> dict[str, str]:
-    """{bank header: our field}; each field at most once, only known fields.
+def column_mapping_clean(
+    mapping: Mapping[str, str] | Iterable[tuple[str, str]],
+) -> dict[str, str]:
+    """{bank header: our field}; each header and each field at most once, only known fields.
 
+    Takes a dict or (header, target) pairs: a form's rows are pairs, so a header typed
+    twice reaches this check instead of being folded away by a dict.
     An empty target ("") means "ignore this column" (cases.intake.columns).
     """
     cleaned: dict[str, str] = {}
     errors = []
-    for header, target in mapping.items():
+    pairs = mapping.items() if isinstance(mapping, Mapping) else mapping
+    for header, target in pairs:
         header = str(header).strip()
         target = (target or "").strip()
         if not header:
@@ -139,8 +155,11 @@ def column_mapping_clean(mapping: Mapping[str, str]) -> dict[str, str]:
 
 
 @transaction.atomic
-def bank_column_mapping_set(*, bank: Bank, mapping: Mapping[str, str], actor) -> Bank:
-    """Replaces the bank's placement-file column mapping (header → our field)."""
+def bank_column_mapping_set(
+    *, bank: Bank, mapping: Mapping[str, str] | Iterable[tuple[str, str]], actor
+) -> Bank:
+    """Replaces the bank's placement-file column mapping (header → our field); HQ only."""
+    _require_bank_settings_owner(actor)
     bank.column_mapping = column_mapping_clean(mapping)
     _stamp(bank, actor=actor, reason="Placement column mapping changed")
     bank.save(update_fields=["column_mapping"])

@@ -23,8 +23,10 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from collections_office.pages import in_company_time, sort_queryset
+from staff.access import role_required
 from staff.selectors import get_scoped_object_or_404, sees_all_branches
 
+from ..access import CASE_SUPERVISOR_ROLES
 from ..case_page import case_panel
 from ..models import Case, OverdueBucket, overdue_bucket
 from ..selectors import assignment as selectors
@@ -35,7 +37,6 @@ from .assignment_forms import (
     ReassignForm,
     filters_from_querystring,
 )
-from .common import require_role
 
 User = get_user_model()
 
@@ -53,10 +54,6 @@ PER_PAGE = 50
 SELECTION_FIELDS = ("pk", "status", "branch", "account_no", "overdue_since")
 PLAN_SALT = "cases.assignment.plan"
 PLAN_MAX_AGE = 2 * 60 * 60
-
-
-def _require_supervisor(user) -> None:
-    require_role(user, selectors.CASE_SUPERVISOR_ROLES)
 
 
 def _collectors_with_load(branch, *, with_load: bool = True) -> list:
@@ -115,9 +112,9 @@ def _unassigned_page(request, *, querystring: str, errors=None, posted=None, sta
     )
 
 
+@role_required(*CASE_SUPERVISOR_ROLES)
 @in_company_time
 def unassigned_list(request):
-    _require_supervisor(request.user)
     querystring = request.GET.copy()
     for key in ("page", "sort"):
         querystring.pop(key, None)
@@ -168,11 +165,11 @@ def _report(request, result: services.AssignmentResult) -> None:
     messages.add_message(request, level, result.summary())
 
 
+@role_required(*CASE_SUPERVISOR_ROLES)
 @in_company_time
 @require_POST
 def assign(request):
     """Assigns the ticked cases, or all the filter matches, to one collector."""
-    _require_supervisor(request.user)
     form = AssignForm(request.POST)
     querystring = request.POST.get("filter", "")
     if not form.is_valid():
@@ -217,10 +214,10 @@ def _chosen_collectors(ids) -> list:
     return [users.get(pk) for pk in ids]
 
 
+@role_required(*CASE_SUPERVISOR_ROLES)
 @in_company_time
 @require_POST
 def distribution_preview(request):
-    _require_supervisor(request.user)
     form = AssignForm(request.POST)
     querystring = request.POST.get("filter", "")
     if not form.is_valid():
@@ -285,10 +282,10 @@ def distribution_preview(request):
     )
 
 
+@role_required(*CASE_SUPERVISOR_ROLES)
 @in_company_time
 @require_POST
 def distribution_apply(request):
-    _require_supervisor(request.user)
     try:
         plan = signing.loads(request.POST.get("plan", ""), salt=PLAN_SALT, max_age=PLAN_MAX_AGE)
     except signing.BadSignature:
@@ -338,10 +335,10 @@ def _supervised_case(request, pk: int) -> Case:
     )
 
 
+@role_required(*CASE_SUPERVISOR_ROLES)
 @in_company_time
 def case_assignment(request, pk: int):
     """Assign or reassign one case (the case page's panel posts here)."""
-    _require_supervisor(request.user)
     case = _supervised_case(request, pk)
     form = CaseAssignForm(request.POST or None, initial={"expected": case.assigned_to_id})
     errors: dict = {}
@@ -386,9 +383,9 @@ def case_assignment(request, pk: int):
 # --- A collector's cases: reassign a selection -------------------------------------------------
 
 
+@role_required(*CASE_SUPERVISOR_ROLES)
 @in_company_time
 def collector_cases(request, pk: int):
-    _require_supervisor(request.user)
     collector = selectors.collector_for_user(user=request.user, pk=pk)
     if collector is None:
         get_scoped_object_or_404(User.objects.none(), user=request.user, pk=pk)
@@ -457,10 +454,10 @@ def _period(request) -> tuple[dt.date, dt.date]:
     return (start, end) if start <= end else (end, start)
 
 
+@role_required(*CASE_SUPERVISOR_ROLES)
 @in_company_time
 def breaches(request):
     """Open breaches now, and breaches of a period (default: the last 7 days)."""
-    _require_supervisor(request.user)
     start, end = _period(request)
     start_at = selectors.start_of_day(start)
     end_at = selectors.start_of_day(end + dt.timedelta(days=1))

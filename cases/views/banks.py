@@ -5,19 +5,21 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from collections_office.pages import form_errors_from, in_company_time
+from collections_office.pages import form_errors_from, id_param, in_company_time
+from staff.access import role_required
 from staff.selectors import get_scoped_object_or_404
 
 from .. import selectors
+from ..access import BANK_MANAGER_ROLES, may_change_bank_settings
 from ..forms import (
     AgreementForm,
     ApiKeyForm,
@@ -30,29 +32,25 @@ from ..forms import (
 from ..models import Agreement
 from ..services import banks as bank_services
 from ..services.banks import BANK_FIELDS
-from .common import (
-    attachment_response,
-    history_rows,
-    require_bank_manager,
-)
+from .common import attachment_response, history_rows
 
 # --- Banks ------------------------------------------------------------------------------
 
 
+@role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def bank_list(request):
-    require_bank_manager(request.user)
-    banks = selectors.bank_list(user=request.user).annotate(agreement_count=Count("agreements"))
     query = request.GET.get("q", "").strip()
-    if query:
-        banks = banks.filter(Q(name__icontains=query) | Q(code__icontains=query))
+    banks = selectors.bank_list(user=request.user, query=query).annotate(
+        agreement_count=Count("agreements")
+    )
     page = Paginator(banks.order_by("name"), 50).get_page(request.GET.get("page"))
     return render(request, "cases/bank_list.html", {"page": page, "query": query})
 
 
+@role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def bank_create(request):
-    require_bank_manager(request.user)
     form = BankForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -71,9 +69,15 @@ def _bank(request, pk: int):
     )
 
 
+def _require_bank_settings_owner(user) -> None:
+    """Branch admin staff see the bank (read-only); changing it is HQ's (403, not 404)."""
+    if not may_change_bank_settings(user):
+        raise PermissionDenied
+
+
+@role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def bank_detail(request, pk: int):
-    require_bank_manager(request.user)
     bank = _bank(request, pk)
     agreements = selectors.agreement_list(user=request.user).filter(bank=bank)
     keys = selectors.api_key_list(user=request.user).filter(bank=bank)
@@ -85,6 +89,7 @@ def bank_detail(request, pk: int):
             "bank": bank,
             "agreements": agreements,
             "keys": keys,
+            "may_change_settings": may_change_bank_settings(request.user),
             "may_issue_keys": selectors.bank_list_for_keys(user=request.user)
             .filter(pk=bank.pk)
             .exists(),
@@ -95,10 +100,11 @@ def bank_detail(request, pk: int):
     )
 
 
+@role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def bank_edit(request, pk: int):
-    require_bank_manager(request.user)
     bank = _bank(request, pk)
+    _require_bank_settings_owner(request.user)
     form = BankForm(request.POST or None, instance=bank)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in BANK_FIELDS}
@@ -112,37 +118,24 @@ def bank_edit(request, pk: int):
     return render(request, "cases/bank_form.html", {"form": form, "bank": bank})
 
 
+@role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def bank_mapping_edit(request, pk: int):
     """A key/value editor of the bank's placement-file headers → our fields."""
-    require_bank_manager(request.user)
     bank = _bank(request, pk)
+    _require_bank_settings_owner(request.user)
     formset = ColumnMappingFormSet(
         request.POST or None, initial=column_mapping_initial(bank), prefix="mapping"
     )
     mapping_errors = []
     if request.method == "POST" and formset.is_valid():
-        mapping = {
-            form.cleaned_data["header"].strip(): form.cleaned_data.get("target", "")
-            for form in formset.forms
-            if form.cleaned_data.get("header", "").strip()
-        }
-        headers = [
-            form.cleaned_data["header"].strip()
+        pairs = [
+            (form.cleaned_data["header"].strip(), form.cleaned_data.get("target", ""))
             for form in formset.forms
             if form.cleaned_data.get("header", "").strip()
         ]
-        duplicates = sorted({h for h in headers if headers.count(h) > 1})
         try:
-            if duplicates:
-                raise ValidationError(
-                    {
-                        "column_mapping": [
-                            _("The header “%s” is mapped twice.") % h for h in duplicates
-                        ]
-                    }
-                )
-            bank_services.bank_column_mapping_set(bank=bank, mapping=mapping, actor=request.user)
+            bank_services.bank_column_mapping_set(bank=bank, mapping=pairs, actor=request.user)
         except ValidationError as exc:
             mapping_errors = exc.messages
         else:
@@ -158,18 +151,18 @@ def bank_mapping_edit(request, pk: int):
 # --- API keys ---------------------------------------------------------------------------
 
 
+@role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def api_key_list(request):
-    require_bank_manager(request.user)
     keys = selectors.api_key_list(user=request.user).order_by("bank__name", "-created_at")
     page = Paginator(keys, 50).get_page(request.GET.get("page"))
     return render(request, "cases/api_key_list.html", {"page": page, "now": timezone.now()})
 
 
+@role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def api_key_issue(request, pk: int):
     """Issues a key; the full key is on this response only — never stored, never shown again."""
-    require_bank_manager(request.user)
     bank = get_scoped_object_or_404(
         selectors.bank_list_for_keys(user=request.user), user=request.user, pk=pk
     )
@@ -188,10 +181,10 @@ def api_key_issue(request, pk: int):
     return render(request, "cases/api_key_form.html", {"bank": bank, "form": form})
 
 
+@role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 @require_POST
 def api_key_revoke(request, pk: int):
-    require_bank_manager(request.user)
     key = get_scoped_object_or_404(
         selectors.api_key_list(user=request.user), user=request.user, pk=pk
     )
@@ -205,13 +198,11 @@ def api_key_revoke(request, pk: int):
 # --- Agreements -------------------------------------------------------------------------
 
 
+@role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def agreement_list(request):
-    require_bank_manager(request.user)
-    agreements = selectors.agreement_list(user=request.user)
     bank_id = request.GET.get("bank", "")
-    if bank_id.isdigit():
-        agreements = agreements.filter(bank_id=int(bank_id))
+    agreements = selectors.agreement_list(user=request.user, bank_id=id_param(bank_id))
     page = Paginator(agreements.order_by("bank__name", "-effective_from"), 50).get_page(
         request.GET.get("page")
     )
@@ -264,9 +255,9 @@ def _agreement_form_page(request, *, bank, agreement: Agreement | None):
     )
 
 
+@role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def agreement_create(request, bank_pk: int):
-    require_bank_manager(request.user)
     bank = _bank(request, bank_pk)
     return _agreement_form_page(request, bank=bank, agreement=None)
 
@@ -277,16 +268,16 @@ def _agreement(request, pk: int) -> Agreement:
     )
 
 
+@role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def agreement_edit(request, pk: int):
-    require_bank_manager(request.user)
     agreement = _agreement(request, pk)
     return _agreement_form_page(request, bank=agreement.bank, agreement=agreement)
 
 
+@role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def agreement_detail(request, pk: int):
-    require_bank_manager(request.user)
     agreement = _agreement(request, pk)
     history = history_rows(agreement.history.select_related("history_user").order_by("-history_id"))
     return render(
@@ -304,9 +295,9 @@ def agreement_detail(request, pk: int):
     )
 
 
+@role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def agreement_document(request, pk: int):
-    require_bank_manager(request.user)
     agreement = _agreement(request, pk)
     if not agreement.document:
         raise Http404

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.utils import timezone
 
-from staff.selectors import has_role
+from collections_office.exports import NO_STORE
+from staff.access import check_roles
 
 from .. import selectors
 
@@ -17,12 +17,13 @@ logger = logging.getLogger("cases.views")
 
 
 def require_role(user, roles) -> None:
-    if not has_role(user, *roles):
-        raise PermissionDenied
+    """Kept for views written before `staff.access.role_required`; use the decorator."""
+    check_roles(user, roles)
 
 
 def require_bank_manager(user) -> None:
-    require_role(user, selectors.BANK_MANAGER_ROLES)
+    """Kept for views written before `staff.access.role_required`; use the decorator."""
+    check_roles(user, selectors.BANK_MANAGER_ROLES)
 
 
 def shown_value(value):
@@ -66,4 +67,6 @@ def attachment_response(field_file, filename: str):
     except FileNotFoundError:
         logger.error("stored file is missing", extra={"file": field_file.name})
         raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=filename)
+    response = FileResponse(handle, as_attachment=True, filename=filename)
+    response["Cache-Control"] = NO_STORE
+    return response

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Subquery
 from django.http import Http404
@@ -14,20 +15,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from collections_office.exports import csv_response, xlsx_response
-from collections_office.pages import in_company_time, sort_queryset
+from collections_office.pages import id_param, in_company_time, sort_queryset
+from staff import roles
+from staff.access import role_required
 from staff.selectors import get_scoped_object_or_404
+from staff.services import personal_data_view_record
 
 from .. import selectors
+from ..access import BANK_MANAGER_ROLES
 from ..forms import (
     PlacementUploadForm,
 )
 from ..models import Placement
-from .common import (
-    attachment_response,
-    require_bank_manager,
-)
+from .common import attachment_response
 
-IN_FLIGHT = (Placement.Status.RECEIVED, Placement.Status.PROCESSING)
 logger = logging.getLogger(__name__)
 
 
@@ -36,16 +37,14 @@ logger = logging.getLogger(__name__)
 PLACEMENT_SORTS = {"received": "received_at", "bank": "bank__name", "status": "status"}
 
 
+@role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def placement_list(request):
-    require_bank_manager(request.user)
-    placements = selectors.placement_list(user=request.user)
     status = request.GET.get("status", "")
-    if status in Placement.Status.values:
-        placements = placements.filter(status=status)
     bank_id = request.GET.get("bank", "")
-    if bank_id.isdigit():
-        placements = placements.filter(bank_id=int(bank_id))
+    placements = selectors.placement_list(
+        user=request.user, status=status, bank_id=id_param(bank_id)
+    )
     placements, sort = sort_queryset(placements, request, PLACEMENT_SORTS, "-received")
     page = Paginator(placements, 50).get_page(request.GET.get("page"))
     context = {
@@ -53,8 +52,8 @@ def placement_list(request):
         "sort": sort,
         "status": status,
         "status_choices": Placement.Status.choices,
-        "in_flight": any(p.status in IN_FLIGHT for p in page),
-        "sla_minutes": _sla_minutes(),
+        "in_flight": any(p.is_in_flight for p in page),
+        "sla_minutes": settings.PLACEMENT_IMPORT_SLA_MINUTES,
         "now": timezone.now(),
     }
     if request.htmx:
@@ -62,16 +61,10 @@ def placement_list(request):
     return render(request, "cases/placement_list.html", context)
 
 
-def _sla_minutes() -> int:
-    from django.conf import settings
-
-    return settings.PLACEMENT_IMPORT_SLA_MINUTES
-
-
+@role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def placement_upload(request):
     """Staff upload a file a bank sent by other means (e-mail, SFTP) on the bank's behalf."""
-    require_bank_manager(request.user)
     from ..services.placements import PlacementConflict, PlacementInputError, placement_receive
 
     agreements = selectors.agreement_list(user=request.user)
@@ -110,30 +103,15 @@ def _placement(request, pk: int) -> Placement:
     )
 
 
-def _progress(placement: Placement) -> int:
-    if placement.status == Placement.Status.COMPLETED:
-        return 100
-    if not placement.rows_total:
-        return 0
-    return min(100, placement.rows_done * 100 // placement.rows_total)
-
-
-def _is_late(placement: Placement, now=None) -> bool:
-    now = now or timezone.now()
-    deadline = placement.received_at + dt.timedelta(minutes=_sla_minutes())
-    finished = placement.finished_at if placement.status == Placement.Status.COMPLETED else None
-    return (finished or now) > deadline
-
-
+@role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def placement_detail(request, pk: int):
-    require_bank_manager(request.user)
     placement = _placement(request, pk)
     context = {
         "placement": placement,
-        "progress": _progress(placement),
-        "in_flight": placement.status in IN_FLIGHT,
-        "late": _is_late(placement),
+        "progress": placement.progress,
+        "in_flight": placement.is_in_flight,
+        "late": placement.is_late(),
     }
     if request.htmx and request.GET.get("part") == "progress":
         response = render(request, "cases/placement_detail.html#placement-progress", context)
@@ -146,9 +124,9 @@ def placement_detail(request, pk: int):
     return render(request, "cases/placement_detail.html", context)
 
 
+@role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def placement_errors_download(request, pk: int, file_format: str):
-    require_bank_manager(request.user)
     placement = _placement(request, pk)
     rows = (
         selectors.placement_errors(placement=placement)
@@ -162,10 +140,22 @@ def placement_errors_download(request, pk: int, file_format: str):
     return csv_response(f"{name}.csv", header, rows)
 
 
+@role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def placement_original(request, pk: int):
-    require_bank_manager(request.user)
+    """The bank's file as received: every debtor in it unmasked, so a permission of its own."""
     placement = _placement(request, pk)
+    if not request.user.has_perm(roles.ORIGINAL_DOWNLOAD_PERMISSION):
+        raise PermissionDenied
     if not placement.original_file:
         raise Http404
-    return attachment_response(placement.original_file, placement.original_name)
+    response = attachment_response(placement.original_file, placement.original_name)
+    personal_data_view_record(
+        user=request.user,
+        obj=placement,
+        fields=["original_file"],
+        path=request.path,
+        # Rows of the file (one person each); not known before the import has counted them.
+        records=placement.rows_total or None,
+    )
+    return response

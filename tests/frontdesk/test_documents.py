@@ -348,6 +348,7 @@ def test_document_export_escapes_formulas_and_leaves_out_confidential_titles(
     assert "'=1+2" in body
     assert "'@SUM(A1)" in body
     assert "Secret merger" not in body
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_void_keeps_the_document_with_its_reason(client, desk, register_document):

@@ -194,6 +194,7 @@ def test_the_id_number_is_stored_encrypted_and_shown_masked(client, desk, host):
 
     revealed = client.post(reverse("frontdesk:visit_reveal_id", args=[visit.pk]))
     assert VALID_RESIDENT_ID in revealed.content.decode()
+    assert "no-store" in revealed["Cache-Control"]
     assert PersonalDataView.objects.filter(user=desk, object_id=str(visit.pk)).count() == 1
 
 
@@ -303,3 +304,20 @@ def test_the_correction_form_does_not_show_the_full_id_number_and_keeps_it(clien
     visit.refresh_from_db()
     assert visit.id_number == VALID_RESIDENT_ID
     assert visit.notes == "Came with a colleague"
+
+
+def test_visitor_export_is_recorded_as_a_personal_data_view_and_not_cached(client, desk, host):
+    from staff.models import PersonalDataView
+
+    for name in ("Li Lei", "Han Meimei"):
+        services.visit_register(actor=desk, visitor_name=name, purpose="Meeting", host=host)
+    client.force_login(desk)
+    for kind in ("csv", "xlsx"):
+        response = client.get(reverse("frontdesk:visit_list"), {"export": kind, "q": "i"})
+        assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"], kind
+    records = list(PersonalDataView.objects.order_by("pk"))
+    assert len(records) == 2
+    assert {record.records for record in records} == {2}
+    assert all(record.user == desk and record.content_type.model == "visit" for record in records)
+    assert "export=csv" in records[0].path and "q=i" in records[0].path

@@ -85,3 +85,22 @@ def test_an_unexpected_error_in_a_bank_api_view_is_a_json_500(client, agreement_
     assert response.status_code == 500
     assert response["Content-Type"].startswith("application/json")
     assert set(response.json()) == {"detail", "errors"}
+
+
+def test_a_nul_character_in_a_json_body_field_is_a_400_naming_it(client, agreement_a):
+    from .builders import make_case
+
+    case = make_case(agreement_a)
+    _key, secret = issue_key(agreement_a.bank)
+
+    response = client.post(
+        f"/api/v1/cases/{case.pk}/recall/",
+        {"reason": "paid\x00"},
+        content_type="application/json",
+        **bearer(secret),
+    )
+
+    assert response.status_code == 400
+    assert [error["field"] for error in response.json()["errors"]] == ["reason"]
+    case.refresh_from_db()
+    assert case.status != "recalled"

@@ -95,6 +95,7 @@ def test_the_sweeper_runs_every_minute_from_the_beat_schedule():
     entry = app.conf.beat_schedule["resume-stalled-jobs"]
     assert entry["task"] == "collections_office.tasks.resume_stalled_jobs"
     assert entry["schedule"] == 60.0
+    assert entry["options"]["expires"] < 60
 
 
 def test_the_embedded_run_lock_is_released_when_its_process_dies(settings, tmp_path):

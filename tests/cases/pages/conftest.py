@@ -13,6 +13,20 @@ def admin_a(staff_user, branch_a):
 
 
 @pytest.fixture
+def original_downloader_a(staff_user, branch_a):
+    """Admin staff of branch A who were granted the bank files' originals, person by person."""
+    from django.contrib.auth.models import Permission
+
+    user = staff_user(roles.ADMIN_STAFF, branch=branch_a, username="admin.a.files")
+    user.user_permissions.add(
+        Permission.objects.get(
+            content_type__app_label="cases", codename="download_placement_original"
+        )
+    )
+    return user
+
+
+@pytest.fixture
 def admin_hq(staff_user, hq):
     return staff_user(roles.ADMIN_STAFF, branch=hq, username="admin.hq")
 

@@ -6,10 +6,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cases.models import Agreement, Bank, BankApiKey
-from cases.services.banks import api_key_hash
+from cases.services.banks import api_key_hash, bank_column_mapping_set, bank_update
 
 pytestmark = pytest.mark.django_db
 
@@ -79,18 +80,18 @@ def test_bank_needs_both_contact_channels(as_user, admin_a):
     assert 'data-field="routine_contact_email"' in html
 
 
-def test_edit_bank_records_who_changed_what(as_user, admin_a, bank_a):
-    client = as_user(admin_a)
+def test_edit_bank_records_who_changed_what(as_user, admin_hq, bank_a):
+    client = as_user(admin_hq)
     data = {**BANK_POST, "code": bank_a.code, "name": "Bank A renamed"}
     assert client.post(f"/cases/banks/{bank_a.pk}/edit/", data).status_code == 302
     bank_a.refresh_from_db()
     assert bank_a.name == "Bank A renamed"
-    assert bank_a.history.first().history_user == admin_a
+    assert bank_a.history.first().history_user == admin_hq
     assert "Bank A renamed" in client.get(f"/cases/banks/{bank_a.pk}/").content.decode()
 
 
-def test_column_mapping_is_validated_against_our_fields(as_user, admin_a, bank_a):
-    client = as_user(admin_a)
+def test_column_mapping_is_validated_against_our_fields(as_user, admin_hq, bank_a):
+    client = as_user(admin_hq)
     url = f"/cases/banks/{bank_a.pk}/mapping/"
     assert client.get(url).status_code == 200
     form = {
@@ -118,6 +119,58 @@ def test_column_mapping_is_validated_against_our_fields(as_user, admin_a, bank_a
     assert "more than one header" in response.content.decode()
     bank_a.refresh_from_db()
     assert bank_a.column_mapping == {"客户账号": "account_no", "备注": ""}
+
+
+def test_a_header_typed_twice_is_refused_by_the_service_not_folded_away(as_user, admin_hq, bank_a):
+    form = {
+        "mapping-TOTAL_FORMS": "2",
+        "mapping-INITIAL_FORMS": "0",
+        "mapping-MIN_NUM_FORMS": "0",
+        "mapping-MAX_NUM_FORMS": "60",
+        "mapping-0-header": "客户账号",
+        "mapping-0-target": "account_no",
+        "mapping-1-header": "客户账号",
+        "mapping-1-target": "debtor_name",
+    }
+    response = as_user(admin_hq).post(f"/cases/banks/{bank_a.pk}/mapping/", form)
+    assert response.status_code == 200
+    assert "mapped twice" in response.content.decode()
+    with pytest.raises(ValidationError, match="mapped twice"):
+        bank_column_mapping_set(
+            bank=bank_a, mapping=[("A", "account_no"), ("A", "debtor_name")], actor=admin_hq
+        )
+
+
+# --- Bank-level settings belong to HQ (docs/decisions.md) ---------------------------------
+
+
+def test_branch_admin_staff_read_a_bank_but_cannot_change_its_details_or_mapping(
+    as_user, admin_a, bank_a, agreement_a
+):
+    client = as_user(admin_a)
+    page = client.get(f"/cases/banks/{bank_a.pk}/").content.decode()
+    assert 'id="edit-bank"' not in page and 'id="edit-mapping"' not in page
+    for url in (f"/cases/banks/{bank_a.pk}/edit/", f"/cases/banks/{bank_a.pk}/mapping/"):
+        assert client.get(url).status_code == 403, url
+        assert client.post(url, {**BANK_POST, "code": bank_a.code}).status_code == 403, url
+    bank_a.refresh_from_db()
+    assert bank_a.name == "Bank A"
+    # Their own agreements stay theirs.
+    assert client.get(f"/cases/agreements/{agreement_a.pk}/edit/").status_code == 200
+
+
+def test_the_services_refuse_bank_settings_changes_by_branch_admin_staff(admin_a, bank_a):
+    with pytest.raises(PermissionDenied):
+        bank_update(bank=bank_a, actor=admin_a, name="Renamed by a branch")
+    with pytest.raises(PermissionDenied):
+        bank_column_mapping_set(bank=bank_a, mapping={"账号": "account_no"}, actor=admin_a)
+    bank_a.refresh_from_db()
+    assert bank_a.name == "Bank A" and bank_a.column_mapping == {}
+
+
+def test_hq_admin_staff_see_the_edit_links(as_user, admin_hq, bank_a):
+    page = as_user(admin_hq).get(f"/cases/banks/{bank_a.pk}/").content.decode()
+    assert 'id="edit-bank"' in page and 'id="edit-mapping"' in page
 
 
 def _agreement_post(branch, **overrides):

@@ -114,6 +114,7 @@ def test_supervisor_show_full_records_a_personal_data_view(as_user, supervisor_a
     html = response.content.decode()
     assert ID_NUMBER in html and PHONE in html and "世纪大道100号" in html
     assert "<html" not in html
+    assert "no-store" in response["Cache-Control"]
     record = PersonalDataView.objects.get()
     assert record.user == supervisor_a
     assert record.content_type == ContentType.objects.get_for_model(Case)
@@ -143,7 +144,7 @@ def test_case_page_shows_linked_cases_and_balance_history(
     case_a.save()
     html = as_user(supervisor_a).get(f"/cases/{case_a.pk}/").content.decode()
     assert f"/cases/{linked.pk}/" in html
-    assert "principal: 1000.00 → 800" in html
+    assert "Principal: 1,000.00 → 800.00" in html  # the timeline
     assert "placement #2" in html
 
 
@@ -155,7 +156,9 @@ def test_case_pages_use_a_bounded_number_of_queries(
     client = as_user(supervisor_a)
     with django_assert_max_num_queries(15):
         assert client.get("/cases/").status_code == 200
-    with django_assert_max_num_queries(15):
+    # The case page has more panels (timeline sources, holds, balance history): still
+    # constant in the rows (tests/cases/workflow/casepage asserts it with 1 vs 30).
+    with django_assert_max_num_queries(20):
         assert client.get(f"/cases/{case_a.pk}/").status_code == 200
 
 

@@ -102,10 +102,12 @@ def test_rejected_rows_download_as_csv_and_xlsx_with_formulas_escaped(
     assert sheet.cell(row=2, column=4).value.startswith("'=HYPERLINK")
 
 
-def test_original_file_downloads_unchanged_as_attachment(as_user, admin_a, agreement_a):
+def test_original_file_downloads_unchanged_as_attachment(
+    as_user, original_downloader_a, agreement_a
+):
     placement = make_placement(agreement_a, original_name="银行文件.csv")
     placement.original_file.save("orig.csv", ContentFile(b"account_no\n1\n"), save=True)
-    response = as_user(admin_a).get(f"/cases/placements/{placement.pk}/original/")
+    response = as_user(original_downloader_a).get(f"/cases/placements/{placement.pk}/original/")
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
     assert b"".join(response.streaming_content) == b"account_no\n1\n"
@@ -168,9 +170,11 @@ def test_placement_pages_speak_simplified_chinese(as_user, admin_a, agreement_a)
     assert "拒收行与警告" in client.get(f"/cases/placements/{placement.pk}/").content.decode()
 
 
-def test_original_file_missing_from_storage_is_404_not_500(as_user, admin_a, agreement_a):
+def test_original_file_missing_from_storage_is_404_not_500(
+    as_user, original_downloader_a, agreement_a
+):
     placement = make_placement(agreement_a)  # points at a file that was never written
-    response = as_user(admin_a).get(f"/cases/placements/{placement.pk}/original/")
+    response = as_user(original_downloader_a).get(f"/cases/placements/{placement.pk}/original/")
     assert response.status_code == 404
 
 

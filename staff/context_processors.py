@@ -1,7 +1,7 @@
 """Template context every page needs: who the user is, for the navigation."""
 
-from staff.roles import ALL_ROLES, ROLE_LABELS
-from staff.selectors import has_role, profile_of, sees_all_branches
+from .roles import ALL_ROLES, ROLE_LABELS
+from .selectors import has_role, profile_of, sees_all_branches
 
 
 def navigation(request):

@@ -1,0 +1,15 @@
+"""Celery tasks of the staff app: thin, each calls one service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.utils import translation
+
+from . import accounts
+
+
+@shared_task(ignore_result=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def password_reset_mail_send(*, email: str, domain: str, use_https: bool, language: str) -> None:
+    # Mail servers fail transiently (OSError covers SMTP and socket errors): retry.
+    with translation.override(language):
+        accounts.password_reset_mail_send(email=email, domain=domain, use_https=use_https)

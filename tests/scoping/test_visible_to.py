@@ -1,0 +1,146 @@
+"""Every scoped model answers `objects.visible_to(user)` (DESIGN §3), in one place.
+
+A home (branch A) user of the role that reads a model sees the home row and not
+the foreign (branch B, bank B, another collector's) row.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+
+from staff import roles
+
+from .world import build_world
+
+pytestmark = pytest.mark.django_db
+
+# Models that need no rule, and why. Anything else in the four apps must have one.
+UNSCOPED = {
+    "cases.PlacementStream": "the import engine's own bookkeeping; no page or API reads it",
+    "cases.CallOutcome": "reference data, the same for everyone",
+    "cases.ComplianceRuleSet": "reference data, the same for everyone",
+    "cases.ComplianceChannelRules": "reference data, the same for everyone",
+    "staff.Branch": "the list of branches is not secret",
+    "staff.WorkdayOverride": "the company calendar is the same for everyone",
+    "staff.PersonalDataView": "an audit log read only in the Django admin",
+    "frontdesk.DocumentReminder": "bookkeeping of reminders sent; no page reads it",
+}
+
+# model label → (role of the home user who reads it, attribute on world.home/foreign)
+READERS = {
+    "cases.Bank": None,  # company-wide: see test_banks_are_the_whole_companys_clients
+    "cases.Agreement": (roles.ADMIN_STAFF, "agreement"),
+    "cases.AgreementCommissionRate": (roles.ADMIN_STAFF, "bucket_rate"),
+    "cases.BankApiKey": (roles.ADMIN_STAFF, "api_key"),
+    "cases.Placement": (roles.ADMIN_STAFF, "placement"),
+    "cases.PlacementRowError": (roles.ADMIN_STAFF, "row_error"),
+    "cases.Debtor": (roles.SUPERVISOR, "debtor"),
+    "cases.ContactPoint": (roles.SUPERVISOR, "contact_point"),
+    "cases.Case": (roles.SUPERVISOR, "case"),
+    "cases.CaseAssignmentBatch": (roles.SUPERVISOR, "assignment_batch"),
+    "staff.StaffProfile": (roles.HR, "staff_profile"),
+    "staff.Department": (roles.HR, None),
+    "frontdesk.Visit": (roles.FRONT_DESK, "visit"),
+    "frontdesk.PhoneMessage": (roles.FRONT_DESK, "message"),
+    "frontdesk.Document": (roles.FRONT_DESK, "document"),
+    "frontdesk.DocumentAttachment": (roles.FRONT_DESK, "attachment"),
+    "frontdesk.RoutingStep": (roles.FRONT_DESK, "step"),
+}
+
+
+def _our_models():
+    for app in ("cases", "staff", "frontdesk", "reporting"):
+        for model in apps.get_app_config(app).get_models():
+            if not model.__name__.startswith("Historical"):
+                yield model
+
+
+def test_every_model_of_ours_has_a_visibility_rule_or_says_why_not():
+    missing = [
+        model._meta.label
+        for model in _our_models()
+        if model._meta.label not in UNSCOPED and not hasattr(model.objects, "visible_to")
+    ]
+    assert not missing, (
+        f"{missing}: give each a QuerySet with visible_to(user) (as_manager) or list it in "
+        "UNSCOPED with the reason"
+    )
+
+
+@pytest.fixture
+def world():
+    return build_world()
+
+
+def test_a_home_user_sees_home_rows_and_never_foreign_ones(world):
+    problems = []
+    for label, reader in READERS.items():
+        if reader is None or reader[1] is None:
+            continue
+        role, attribute = reader
+        model = apps.get_model(label)
+        user = world.users[role]
+        visible = set(model.objects.visible_to(user).values_list("pk", flat=True))
+        home, foreign = getattr(world.home, attribute), getattr(world.foreign, attribute)
+        if home.pk not in visible:
+            problems.append(f"{label}: {role} of branch A does not see branch A's row")
+        if foreign.pk in visible:
+            problems.append(f"{label}: {role} of branch A sees branch B's row")
+    assert not problems, "\n".join(problems)
+
+
+def test_roles_without_business_in_a_register_see_none_of_it(world):
+    outsider = world.users[roles.FINANCE]
+    for label in ("cases.Agreement", "cases.Placement", "cases.Case", "frontdesk.Document"):
+        assert not apps.get_model(label).objects.visible_to(outsider).exists(), label
+
+
+def test_collectors_see_their_own_cases_not_a_colleagues(world):
+    from cases.models import Case
+    from tests.factories import make_staff
+
+    colleague = make_staff(roles.PHONE_COLLECTOR, branch=world.home.branch)
+    assert list(Case.objects.visible_to(world.home.collector)) == [world.home.case]
+    assert not Case.objects.visible_to(colleague).exists()
+
+
+def test_confidential_documents_only_for_recipients_and_the_registering_desk(world):
+    from frontdesk.models import Document
+
+    document = world.home.document
+    assert document in Document.objects.visible_to(world.home.desk)
+    assert document in Document.objects.visible_to(world.home.supervisor)  # routed to
+    assert document not in Document.objects.visible_to(world.users[roles.BRANCH_MANAGER])
+    assert document not in Document.objects.visible_to(world.home.collector)
+
+
+def test_notifications_are_their_recipients_only(world):
+    from staff.models import Notification
+
+    mine = Notification.objects.visible_to(world.home.collector)
+    assert world.home.notification in mine
+    assert world.foreign.notification not in mine
+    assert not Notification.objects.visible_to(world.home.desk).filter(
+        pk=world.home.notification.pk
+    )
+
+
+def test_banks_are_the_whole_companys_clients(world):
+    from cases.models import Bank
+
+    admin = world.users[roles.ADMIN_STAFF]
+    assert {world.home.bank, world.foreign.bank} <= set(Bank.objects.visible_to(admin))
+    assert not Bank.objects.visible_to(world.users[roles.SUPERVISOR]).exists()
+    # Keys are managed only for banks whose agreements the branch handles.
+    assert list(Bank.objects.keys_managed_by(admin)) == [world.home.bank]
+
+
+def test_hq_sees_every_branch(world, hq):
+    from cases.models import Placement
+    from tests.factories import make_staff
+
+    hq_admin = make_staff(roles.ADMIN_STAFF, branch=hq)
+    assert {world.home.placement, world.foreign.placement} <= set(
+        Placement.objects.visible_to(hq_admin)
+    )

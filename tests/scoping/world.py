@@ -1,0 +1,101 @@
+"""Two branches' worth of rows for the scoping tests: "home" (branch A, bank A) and
+"foreign" (branch B, bank B, a collector of branch B).
+
+`build_world()` makes one person per role in branch A (`world.users[role]`), and the
+same set of rows on each side (`world.home.case`, `world.foreign.case` …). The
+battery asks every route for a foreign row as every home user; the `visible_to`
+tests check that a home user sees the home row and not the foreign one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from cases.models import AgreementCommissionRate, CaseAssignmentBatch, ContactPoint
+from frontdesk import services as desk_services
+from frontdesk.models import Document
+from staff import roles
+from staff.models import Notification
+from tests.cases.api.builders import issue_key, make_case, make_debtor, make_placement
+from tests.cases.conftest import AgreementFactory, BankFactory
+from tests.factories import BranchFactory, DepartmentFactory, make_staff
+
+ID_NUMBERS = {"A": "110101199003078515", "B": "11010519491231002X"}  # valid check digits
+PHONES = {"A": "+8613812345678", "B": "+8613912345678"}
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + b"scan " * 40
+
+
+def _side(code: str) -> SimpleNamespace:
+    """One branch with a bank, an agreement, a placement, a case, front desk rows …"""
+    side = SimpleNamespace()
+    side.branch = BranchFactory(code=f"BR{code}", name=f"Branch {code}")
+    department = DepartmentFactory(branch=side.branch, name=f"Collections {code}")
+    side.desk = make_staff(roles.FRONT_DESK, branch=side.branch, username=f"desk.{code}")
+    side.collector = make_staff(
+        roles.PHONE_COLLECTOR, branch=side.branch, username=f"coll.{code}", department=department
+    )
+    side.supervisor = make_staff(roles.SUPERVISOR, branch=side.branch, username=f"sup.{code}")
+    side.staff_profile = side.collector.staff_profile
+
+    side.bank = BankFactory(code=f"bank{code.lower()}", name=f"Bank {code}")
+    side.agreement = AgreementFactory(bank=side.bank, branch=side.branch, number=f"{code}-001")
+    side.bucket_rate = AgreementCommissionRate.objects.create(
+        agreement=side.agreement, bucket="M1", rate="0.1000"
+    )
+    side.api_key, side.raw_key = issue_key(side.bank)
+    side.placement = make_placement(side.agreement)
+    side.row_error = side.placement.row_errors.create(row_number=2, column="x", message="bad")
+    side.debtor = make_debtor(
+        name=f"Debtor {code}",
+        id_number=ID_NUMBERS[code],
+        phones=(PHONES[code],),
+        address=f"Shanghai Road {code} 1",
+    )
+    side.contact_point = side.debtor.contact_points.filter(kind=ContactPoint.Kind.PHONE).first()
+    side.case = make_case(
+        side.agreement, placement=side.placement, debtor=side.debtor, assigned_to=side.collector
+    )
+    side.assignment_batch = CaseAssignmentBatch.objects.create(
+        kind=CaseAssignmentBatch.Kind.SINGLE, branch=side.branch, created_by=side.supervisor
+    )
+    side.notification = Notification.objects.create(
+        recipient=side.collector, title=f"For {code}", url="/"
+    )
+
+    side.visit = desk_services.visit_register(
+        actor=side.desk, visitor_name=f"Visitor {code}", purpose="meeting", host=side.collector
+    )
+    side.message = desk_services.message_take(
+        actor=side.desk, caller_name=f"Caller {code}", message="call back", recipient=side.collector
+    )
+    side.document = desk_services.document_register(
+        actor=side.desk,
+        title=f"Court notice {code}",
+        sender="Court",
+        receiving_unit="Collections",
+        document_date=dt.date(2026, 11, 20),
+        confidentiality=Document.Confidentiality.CONFIDENTIAL,
+        files=[SimpleUploadedFile("scan.pdf", PDF, content_type="application/pdf")],
+    )
+    side.attachment = side.document.attachments.get()
+    side.step = desk_services.document_route(
+        document=side.document, actor=side.desk, recipient=side.supervisor
+    )
+    return side
+
+
+def build_world() -> SimpleNamespace:
+    """Branch A (home, with one user per role) and branch B (foreign)."""
+    world = SimpleNamespace()
+    world.home = _side("A")
+    world.foreign = _side("B")
+    world.users = {
+        role: make_staff(role, branch=world.home.branch, username=f"{role}.home")
+        for role in roles.ALL_ROLES
+    }
+    world.now = timezone.now()
+    return world

@@ -1,0 +1,305 @@
+"""The scoping battery: every route of the URLconf, for every role, against another's rows.
+
+The test walks the URLconf (`get_resolver()`, recursively). For every route that
+takes an id it asks, as a user of each role in branch A, for a row of branch B /
+bank B / a collector of branch B, by GET and by POST: the answer must be 404 (or
+the role's 403, or 405 for the wrong method) — never 200, never a redirect after
+acting, never a 500. The collectors are also asked for branch A's rows, which
+belong to a colleague (the same registry, called with branch A's side). Bank API
+routes are asked with bank A's key for bank B's rows: a JSON 404. Routes without
+ids: every role gets 200/302/403/405 and never a 500; an anonymous visitor gets the
+login redirect (the API: a JSON 401/403).
+
+REGISTERING A NEW ROUTE (a route with an id that is missing here fails the test).
+Add one line to ROUTES: the URL name → a function of `f`, the foreign side (branch
+B; see tests/scoping/world.py for what it holds: f.branch, f.bank, f.agreement,
+f.placement, f.case, f.collector, f.supervisor, f.desk, f.visit, f.message,
+f.document, f.step, f.attachment, f.notification …; f.home is branch A's side),
+returning the URL kwargs (or a list of kwargs dicts to try several combinations):
+
+    "cases:call_detail": lambda f: {"pk": CallLog.objects.create(case=f.case, ...).pk},
+    "cases:case_assign": lambda f: {"pk": f.case.pk},
+
+Build the rows from `f`'s own attributes (the function is also called with branch
+A's side for the collectors' check); it may create rows. If some roles may see
+the foreign row by design (banks are the whole company's clients), list them in
+SHARED with the reason; those roles are then only held to "never a 500".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from staff import roles
+
+from .scoping.world import build_world
+
+pytestmark = pytest.mark.django_db
+
+# URL name → the kwargs that point at a foreign row (see the module docstring).
+ROUTES: dict[str, Callable] = {
+    # staff
+    "staff:detail": lambda f: {"pk": f.staff_profile.pk},
+    "staff:notification_open": lambda f: {"pk": f.notification.pk},
+    # cases: banks, keys, agreements, placements, cases
+    "cases:case_detail": lambda f: {"pk": f.case.pk},
+    "cases:case_reveal": lambda f: {"pk": f.case.pk},
+    "cases:bank_detail": lambda f: {"pk": f.bank.pk},
+    "cases:bank_edit": lambda f: {"pk": f.bank.pk},
+    "cases:bank_mapping": lambda f: {"pk": f.bank.pk},
+    "cases:api_key_issue": lambda f: {"pk": f.bank.pk},
+    "cases:agreement_create": lambda f: {"bank_pk": f.bank.pk},
+    "cases:api_key_revoke": lambda f: {"pk": f.api_key.pk},
+    "cases:agreement_detail": lambda f: {"pk": f.agreement.pk},
+    "cases:agreement_edit": lambda f: {"pk": f.agreement.pk},
+    "cases:agreement_document": lambda f: {"pk": f.agreement.pk},
+    "cases:placement_detail": lambda f: {"pk": f.placement.pk},
+    "cases:placement_errors_download": lambda f: [
+        {"pk": f.placement.pk, "file_format": "csv"},
+        {"pk": f.placement.pk, "file_format": "xlsx"},
+    ],
+    "cases:placement_original": lambda f: {"pk": f.placement.pk},
+    # cases: assignment (supervisors; a collector of branch B, a case of branch B)
+    "cases:assignment_collector": lambda f: {"pk": f.collector.pk},
+    "cases:assignment_case": lambda f: {"pk": f.case.pk},
+    # front desk
+    "frontdesk:visit_detail": lambda f: {"pk": f.visit.pk},
+    "frontdesk:visit_reveal_id": lambda f: {"pk": f.visit.pk},
+    "frontdesk:visit_arrive": lambda f: {"pk": f.visit.pk},
+    "frontdesk:visit_check_out": lambda f: {"pk": f.visit.pk},
+    "frontdesk:visit_correct": lambda f: {"pk": f.visit.pk},
+    "frontdesk:visit_void": lambda f: {"pk": f.visit.pk},
+    "frontdesk:message_detail": lambda f: {"pk": f.message.pk},
+    "frontdesk:message_handle": lambda f: {"pk": f.message.pk},
+    "frontdesk:message_correct": lambda f: {"pk": f.message.pk},
+    "frontdesk:message_void": lambda f: {"pk": f.message.pk},
+    "frontdesk:document_detail": lambda f: {"pk": f.document.pk},
+    "frontdesk:document_route": lambda f: {"pk": f.document.pk},
+    "frontdesk:step_sign": lambda f: [
+        {"pk": f.document.pk, "step_pk": f.step.pk},
+        {"pk": f.home.document.pk, "step_pk": f.step.pk},  # a foreign step under a home id
+    ],
+    "frontdesk:document_record": lambda f: {"pk": f.document.pk},
+    "frontdesk:document_attach": lambda f: {"pk": f.document.pk},
+    "frontdesk:attachment_download": lambda f: [
+        {"pk": f.document.pk, "attachment_pk": f.attachment.pk},
+        {"pk": f.home.document.pk, "attachment_pk": f.attachment.pk},
+    ],
+    "frontdesk:attachment_void": lambda f: [
+        {"pk": f.document.pk, "attachment_pk": f.attachment.pk},
+        {"pk": f.home.document.pk, "attachment_pk": f.attachment.pk},
+    ],
+    "frontdesk:document_correct": lambda f: {"pk": f.document.pk},
+    "frontdesk:document_close": lambda f: {"pk": f.document.pk},
+    "frontdesk:document_void": lambda f: {"pk": f.document.pk},
+    # sign-in: a password-reset link for another branch's person, with a forged token
+    "password_reset_confirm": lambda f: {
+        "uidb64": urlsafe_base64_encode(force_bytes(f.collector.pk)),
+        "token": "forged-token",
+    },
+    # bank API (asked with bank A's key)
+    "bank_api:placement-detail": lambda f: {"pk": f.placement.pk},
+    "bank_api:placement-errors": lambda f: {"pk": f.placement.pk},
+    "bank_api:case-detail": lambda f: {"pk": f.case.pk},
+    "bank_api:case-recall": lambda f: {"pk": f.case.pk},
+}
+
+# URL name → roles that see the foreign row by design, and why (checked: never a 500).
+SHARED: dict[str, tuple[str, ...]] = {
+    # Banks are the whole company's clients: every admin-staff member reads them and
+    # may file an agreement with any of them for their own branch (docs/decisions.md).
+    "cases:bank_detail": (roles.ADMIN_STAFF,),
+    "cases:agreement_create": (roles.ADMIN_STAFF,),
+    # Not an object id but a signed token: a forged one shows "this link is no longer
+    # valid" (200) and reveals nothing of the person (tests/staff/test_password_reset…).
+    "password_reset_confirm": tuple(roles.ALL_ROLES),
+}
+
+# Whole URL namespaces the battery does not walk, and why.
+SKIPPED_NAMESPACES = {
+    "admin": "the Django admin has its own gate (is_staff, model permissions); "
+    "see test_the_django_admin_is_closed_to_role_users",
+}
+
+COLLECTOR_ROLES = (roles.PHONE_COLLECTOR, roles.FIELD_COLLECTOR)
+ID_REFUSALS = {403, 404, 405}
+PAGE_ANSWERS = {200, 302, 403, 405}
+API_REFUSALS = {401, 403}
+
+
+def walk_urlconf(patterns=None, namespaces=(), prefix=""):
+    """(qualified name, route text, kwarg names, view) of every route, recursively."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = (pattern.namespace,) if pattern.namespace else ()
+            if pattern.namespace in SKIPPED_NAMESPACES:
+                continue
+            yield from walk_urlconf(
+                pattern.url_patterns, namespaces + namespace, prefix + str(pattern.pattern)
+            )
+        elif isinstance(pattern, URLPattern):
+            name = ":".join((*namespaces, pattern.name or ""))
+            kwargs = list(pattern.pattern.regex.groupindex)
+            yield name, prefix + str(pattern.pattern), kwargs, pattern.callback
+
+
+def _is_api(path: str) -> bool:
+    return path.startswith("/api/")
+
+
+@pytest.fixture
+def world():
+    world = build_world()
+    world.foreign.home = world.home
+    world.home.home = world.home
+    return world
+
+
+@pytest.fixture
+def clients(world):
+    """One signed-in client per role (branch A), made once per test."""
+    made = {}
+    for role, user in world.users.items():
+        client = Client(raise_request_exception=False)
+        client.force_login(user)
+        made[role] = client
+    return made
+
+
+def test_every_route_with_an_id_is_registered():
+    missing = [
+        f"{name} ({route})"
+        for name, route, kwargs, _view in walk_urlconf()
+        if kwargs and name not in ROUTES
+    ]
+    assert not missing, (
+        "Routes that take an id are missing from the scoping battery: "
+        f"{missing}. Register each in tests/test_scoping_battery.py ROUTES "
+        '(e.g. "app:name": lambda f: {"pk": f.case.pk}); see the module docstring.'
+    )
+    unnamed = [route for name, route, _kwargs, _view in walk_urlconf() if name.endswith(":")]
+    assert not unnamed, f"routes without a name cannot be checked: {unnamed}"
+
+
+def test_no_stale_registrations():
+    names = {name for name, *_rest in walk_urlconf()}
+    stale = sorted(set(ROUTES) - names)
+    assert not stale, f"ROUTES names routes that no longer exist: {stale}"
+
+
+def test_every_role_is_refused_another_branchs_bank_or_collectors_rows(world, clients):
+    failures = []
+    for name, _route, kwargs_names, _view in walk_urlconf():
+        if not kwargs_names:
+            continue
+        variants = ROUTES[name](world.foreign)
+        for kwargs in variants if isinstance(variants, list) else [variants]:
+            url = reverse(name, kwargs=kwargs)
+            if _is_api(url):
+                continue  # the API takes no staff sessions: see the bank-key test
+            for role, client in clients.items():
+                for method in ("get", "post"):
+                    status = getattr(client, method)(url).status_code
+                    shared = role in SHARED.get(name, ())
+                    if status >= 500 or (not shared and status not in ID_REFUSALS):
+                        failures.append(f"{method.upper()} {url} ({name}) as {role}: {status}")
+    assert not failures, "Scoping leaks or errors:\n" + "\n".join(failures)
+
+
+def test_collectors_are_refused_a_colleagues_rows_in_their_own_branch(world, clients):
+    """The same routes built on branch A's rows, which belong to another collector of
+    branch A (world.home.collector): the collectors of the battery may not see them."""
+    failures = []
+    for name, _route, kwargs_names, _view in walk_urlconf():
+        if not kwargs_names:
+            continue
+        variants = ROUTES[name](world.home)
+        for kwargs in variants if isinstance(variants, list) else [variants]:
+            url = reverse(name, kwargs=kwargs)
+            if _is_api(url):
+                continue
+            for role in COLLECTOR_ROLES:
+                shared = role in SHARED.get(name, ())
+                for method in ("get", "post"):
+                    status = getattr(clients[role], method)(url).status_code
+                    if status >= 500 or (not shared and status not in ID_REFUSALS):
+                        failures.append(f"{method.upper()} {url} ({name}) as {role}: {status}")
+    assert not failures, "A collector reaches a colleague's rows:\n" + "\n".join(failures)
+
+
+def test_bank_api_routes_answer_another_banks_rows_with_a_json_404(world):
+    client = Client(raise_request_exception=False)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {world.home.raw_key}"}
+    failures = []
+    checked = 0
+    for name, _route, kwargs_names, _view in walk_urlconf():
+        if not kwargs_names:
+            continue
+        variants = ROUTES[name](world.foreign)
+        for kwargs in variants if isinstance(variants, list) else [variants]:
+            url = reverse(name, kwargs=kwargs)
+            if not _is_api(url):
+                continue
+            checked += 1
+            for method in ("get", "post"):
+                response = getattr(client, method)(url, **headers)
+                is_json = response.get("Content-Type", "").startswith("application/json")
+                if response.status_code not in (404, 405) or not is_json:
+                    failures.append(f"{method.upper()} {url}: {response.status_code}")
+            # Staff sessions are not bank credentials.
+            staff = Client(raise_request_exception=False)
+            staff.force_login(world.users[roles.ADMIN_STAFF])
+            if staff.get(url).status_code not in API_REFUSALS:
+                failures.append(f"GET {url} with a staff session: not refused")
+    assert checked, "no bank API route was checked"
+    assert not failures, "\n".join(failures)
+
+
+def test_routes_without_ids_answer_every_role_without_an_error(world, clients):
+    failures = []
+    for name, _route, kwargs_names, _view in walk_urlconf():
+        if kwargs_names:
+            continue
+        url = reverse(name)
+        allowed = PAGE_ANSWERS | (API_REFUSALS if _is_api(url) else set())
+        for role, client in clients.items():
+            methods = ("get",) if name == "logout" else ("get", "post")
+            for method in methods:
+                status = getattr(client, method)(url).status_code
+                if status not in allowed:
+                    failures.append(f"{method.upper()} {url} ({name}) as {role}: {status}")
+    assert not failures, "\n".join(failures)
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(db):
+    client = Client(raise_request_exception=False)
+    failures = []
+    for name, _route, kwargs_names, view in walk_urlconf():
+        if kwargs_names:
+            continue
+        url = reverse(name)
+        response = client.get(url)
+        if getattr(view, "login_required", True) is False:
+            if response.status_code >= 500:
+                failures.append(f"{url} ({name}): {response.status_code}")
+        elif _is_api(url):
+            if response.status_code not in API_REFUSALS:
+                failures.append(f"{url} ({name}): {response.status_code}, expected 401/403")
+        elif response.status_code != 302 or not response["Location"].startswith("/accounts/login/"):
+            failures.append(f"{url} ({name}): {response.status_code}, expected the login page")
+    assert not failures, "\n".join(failures)
+
+
+def test_the_django_admin_is_closed_to_role_users(world, clients):
+    for role, client in clients.items():
+        response = client.get(reverse("admin:index"))
+        assert response.status_code == 302, role
+        assert "/admin/login/" in response["Location"], role
