@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0010_default_outcomes_and_rule_sets'),
+        ('cases', '0011_placement_original_download_permission'),
         ('staff', '0003_notification'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
