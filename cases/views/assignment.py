@@ -80,7 +80,9 @@ def _field_errors(exc: ValidationError) -> dict[str, list[str]]:
 # --- The unassigned list ---------------------------------------------------------------------
 
 
-def _unassigned_page(request, *, querystring: str, errors=None, posted=None, status=200):
+def _unassigned_page(request, *, querystring: str, errors=None, posted=None):
+    """The list; with `errors`, the same page with the refused form's messages (200,
+    like every form page here: the messages are the answer)."""
     form, filters = filters_from_querystring(querystring)
     now = timezone.now()
     cases = selectors.unassigned_cases(user=request.user, filters=filters, now=now)
@@ -108,7 +110,6 @@ def _unassigned_page(request, *, querystring: str, errors=None, posted=None, sta
             "errors": errors or {},
             "posted": posted or {},
         },
-        status=status,
     )
 
 
@@ -178,7 +179,6 @@ def assign(request):
             querystring=querystring,
             errors=dict(form.errors),
             posted=request.POST,
-            status=400,
         )
     cases, description = _selected_cases(request, form)
     kind = (
@@ -200,7 +200,6 @@ def assign(request):
             querystring=querystring,
             errors=_field_errors(exc),
             posted=request.POST,
-            status=400,
         )
     _report(request, result)
     return _back_to_list(querystring)
@@ -226,7 +225,6 @@ def distribution_preview(request):
             querystring=querystring,
             errors=dict(form.errors),
             posted=request.POST,
-            status=400,
         )
     cases, description = _selected_cases(request, form)
     collector_ids = list(dict.fromkeys(form.cleaned_data.get("collectors") or []))
@@ -248,7 +246,6 @@ def distribution_preview(request):
             querystring=querystring,
             errors=_field_errors(exc),
             posted=request.POST,
-            status=400,
         )
     by_bucket = form.cleaned_data.get("by_bucket", False)
     plan = services.distribution_plan(cases=cases, collectors=collectors, by_bucket=by_bucket)
@@ -376,7 +373,6 @@ def case_assignment(request, pk: int):
             # What the supervisor saw stays what they saw, even when the form comes back.
             "expected": form.data.get("expected", "") if form.is_bound else case.assigned_to_id,
         },
-        status=400 if errors else 200,
     )
 
 
@@ -434,7 +430,6 @@ def collector_cases(request, pk: int):
             "collectors": [c for c in _collectors_with_load(branch) if c.pk != collector.pk],
             "load": selectors.collector_loads([collector.pk])[collector.pk],
         },
-        status=400 if errors else 200,
     )
 
 

@@ -207,7 +207,7 @@ def test_bad_assignment_input_is_named_on_its_field_and_nothing_is_written(
 
     data = {key: resolve(value) for key, value in payload.items()}
     response = as_user(supervisor_a).post("/cases/assignment/assign/", data)
-    assert response.status_code == 400
+    assert response.status_code == 200
     body = response.content.decode()
     assert re.search(rf'data-field="{field}"[^>]*>[^<]*{message}', body), body[:3000]
     assert not CaseAssignment.objects.exists()
@@ -248,13 +248,13 @@ def test_a_changed_or_expired_plan_is_refused_plainly(as_user, supervisor_a):
 def test_distribution_needs_collectors(as_user, supervisor_a, new_cases_a, collector_b):
     client = as_user(supervisor_a)
     response = client.post("/cases/assignment/preview/", {"scope": "filter", "filter": ""})
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert 'data-field="collectors"' in response.content.decode()
     response = client.post(
         "/cases/assignment/preview/",
         {"scope": "filter", "filter": "", "collectors": [collector_b.pk]},
     )
-    assert response.status_code == 400 and "works in" in response.content.decode()
+    assert response.status_code == 200 and "works in" in response.content.decode()
 
 
 def test_reassigning_from_the_case_page_needs_a_reason(
@@ -268,7 +268,7 @@ def test_reassigning_from_the_case_page_needs_a_reason(
     assert 'id="case-assign-form"' in detail
     url = f"/cases/{case.pk}/assignment/"
     response = client.post(url, {"collector": collector_a2.pk, "expected": collector_a.pk})
-    assert response.status_code == 400 and 'data-field="reason"' in response.content.decode()
+    assert response.status_code == 200 and 'data-field="reason"' in response.content.decode()
     response = client.post(
         url, {"collector": collector_a2.pk, "expected": collector_a.pk, "reason": "Leave"}
     )
@@ -304,9 +304,9 @@ def test_reassigning_a_selection_of_a_collectors_cases_on_their_page(
     assert client.get(url).status_code == 200
     ids = [c.pk for c in new_cases_a[:2]]
     response = client.post(url, {"case": ids, "collector": collector_a2.pk, "reason": ""})
-    assert response.status_code == 400 and 'data-field="reason"' in response.content.decode()
+    assert response.status_code == 200 and 'data-field="reason"' in response.content.decode()
     response = client.post(url, {"case": [], "collector": collector_a2.pk, "reason": "x"})
-    assert response.status_code == 400 and 'data-field="cases"' in response.content.decode()
+    assert response.status_code == 200 and 'data-field="cases"' in response.content.decode()
     response = client.post(url, {"case": ids, "collector": collector_a2.pk, "reason": "Balance"})
     assert response.status_code == 302
     assert Case.objects.filter(assigned_to=collector_a2).count() == 2
@@ -324,7 +324,7 @@ def test_hq_supervisor_sees_all_branches_and_assigns_within_one(
         "/cases/assignment/assign/",
         {"scope": "filter", "filter": "", "collector": collector_a.pk},
     )
-    assert response.status_code == 400 and "several branches" in response.content.decode()
+    assert response.status_code == 200 and "several branches" in response.content.decode()
     response = client.post(
         "/cases/assignment/assign/",
         {"scope": "filter", "filter": f"branch={a.branch_id}", "collector": collector_a.pk},
