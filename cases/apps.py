@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 # Modules that register timeline sources (`cases.timeline`) and queue sources
 # (`cases.selectors.queue`); each area of the workflow adds its own here.
 SOURCE_MODULES: list[str] = [
+    "cases.selectors.assignment",
+    "cases.views.assignment",
     "cases.selectors.casepage_timeline",
     "cases.views.compliance_panel",
     "cases.selectors.queue",

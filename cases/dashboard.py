@@ -111,6 +111,10 @@ def dashboard_panels(user) -> list[dict]:
         panels.append(collector_panel(user))
     if has_role(user, roles.ADMIN_STAFF):
         panels.append(placement_panel(user))
+    if has_role(user, roles.SUPERVISOR):
+        from .views.assignment import supervisor_dashboard_panel
+
+        panels.append(supervisor_dashboard_panel(user))
     if has_role(user, roles.SUPERVISOR, roles.BRANCH_MANAGER):
         panels.append(case_status_panel(user))
     return panels

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import banks, calls, case_pages, casepage, compliance, placements
+from .views import assignment, banks, calls, case_pages, casepage, compliance, placements
 
 app_name = "cases"
 urlpatterns = [
@@ -29,6 +29,18 @@ urlpatterns = [
         name="placement_errors_download",
     ),
     path("placements/<int:pk>/original/", placements.placement_original, name="placement_original"),
+    # --- assignment
+    path("assignment/", assignment.unassigned_list, name="assignment"),
+    path("assignment/assign/", assignment.assign, name="assignment_assign"),
+    path("assignment/preview/", assignment.distribution_preview, name="assignment_preview"),
+    path("assignment/apply/", assignment.distribution_apply, name="assignment_apply"),
+    path("assignment/breaches/", assignment.breaches, name="assignment_breaches"),
+    path(
+        "assignment/collectors/<int:pk>/",
+        assignment.collector_cases,
+        name="assignment_collector",
+    ),
+    path("<int:pk>/assignment/", assignment.case_assignment, name="assignment_case"),
     # --- casepage
     path("<int:pk>/", casepage.case_detail, name="case_detail"),
     path("<int:pk>/reveal/", casepage.case_reveal, name="case_reveal"),

@@ -91,6 +91,9 @@ ROUTES: dict[str, Callable] = {
     "cases:call_log": lambda f: {"pk": f.case.pk},
     "cases:call_detail": lambda f: {"pk": _call_on(f).pk},
     "cases:call_recording": lambda f: {"pk": _call_on(f, with_recording=True).pk},
+    # cases: assignment (supervisors; a collector of branch B, a case of branch B)
+    "cases:assignment_collector": lambda f: {"pk": f.collector.pk},
+    "cases:assignment_case": lambda f: {"pk": f.case.pk},
     # front desk
     "frontdesk:visit_detail": lambda f: {"pk": f.visit.pk},
     "frontdesk:visit_reveal_id": lambda f: {"pk": f.visit.pk},

@@ -820,6 +820,18 @@ class Case(models.Model):
                 condition=Q(assigned_to__isnull=False),
                 name="case_queue_idx",
             ),
+            # Assigned cases nobody has acted on yet: the first-action service level
+            # (dashboard, breaches) reads these few rows, not every open case. Intake's
+            # new cases are unassigned, so it never writes to this index.
+            models.Index(
+                fields=["branch", "assigned_at"],
+                name="case_awaiting_first_action_idx",
+                condition=Q(
+                    assigned_to__isnull=False,
+                    first_action_at__isnull=True,
+                    status__in=("new", "assigned", "in_progress"),
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,467 @@
+"""Scoped reads of assignment: the unassigned list, collectors and their loads, the
+service levels (DESIGN §4.3) and the supervisor's figures of the day.
+
+Only supervisors (CASE_SUPERVISOR_ROLES) get rows: their branch, HQ all branches.
+The assignment history of a case is also a timeline source ("assignment").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.access import CASE_SUPERVISOR_ROLES
+from cases.models import (
+    CallLog,
+    Case,
+    CaseAssignment,
+    ComplianceOverride,
+    Party,
+)
+from cases.timeline import TimelineEntry, timeline_source
+from collections_office.workdays import company_tz
+from staff import roles
+from staff.models import Branch, StaffProfile
+from staff.selectors import has_role, sees_all_branches, user_branch
+
+from . import case_search, overdue_bucket_range
+
+User = get_user_model()
+
+BALANCE = F("principal") + F("interest") + F("fees")
+
+
+def may_assign(user) -> bool:
+    return has_role(user, *CASE_SUPERVISOR_ROLES)
+
+
+def supervised_cases(user) -> QuerySet[Case]:
+    if not may_assign(user):
+        return Case.objects.none()
+    return Case.objects.visible_to(user)
+
+
+def display_name(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username
+
+
+# --- The unassigned list -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnassignedFilter:
+    """The unassigned list's filters, as the page's form parsed them (all optional)."""
+
+    query: str = ""
+    branch: int | None = None
+    bank: int | None = None
+    agreement: int | None = None
+    placement: int | None = None
+    bucket: str = ""
+    # "overdue" = past the assignment deadline, "due_today" = due before midnight.
+    service_level: str = ""
+    balance_min: Decimal | None = None
+    balance_max: Decimal | None = None
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+
+
+def start_of_day(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0, 0), company_tz())
+
+
+def unassigned_cases(
+    *, user, filters: UnassignedFilter = UnassignedFilter(), now: dt.datetime | None = None
+) -> QuerySet[Case]:
+    """The open cases nobody works yet that `user` may assign, filtered.
+
+    Recalled, settled and closed cases never appear (`.open()`). Each row carries
+    `total_balance` and its placement (for the assignment clock).
+    """
+    now = now or timezone.now()
+    cases = (
+        supervised_cases(user)
+        .open()
+        .filter(assigned_to__isnull=True)
+        .select_related("bank", "branch", "agreement", "debtor", "last_placement")
+        .annotate(total_balance=BALANCE)
+    )
+    if filters.query:
+        cases = case_search(cases, filters.query)
+    if filters.branch:
+        cases = cases.filter(branch_id=filters.branch)
+    if filters.bank:
+        cases = cases.filter(bank_id=filters.bank)
+    if filters.agreement:
+        cases = cases.filter(agreement_id=filters.agreement)
+    if filters.placement:
+        cases = cases.filter(last_placement_id=filters.placement)
+    if filters.bucket:
+        cases = cases.filter(overdue_bucket_range(filters.bucket))
+    if filters.service_level == "overdue":
+        cases = cases.filter(last_placement__assignment_due_at__lt=now)
+    elif filters.service_level == "due_today":
+        tomorrow = start_of_day(timezone.localtime(now, company_tz()).date() + dt.timedelta(days=1))
+        cases = cases.filter(
+            last_placement__assignment_due_at__gte=now,
+            last_placement__assignment_due_at__lt=tomorrow,
+        )
+    if filters.balance_min is not None:
+        cases = cases.filter(total_balance__gte=filters.balance_min)
+    if filters.balance_max is not None:
+        cases = cases.filter(total_balance__lte=filters.balance_max)
+    if filters.received_from:
+        cases = cases.filter(last_placement__received_at__gte=start_of_day(filters.received_from))
+    if filters.received_to:
+        end = start_of_day(filters.received_to + dt.timedelta(days=1))
+        cases = cases.filter(last_placement__received_at__lt=end)
+    return cases
+
+
+@dataclass(frozen=True)
+class AssignmentClock:
+    """How long is left to assign a case (negative = overdue)."""
+
+    due_at: dt.datetime | None
+    left: dt.timedelta | None
+
+    @property
+    def overdue(self) -> bool:
+        return self.left is not None and self.left < dt.timedelta(0)
+
+    @property
+    def text(self) -> str:
+        if self.left is None:
+            return "—"
+        minutes = int(abs(self.left).total_seconds() // 60)
+        hours, minutes = divmod(minutes, 60)
+        days, hours = divmod(hours, 24)
+        if days:
+            amount = _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
+        else:
+            amount = _("%(hours)d h %(minutes)02d min") % {"hours": hours, "minutes": minutes}
+        if self.overdue:
+            return _("overdue by %(amount)s") % {"amount": amount}
+        return _("%(amount)s left") % {"amount": amount}
+
+
+def assignment_clock(case: Case, *, now: dt.datetime) -> AssignmentClock:
+    due = case.last_placement.assignment_due_at if case.last_placement_id else None
+    return AssignmentClock(due_at=due, left=(due - now) if due else None)
+
+
+def unassigned_filter_choices(*, user) -> dict:
+    """The banks, agreements, placements (and branches, for HQ) the filters offer."""
+    from cases.models import Agreement, Placement
+    from staff.selectors import restrict_to_branch
+
+    agreements = restrict_to_branch(
+        Agreement.objects.select_related("bank"), user=user, branch_field="branch"
+    )
+    placements = restrict_to_branch(
+        Placement.objects.select_related("bank"), user=user, branch_field="agreement__branch"
+    ).order_by("-received_at")[:50]
+    agreement_list = list(agreements.order_by("bank__name", "number"))
+    banks = sorted({(a.bank_id, a.bank.name) for a in agreement_list}, key=lambda b: b[1])
+    branches = list(Branch.objects.values_list("pk", "name")) if sees_all_branches(user) else []
+    return {
+        "banks": banks,
+        "agreements": [(a.pk, f"{a.bank.name} · {a.number}") for a in agreement_list],
+        "placements": [
+            (
+                p.pk,
+                f"#{p.pk} {p.bank.name} · "
+                f"{timezone.localtime(p.received_at, company_tz()):%Y-%m-%d %H:%M}",
+            )
+            for p in placements
+        ],
+        "branches": branches,
+    }
+
+
+# --- Collectors ---------------------------------------------------------------------------
+
+
+def assignment_branch(user, requested: int | None = None) -> Branch | None:
+    """The branch whose cases `user` assigns: their own; HQ the one they chose (or none)."""
+    if not may_assign(user):
+        return None
+    if sees_all_branches(user):
+        return Branch.objects.filter(pk=requested).first() if requested else None
+    return user_branch(user)
+
+
+def assignable_collectors(*, branch: Branch | None) -> QuerySet:
+    """The phone collectors who can take cases of `branch`: active, in that branch."""
+    if branch is None:
+        return User.objects.none()
+    return (
+        User.objects.filter(
+            is_active=True,
+            groups__name=roles.PHONE_COLLECTOR,
+            staff_profile__branch=branch,
+            staff_profile__status=StaffProfile.Status.ACTIVE,
+        )
+        .select_related("staff_profile")
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def collector_loads(collector_ids) -> dict[int, tuple[int, Decimal]]:
+    """collector id → (open cases, their open balance), in one grouped query."""
+    rows = (
+        Case.objects.open()
+        .filter(assigned_to_id__in=list(collector_ids))
+        .order_by()
+        .values("assigned_to_id")
+        .annotate(cases=Count("pk"), balance=Sum(BALANCE))
+    )
+    loads = {pk: (0, Decimal(0)) for pk in collector_ids}
+    for row in rows:
+        loads[row["assigned_to_id"]] = (row["cases"], row["balance"] or Decimal(0))
+    return loads
+
+
+def collector_for_user(*, user, pk: int):
+    """A phone collector whose cases `user` supervises (their branch; HQ any), or None."""
+    collectors = User.objects.filter(pk=pk, groups__name=roles.PHONE_COLLECTOR).select_related(
+        "staff_profile__branch"
+    )
+    if not may_assign(user):
+        return None
+    if not sees_all_branches(user):
+        collectors = collectors.filter(staff_profile__branch=user_branch(user))
+    return collectors.first()
+
+
+def collector_cases(*, user, collector) -> QuerySet[Case]:
+    """The open cases of `collector` that `user` supervises."""
+    return (
+        supervised_cases(user)
+        .open()
+        .filter(assigned_to=collector)
+        .select_related("bank", "debtor", "last_placement")
+        .annotate(total_balance=BALANCE)
+    )
+
+
+# --- Service levels ---------------------------------------------------------------------------
+
+
+def first_action_sla() -> dt.timedelta:
+    return dt.timedelta(minutes=settings.FIRST_ACTION_SLA_MINUTES)
+
+
+def assignment_breaches_open(*, user, now: dt.datetime | None = None) -> QuerySet[Case]:
+    """Open cases still unassigned after their placement's deadline (oldest deadline first)."""
+    now = now or timezone.now()
+    return (
+        supervised_cases(user)
+        .open()
+        .filter(assigned_to__isnull=True, last_placement__assignment_due_at__lt=now)
+        .select_related("bank", "last_placement")
+        .order_by("last_placement__assignment_due_at", "pk")
+    )
+
+
+def first_action_breaches_open(*, user, now: dt.datetime | None = None) -> QuerySet[Case]:
+    """Open assigned cases whose collector has not acted within the first-action window."""
+    now = now or timezone.now()
+    return (
+        supervised_cases(user)
+        .open()
+        .filter(
+            assigned_to__isnull=False,
+            first_action_at__isnull=True,
+            assigned_at__lt=now - first_action_sla(),
+        )
+        .select_related("bank", "assigned_to")
+        .order_by("assigned_at", "pk")
+    )
+
+
+def assignment_breaches_in_period(
+    *, user, start: dt.datetime, end: dt.datetime, now: dt.datetime | None = None
+) -> dict:
+    """Late first assignments made in [start, end), and cases still unassigned whose
+    deadline fell in that period."""
+    now = now or timezone.now()
+    late_assignments = (
+        CaseAssignment.objects.visible_to(user)
+        .filter(first_after_placement=True, assignment_late=True, assigned_at__gte=start)
+        .filter(assigned_at__lt=end)
+        .select_related("case", "case__bank", "to_collector")
+    )
+    if not may_assign(user):
+        late_assignments = late_assignments.none()
+    still_unassigned = assignment_breaches_open(user=user, now=min(now, end)).filter(
+        last_placement__assignment_due_at__gte=start
+    )
+    return {
+        "late_assignments": late_assignments,
+        "still_unassigned": still_unassigned,
+        "count": late_assignments.count() + still_unassigned.count(),
+    }
+
+
+def first_action_breaches_in_period(
+    *, user, start: dt.datetime, end: dt.datetime, now: dt.datetime | None = None
+) -> QuerySet[Case]:
+    """Current assignments begun in [start, end) whose first action came late or not yet
+    (after the window). Earlier assignments of a case are not counted: the first-action
+    time is reset when a case is reassigned."""
+    now = now or timezone.now()
+    window = first_action_sla()
+    return (
+        supervised_cases(user)
+        .filter(assigned_at__gte=start, assigned_at__lt=end, assigned_to__isnull=False)
+        .filter(
+            Q(first_action_at__isnull=True, assigned_at__lt=now - window)
+            | Q(first_action_at__gt=F("assigned_at") + window)
+        )
+        .select_related("bank", "assigned_to")
+        .order_by("assigned_at", "pk")
+    )
+
+
+def service_level_summary(*, user, now: dt.datetime | None = None) -> dict:
+    """Counts for the dashboard: unassigned, of which overdue; open first-action breaches.
+
+    Two queries: the unassigned ones are found through the index on the collector
+    (NULL = nobody), not by reading every open case of the branch.
+    """
+    now = now or timezone.now()
+    cases = supervised_cases(user).open()
+    summary = cases.filter(assigned_to__isnull=True).aggregate(
+        unassigned=Count("pk"),
+        unassigned_overdue=Count("pk", filter=Q(last_placement__assignment_due_at__lt=now)),
+    )
+    summary["first_action_breaches"] = first_action_breaches_open(user=user, now=now).count()
+    return summary
+
+
+# --- The supervisor's day ------------------------------------------------------------------------
+
+
+def start_of_today(now: dt.datetime | None = None) -> dt.datetime:
+    local = timezone.localtime(now or timezone.now(), company_tz())
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def calls_today_by_collector(*, user, now: dt.datetime | None = None) -> list[dict]:
+    """Per collector of the supervised cases: call attempts today and conversations
+    (the debtor reached, an outcome that counts as a conversation), busiest first; then
+    the branch's collectors who have not called today (HQ: only those who called)."""
+    if not may_assign(user):
+        return []
+    # Driven by the (collector, started_at) index: the calls of the branch's collectors
+    # since midnight, not a scan of the whole call log for today's rows.
+    collectors = User.objects.filter(groups__name=roles.PHONE_COLLECTOR)
+    if not sees_all_branches(user):
+        collectors = collectors.filter(staff_profile__branch=user_branch(user))
+    rows = (
+        CallLog.objects.visible_to(user)
+        .filter(
+            collector_id__in=list(collectors.values_list("pk", flat=True)),
+            started_at__gte=start_of_today(now),
+        )
+        .order_by()
+        .values(
+            "collector_id",
+            "collector__first_name",
+            "collector__last_name",
+            "collector__username",
+        )
+        .annotate(
+            attempts=Count("pk"),
+            conversations=Count("pk", filter=Q(party=Party.DEBTOR, outcome__conversation=True)),
+        )
+        .order_by("-attempts", "collector__username")
+    )
+    figures = [
+        {
+            "collector_id": row["collector_id"],
+            "name": " ".join(
+                part for part in (row["collector__first_name"], row["collector__last_name"]) if part
+            )
+            or row["collector__username"],
+            "attempts": row["attempts"],
+            "conversations": row["conversations"],
+        }
+        for row in rows
+    ]
+    # A collector of the branch who has not called yet today is news too: listed with 0.
+    called = {row["collector_id"] for row in figures}
+    for collector in assignable_collectors(
+        branch=None if sees_all_branches(user) else user_branch(user)
+    ):
+        if collector.pk not in called:
+            figures.append(
+                {
+                    "collector_id": collector.pk,
+                    "name": display_name(collector),
+                    "attempts": 0,
+                    "conversations": 0,
+                }
+            )
+    return figures
+
+
+def overrides_today(*, user, now: dt.datetime | None = None) -> QuerySet[ComplianceOverride]:
+    if not may_assign(user):
+        return ComplianceOverride.objects.none()
+    return (
+        ComplianceOverride.objects.visible_to(user)
+        .filter(granted_at__gte=start_of_today(now))
+        .select_related("case", "collector", "granted_by")
+        .order_by("-granted_at", "-pk")
+    )
+
+
+# --- The case's assignment history (timeline and panel) ----------------------------------------
+
+
+def case_assignments(*, user, case: Case) -> QuerySet[CaseAssignment]:
+    return (
+        CaseAssignment.objects.visible_to(user)
+        .filter(case=case)
+        .select_related("from_collector", "to_collector", "assigned_by", "batch")
+        .order_by("-assigned_at", "-pk")
+    )
+
+
+@timeline_source("assignment")
+def assignment_timeline(case: Case, user, limit: int) -> list[TimelineEntry]:
+    entries = []
+    for row in case_assignments(user=user, case=case)[:limit]:
+        if row.from_collector_id is None:
+            title = _("Assigned to %(to)s") % {"to": display_name(row.to_collector)}
+        elif row.to_collector_id is None:
+            title = _("Taken from %(from)s") % {"from": display_name(row.from_collector)}
+        else:
+            title = _("Reassigned from %(from)s to %(to)s") % {
+                "from": display_name(row.from_collector),
+                "to": display_name(row.to_collector),
+            }
+        if row.assignment_late:
+            title = f"{title} · {_('assigned late')}"
+        entries.append(
+            TimelineEntry(
+                at=row.assigned_at,
+                kind="assignment",
+                title=title,
+                detail=row.reason,
+                actor=display_name(row.assigned_by),
+                extra={"batch": row.batch_id},
+            )
+        )
+    return entries
