@@ -235,6 +235,34 @@ def test_same_idempotency_key_returns_the_first_placement(
     assert Placement.objects.count() == 1
 
 
+@pytest.mark.parametrize("same_file", [True, False], ids=["same-file", "different-file"])
+def test_idempotency_key_of_one_bank_is_not_another_banks(
+    api_a, api_b, agreement_a, agreement_b, same_file, django_capture_on_commit_callbacks
+):
+    # Keys are chosen by each bank on its own, so two banks will sooner or later pick
+    # the same one: bank B must get its own placement and never learn of bank A's.
+    with django_capture_on_commit_callbacks(execute=False):
+        theirs = api_a.post(
+            LIST, {"file": _sample()}, format="multipart", HTTP_IDEMPOTENCY_KEY="batch-1"
+        )
+        mine = api_b.post(
+            LIST,
+            {"file": _sample(salt="" if same_file else "B")},
+            format="multipart",
+            HTTP_IDEMPOTENCY_KEY="batch-1",
+        )
+    assert theirs.status_code == 202
+    assert mine.status_code == 202, mine.content
+    theirs_id = theirs.json()["id"]
+    assert mine.json()["id"] != theirs_id
+    body = mine.content.decode()
+    assert f"/placements/{theirs_id}/" not in body
+    assert f"#{theirs_id}" not in body  # how a 409 names the placement holding the key
+    assert Placement.objects.get(pk=mine.json()["id"]).bank == agreement_b.bank
+    assert Placement.objects.get(pk=theirs_id).bank == agreement_a.bank
+    assert [row["id"] for row in api_b.get(LIST).json()["results"]] == [mine.json()["id"]]
+
+
 def test_same_file_twice_returns_the_first_placement(
     api_a, agreement_a, placements_service, django_capture_on_commit_callbacks
 ):
