@@ -86,13 +86,10 @@ def _database_url_for(settings_dict) -> str:
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Starts `celery worker` as a separate process on Redis against the test database.
-
-    Tests that use it need `@pytest.mark.django_db(transaction=True)` so that
-    the worker sees their rows. Tasks sent by the test process go to a queue of
-    this session only, so parallel runs never steal each other's tasks.
-    """
+def celery_worker_session(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Starts `celery worker` once per session, as a separate process on Redis against
+    the test database, consuming a queue of this session only (parallel runs never
+    steal each other's tasks). Tests use `celery_worker_process`, not this."""
     from django.conf import settings as django_settings
     from django.db import connection
 
@@ -136,8 +133,6 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    previous_queue = app.conf.task_default_queue
-    app.conf.task_default_queue = queue
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -151,13 +146,31 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     handle = type("WorkerHandle", (), {})()
     handle.queue, handle.process, handle.media_root, handle.log = queue, process, media, log
     yield handle
-    app.conf.task_default_queue = previous_queue
     process.terminate()
     try:
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         process.kill()
     log.close()
+
+
+@pytest.fixture
+def celery_worker_process(celery_worker_session):
+    """The session's worker; tasks this test sends go to it, and only this test's.
+
+    Tests that use it need `@pytest.mark.django_db(transaction=True)` so that the
+    worker sees their rows. Other tests send to the default queue, which no test
+    worker reads: otherwise, once a worker test had started the worker, a later
+    transactional test's `placement_receive` (on_commit runs at once in autocommit)
+    queued a real import that the worker ran against the same placement as the
+    test's own `placement_import`, racing it (see tests/cases/intake/test_streams.py).
+    """
+    from collections_office.celery import app
+
+    previous_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = celery_worker_session.queue
+    yield celery_worker_session
+    app.conf.task_default_queue = previous_queue
 
 
 def wait_for(predicate, *, timeout: float = 30.0, interval: float = 0.2, message: str = ""):
