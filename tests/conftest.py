@@ -73,6 +73,58 @@ def password():
     return TEST_PASSWORD
 
 
+# --- make mutate ----------------------------------------------------------------------
+# mutmut runs a pytest session per mutant, side by side (docs/quality.md). Each session
+# takes the first free slot's test database, so one mutant's committed rows never meet
+# another's tests; the first session of a slot migrates it, the later ones only use it
+# (a migrate per mutant would cost more than most mutants' tests).
+
+if "MUTANT_UNDER_TEST" in os.environ:
+    _mutation_slot: dict = {}
+
+    @pytest.fixture(scope="session")
+    def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+        import fcntl
+        import tempfile
+
+        from django.conf import settings as django_settings
+        from pytest_django.fixtures import _set_suffix_to_test_databases
+
+        name = django_settings.DATABASES["default"]["NAME"]
+        for slot in range(64):
+            path = Path(tempfile.gettempdir()) / f"{name}-mutate-slot{slot}.lock"
+            lock = open(path, "w")  # noqa: SIM115 (held until this process ends)
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                lock.close()
+                continue
+            _mutation_slot.update(slot=slot, lock=lock)
+            _set_suffix_to_test_databases(suffix=f"slot{slot}")
+            return
+        pytest.fail("no free test database slot for this mutant")
+
+    @pytest.fixture(scope="session")
+    def django_db_setup(django_test_environment, django_db_blocker, django_db_modify_db_settings):
+        from django.conf import settings as django_settings
+        from django.db import connections
+        from django.test.utils import setup_databases
+
+        # mutants/ is made anew by every `make mutate`, so each run migrates once per slot.
+        ready = Path.cwd() / f".test-database-slot{_mutation_slot['slot']}-migrated"
+        with django_db_blocker.unblock():
+            if not ready.exists():
+                setup_databases(verbosity=0, interactive=False, keepdb=True)
+                ready.touch()
+                return
+            for alias in connections:
+                connection = connections[alias]
+                test_name = connection.creation._get_test_db_name()
+                connection.close()
+                django_settings.DATABASES[alias]["NAME"] = test_name
+                connection.settings_dict["NAME"] = test_name
+
+
 # --- A real Celery worker -----------------------------------------------------------
 
 
