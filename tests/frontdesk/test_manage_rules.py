@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
 from frontdesk import selectors, services
 from staff import roles
@@ -55,3 +56,30 @@ def test_no_one_else_manages_an_entry(entries, host, desk_b, staff_user, branch_
     ]
     for user in others:
         assert not rule(user=user, **{kind: entry}), user.username
+
+
+def test_a_message_for_a_department_is_handled_by_its_head_only(
+    desk, host, department_head, collections_a, other_supervisor
+):
+    message = services.message_take(
+        actor=desk,
+        caller_name="Mr Chen",
+        message="Please call back.",
+        recipient_department=collections_a,
+    )
+    assert selectors.may_handle_message(user=department_head, message=message)
+    for user in (host, other_supervisor, desk):
+        assert not selectors.may_handle_message(user=user, message=message), user.username
+
+
+def test_each_message_page_shows_its_own_message(client, desk, host):
+    first, second = (
+        services.message_take(
+            actor=desk, caller_name=name, message=f"Call {name} back.", recipient=host
+        )
+        for name in ("Mr Chen", "Ms Wang")
+    )
+    client.force_login(host)
+    for message, other in ((first, second), (second, first)):
+        page = client.get(reverse("frontdesk:message_detail", args=[message.pk])).content.decode()
+        assert message.message in page and other.message not in page

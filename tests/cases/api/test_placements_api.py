@@ -160,6 +160,18 @@ def test_upload_with_another_banks_agreement_names_the_field(api_a, agreement_a,
     assert not Placement.objects.exists()
 
 
+def test_upload_naming_its_own_agreement_is_filed_under_it(
+    api_a, agreement_a, django_capture_on_commit_callbacks
+):
+    from tests.cases.conftest import AgreementFactory
+
+    second = AgreementFactory(bank=agreement_a.bank, branch=agreement_a.branch, number="A-002")
+    with django_capture_on_commit_callbacks(execute=False):
+        response = api_a.post(LIST, {"file": _sample(), "agreement": second.pk}, format="multipart")
+    assert response.status_code == 202, response.content
+    assert Placement.objects.get(pk=response.json()["id"]).agreement == second
+
+
 def test_idempotency_key_with_spaces_or_too_long_is_400(api_a, agreement_a):
     upload = io.BytesIO(b"account_no,debtor_name\nA1,Zhang San\n")
     upload.name = "p.csv"
