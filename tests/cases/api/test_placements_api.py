@@ -275,6 +275,21 @@ def test_idempotency_key_of_one_bank_is_not_another_banks(
     assert [row["id"] for row in api_b.get(LIST).json()["results"]] == [mine.json()["id"]]
 
 
+def test_new_files_under_new_idempotency_keys_are_new_placements(
+    api_a, agreement_a, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        first = api_a.post(
+            LIST, {"file": _sample()}, format="multipart", HTTP_IDEMPOTENCY_KEY="batch-1"
+        )
+        second = api_a.post(
+            LIST, {"file": _sample(salt="N")}, format="multipart", HTTP_IDEMPOTENCY_KEY="batch-2"
+        )
+    assert (first.status_code, second.status_code) == (202, 202), second.content
+    assert first.json()["id"] != second.json()["id"]
+    assert Placement.objects.count() == 2
+
+
 def test_same_file_twice_returns_the_first_placement(
     api_a, agreement_a, placements_service, django_capture_on_commit_callbacks
 ):
