@@ -13,7 +13,7 @@ PROD_CHECK_ENV := DJANGO_ENV=production ALLOWED_HOSTS=collections.example.com \
 	FIELD_HASH_KEY=check-deploy-only-hash-key-0123456789abcdef \
 	DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL)
 
-.PHONY: install run test lint format lock key bench clean
+.PHONY: install run test lint format lock key bench clean mutate
 
 # Development and CI install the runtime lock plus the test tools; the production image
 # installs requirements.lock alone (no pytest, Playwright or ruff).
@@ -46,6 +46,23 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Mutation testing on demand (not part of `make test` or CI): mutmut over the modules
+# where a silent bug leaks data ([tool.mutmut] in pyproject.toml), each mutant against
+# the tests that call its function; prints the score and the surviving mutants
+# (docs/quality.md). Its own database, so it never touches the one `make test` uses;
+# each process mutmut runs side by side takes one test database of its own (slot0, …).
+MUTATE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/co_mutate
+MUTATE_JOBS ?= 2
+# Only some mutants, by name pattern: make mutate MUTATE_ONLY='cases.selectors.* staff.*'
+MUTATE_ONLY ?=
+
+mutate: $(STAMP)
+	@DATABASE_URL=$(MUTATE_DATABASE_URL) REDIS_URL=$(REDIS_URL) $(BIN)/python scripts/check_services.py
+	rm -rf mutants
+	DATABASE_URL=$(MUTATE_DATABASE_URL) REDIS_URL=$(REDIS_URL) DJANGO_ENV=test \
+		$(BIN)/mutmut run --max-children $(MUTATE_JOBS) $(MUTATE_ONLY)
+	@$(BIN)/python scripts/mutation_report.py
+
 # Regenerate the lock files after changing dependencies in pyproject.toml: the runtime
 # lock first, then the dev lock constrained to the same runtime versions.
 lock: $(STAMP)
@@ -59,4 +76,4 @@ key: $(STAMP)
 	@$(BIN)/python -c "import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())"
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache mutants

@@ -56,6 +56,15 @@ TEMPLATES = (
     gettext_noop("Added on case %(case)s"),
     gettext_noop("Marked invalid on case %(case)s"),
     gettext_noop("Badge %(badge)s also held by visit #%(visit)s"),
+    # The shipped compliance rule sets (cases migration 0010): reference data in English.
+    gettext_noop("China 2026 default (banking association guideline, outsourced card collection)"),
+    gettext_noop(
+        "Calls 08:00–22:00 China time; at most 6 unanswered attempts per number per day; relatives and colleagues only once the debtor is unreachable (6 failed attempts over all the debtor's numbers within 3 days, no conversation) and only to ask how to reach the debtor; every call recorded."  # noqa: E501
+    ),
+    gettext_noop("US Regulation F (12 CFR 1006)"),
+    gettext_noop(
+        "Calls 08:00–21:00 in the debtor's local time; at most 7 calls in 7 consecutive days per debt, none for 7 days after a conversation; third parties only to locate the debtor; every call recorded."  # noqa: E501
+    ),
 )
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")

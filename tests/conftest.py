@@ -73,6 +73,58 @@ def password():
     return TEST_PASSWORD
 
 
+# --- make mutate ----------------------------------------------------------------------
+# mutmut runs a pytest session per mutant, side by side (docs/quality.md). Each session
+# takes the first free slot's test database, so one mutant's committed rows never meet
+# another's tests; the first session of a slot migrates it, the later ones only use it
+# (a migrate per mutant would cost more than most mutants' tests).
+
+if "MUTANT_UNDER_TEST" in os.environ:
+    _mutation_slot: dict = {}
+
+    @pytest.fixture(scope="session")
+    def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+        import fcntl
+        import tempfile
+
+        from django.conf import settings as django_settings
+        from pytest_django.fixtures import _set_suffix_to_test_databases
+
+        name = django_settings.DATABASES["default"]["NAME"]
+        for slot in range(64):
+            path = Path(tempfile.gettempdir()) / f"{name}-mutate-slot{slot}.lock"
+            lock = open(path, "w")  # noqa: SIM115 (held until this process ends)
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                lock.close()
+                continue
+            _mutation_slot.update(slot=slot, lock=lock)
+            _set_suffix_to_test_databases(suffix=f"slot{slot}")
+            return
+        pytest.fail("no free test database slot for this mutant")
+
+    @pytest.fixture(scope="session")
+    def django_db_setup(django_test_environment, django_db_blocker, django_db_modify_db_settings):
+        from django.conf import settings as django_settings
+        from django.db import connections
+        from django.test.utils import setup_databases
+
+        # mutants/ is made anew by every `make mutate`, so each run migrates once per slot.
+        ready = Path.cwd() / f".test-database-slot{_mutation_slot['slot']}-migrated"
+        with django_db_blocker.unblock():
+            if not ready.exists():
+                setup_databases(verbosity=0, interactive=False, keepdb=True)
+                ready.touch()
+                return
+            for alias in connections:
+                connection = connections[alias]
+                test_name = connection.creation._get_test_db_name()
+                connection.close()
+                django_settings.DATABASES[alias]["NAME"] = test_name
+                connection.settings_dict["NAME"] = test_name
+
+
 # --- A real Celery worker -----------------------------------------------------------
 
 
@@ -135,16 +187,11 @@ def start_celery_worker(queue: str, media, log):
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Starts `celery worker` as a separate process on Redis against the test database.
-
-    Tests that use it need `@pytest.mark.django_db(transaction=True)` so that
-    the worker sees their rows. Tasks sent by the test process go to a queue of
-    this session only, so parallel runs never steal each other's tasks.
-    """
+def celery_worker_session(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Starts `celery worker` once per session, as a separate process on Redis against
+    the test database, consuming a queue of this session only (parallel runs never
+    steal each other's tasks). Tests use `celery_worker_process`, not this."""
     from django.conf import settings as django_settings
-
-    from collections_office.celery import app
 
     if not django_settings.REDIS_URL:
         pytest.fail("the worker tests need REDIS_URL (make test sets it)")
@@ -153,19 +200,35 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     # Append mode: the worker and this process share the file offset, and a reader
     # seeking to 0 must not make the worker overwrite earlier lines.
     log = open(tmp_path_factory.mktemp("worker-log") / "worker.log", "a+")  # noqa: SIM115
-    previous_queue = app.conf.task_default_queue
-    app.conf.task_default_queue = queue
     process = start_celery_worker(queue, media, log)
     handle = type("WorkerHandle", (), {})()
     handle.queue, handle.process, handle.media_root, handle.log = queue, process, media, log
     yield handle
-    app.conf.task_default_queue = previous_queue
     process.terminate()
     try:
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         process.kill()
     log.close()
+
+
+@pytest.fixture
+def celery_worker_process(celery_worker_session):
+    """The session's worker; tasks this test sends go to it, and only this test's.
+
+    Tests that use it need `@pytest.mark.django_db(transaction=True)` so that the
+    worker sees their rows. Other tests send to the default queue, which no test
+    worker reads: otherwise, once a worker test had started the worker, a later
+    transactional test's `placement_receive` (on_commit runs at once in autocommit)
+    queued a real import that the worker ran against the same placement as the
+    test's own `placement_import`, racing it (see tests/cases/intake/test_streams.py).
+    """
+    from collections_office.celery import app
+
+    previous_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = celery_worker_session.queue
+    yield celery_worker_session
+    app.conf.task_default_queue = previous_queue
 
 
 def wait_for(predicate, *, timeout: float = 30.0, interval: float = 0.2, message: str = ""):

@@ -51,6 +51,19 @@ PAGES: dict[str, Callable] = {
     "cases:case_list": lambda w: reverse("cases:case_list"),
     "cases:case_detail": lambda w: reverse("cases:case_detail", args=[w.home.case.pk]),
     "cases:casepage_timeline": lambda w: reverse("cases:casepage_timeline", args=[w.home.case.pk]),
+    # the collection workflow
+    "cases:queue": lambda w: reverse("cases:queue"),
+    "cases:assignment": lambda w: reverse("cases:assignment"),
+    "cases:assignment_breaches": lambda w: reverse("cases:assignment_breaches"),
+    "cases:assignment_collector": lambda w: reverse(
+        "cases:assignment_collector", args=[w.home.collector.pk]
+    ),
+    "cases:compliance": lambda w: reverse("cases:compliance"),
+    "cases:compliance_refusals": lambda w: reverse("cases:compliance_refusals"),
+    "cases:compliance_rule_sets": lambda w: reverse("cases:compliance_rule_sets"),
+    "cases:compliance_collector": lambda w: reverse(
+        "cases:compliance_collector", args=[w.home.collector.pk]
+    ),
     "cases:bank_list": lambda w: reverse("cases:bank_list"),
     "cases:bank_create": lambda w: reverse("cases:bank_create"),
     "cases:bank_detail": lambda w: reverse("cases:bank_detail", args=[w.registered_bank.pk]),

@@ -59,7 +59,9 @@ class ComplianceRuleSet(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        from staff.stored_text import shown_in_language  # the shipped sets' names in Chinese
+
+        return shown_in_language(self.name)
 
 
 class ComplianceChannelRules(models.Model):

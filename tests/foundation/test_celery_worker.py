@@ -38,3 +38,12 @@ def test_the_worker_process_logs_json_lines_only(celery_worker_process):
     entries = [json.loads(line) for line in lines if line.startswith("{")]
     assert any(entry["message"].endswith(" ready.") for entry in entries)
     assert any("heartbeat" in entry["message"] for entry in entries)
+
+
+def test_tasks_of_tests_that_do_not_ask_for_the_worker_do_not_reach_it(celery_worker_session):
+    """Once started, the worker stays for the session: a later test that imports a
+    placement itself must not have the worker import it too, behind its back."""
+    from collections_office.celery import app
+
+    route = app.amqp.router.route({}, heartbeat.name)
+    assert route["queue"].name != celery_worker_session.queue

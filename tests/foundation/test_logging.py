@@ -133,6 +133,20 @@ def test_the_formatter_masks_even_without_the_filter():
     assert json.loads(output)["level"] == "INFO"
 
 
+def test_the_formatter_masks_extra_fields_without_the_filter():
+    """The filter masks the extra fields too, so only the formatter on its own shows
+    whether the formatter does: a handler configured without the filter must not leak."""
+    record = logging.LogRecord("x", logging.WARNING, __file__, 1, "not found", None, None)
+    record.path = f"/cases/search/{MOBILE}/"
+    record.object_id = ID_NUMBER
+    record.object_type = f"card {CARD}"
+    entry = json.loads(JsonFormatter().format(record))
+    assert_no_leak(json.dumps(entry, ensure_ascii=False))
+    assert entry["path"] == "/cases/search/*******5678/"
+    assert entry["object_id"] == "110105********002X"
+    assert entry["object_type"] == "card 622202*********0123"
+
+
 def test_the_project_logging_configuration_masks():
     """settings.LOGGING's console handler writes JSON with the mask applied."""
     [console] = [

@@ -346,3 +346,28 @@ def test_keyed_hash_index_is_a_hash_index_on_postgresql_and_serves_the_phone_loo
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "contact_point_hash_idx" in plan
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [PHONE, None, "", "", "%%%not-base64%%%", base64.urlsafe_b64encode(b"x").decode()],
+    ids=["plaintext", "none", "empty", "prefix-only", "not-base64", "unknown-key"],
+)
+def test_a_stored_value_that_is_not_a_readable_token_is_never_skipped_by_rotation(request, stored):
+    """rotate_field_keys skips what needs no rotation: plaintext or a broken token must
+    answer "needs rotation", so that rotate() stops loudly instead of leaving it as it is."""
+    if request.node.callspec.id not in ("plaintext", "none", "empty"):
+        stored = personal_data._TOKEN_PREFIX + stored
+    assert personal_data.needs_rotation(stored)
+    assert not personal_data.needs_rotation(personal_data.encrypt(PHONE))
+
+
+def test_a_file_that_is_not_an_encrypted_attachment_is_never_skipped_by_rotation():
+    assert personal_data.bytes_need_rotation(b"%PDF-1.7 a plaintext scan")
+    assert not personal_data.bytes_need_rotation(personal_data.encrypt_bytes(b"%PDF-1.7"))
+
+
+def test_plaintext_does_not_look_encrypted():
+    assert not personal_data.looks_encrypted(PHONE)
+    assert not personal_data.looks_encrypted("")
+    assert personal_data.looks_encrypted(personal_data.encrypt(PHONE))

@@ -198,6 +198,31 @@ def test_the_id_number_is_stored_encrypted_and_shown_masked(client, desk, host):
     assert PersonalDataView.objects.filter(user=desk, object_id=str(visit.pk)).count() == 1
 
 
+@pytest.mark.parametrize("who", ["host", "branch_manager"])
+def test_only_the_desk_may_reveal_a_visitors_id_number(
+    client, desk, host, staff_user, branch_a, who
+):
+    # Both may read the visit (masked); the full ID number is the desk's to see.
+    branch_manager = staff_user(roles.BRANCH_MANAGER, branch=branch_a, username="mgr.a")
+    visit = services.visit_register(
+        actor=desk,
+        visitor_name="Li Lei",
+        purpose="Reconciliation meeting",
+        host=host,
+        id_document_type="resident_id",
+        id_number=VALID_RESIDENT_ID,
+    )
+    reader = {"host": host, "branch_manager": branch_manager}[who]
+    client.force_login(reader)
+    assert client.get(reverse("frontdesk:visit_detail", args=[visit.pk])).status_code == 200
+
+    response = client.post(reverse("frontdesk:visit_reveal_id", args=[visit.pk]))
+
+    assert response.status_code == 403
+    assert VALID_RESIDENT_ID not in response.content.decode()
+    assert not PersonalDataView.objects.exists()
+
+
 def test_visits_of_another_branch_and_of_other_hosts_are_404(
     client, desk, host, desk_b, staff_user, branch_a
 ):

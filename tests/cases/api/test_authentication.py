@@ -35,6 +35,16 @@ def test_malformed_or_unknown_key_is_401(api, header):
     assert_401(api.get(URL, HTTP_AUTHORIZATION=header))
 
 
+@pytest.mark.parametrize("key", ["co_" + "a" * 300, "xx_" + "a" * 300, "xx_short"])
+def test_a_key_that_cannot_be_ours_is_refused_before_any_lookup(
+    api, agreement_a, key, django_assert_num_queries
+):
+    # No hashing of megabyte headers and no database query for what is not a key.
+    with django_assert_num_queries(0):
+        response = api.get(URL, **bearer(key))
+    assert response.status_code == 401
+
+
 def test_revoked_key_is_401(api, agreement_a):
     key, raw = issue_key(agreement_a.bank)
     api_key_revoke(api_key=key, actor=None)

@@ -160,6 +160,18 @@ def test_upload_with_another_banks_agreement_names_the_field(api_a, agreement_a,
     assert not Placement.objects.exists()
 
 
+def test_upload_naming_its_own_agreement_is_filed_under_it(
+    api_a, agreement_a, django_capture_on_commit_callbacks
+):
+    from tests.cases.conftest import AgreementFactory
+
+    second = AgreementFactory(bank=agreement_a.bank, branch=agreement_a.branch, number="A-002")
+    with django_capture_on_commit_callbacks(execute=False):
+        response = api_a.post(LIST, {"file": _sample(), "agreement": second.pk}, format="multipart")
+    assert response.status_code == 202, response.content
+    assert Placement.objects.get(pk=response.json()["id"]).agreement == second
+
+
 def test_idempotency_key_with_spaces_or_too_long_is_400(api_a, agreement_a):
     upload = io.BytesIO(b"account_no,debtor_name\nA1,Zhang San\n")
     upload.name = "p.csv"
@@ -233,6 +245,49 @@ def test_same_idempotency_key_returns_the_first_placement(
     assert other_file.status_code == 409
     assert set(other_file.json()) == {"detail", "errors"}
     assert Placement.objects.count() == 1
+
+
+@pytest.mark.parametrize("same_file", [True, False], ids=["same-file", "different-file"])
+def test_idempotency_key_of_one_bank_is_not_another_banks(
+    api_a, api_b, agreement_a, agreement_b, same_file, django_capture_on_commit_callbacks
+):
+    # Keys are chosen by each bank on its own, so two banks will sooner or later pick
+    # the same one: bank B must get its own placement and never learn of bank A's.
+    with django_capture_on_commit_callbacks(execute=False):
+        theirs = api_a.post(
+            LIST, {"file": _sample()}, format="multipart", HTTP_IDEMPOTENCY_KEY="batch-1"
+        )
+        mine = api_b.post(
+            LIST,
+            {"file": _sample(salt="" if same_file else "B")},
+            format="multipart",
+            HTTP_IDEMPOTENCY_KEY="batch-1",
+        )
+    assert theirs.status_code == 202
+    assert mine.status_code == 202, mine.content
+    theirs_id = theirs.json()["id"]
+    assert mine.json()["id"] != theirs_id
+    body = mine.content.decode()
+    assert f"/placements/{theirs_id}/" not in body
+    assert f"#{theirs_id}" not in body  # how a 409 names the placement holding the key
+    assert Placement.objects.get(pk=mine.json()["id"]).bank == agreement_b.bank
+    assert Placement.objects.get(pk=theirs_id).bank == agreement_a.bank
+    assert [row["id"] for row in api_b.get(LIST).json()["results"]] == [mine.json()["id"]]
+
+
+def test_new_files_under_new_idempotency_keys_are_new_placements(
+    api_a, agreement_a, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        first = api_a.post(
+            LIST, {"file": _sample()}, format="multipart", HTTP_IDEMPOTENCY_KEY="batch-1"
+        )
+        second = api_a.post(
+            LIST, {"file": _sample(salt="N")}, format="multipart", HTTP_IDEMPOTENCY_KEY="batch-2"
+        )
+    assert (first.status_code, second.status_code) == (202, 202), second.content
+    assert first.json()["id"] != second.json()["id"]
+    assert Placement.objects.count() == 2
 
 
 def test_same_file_twice_returns_the_first_placement(

@@ -83,3 +83,21 @@ def test_old_foreigners_permanent_residence_id_is_valid_with_a_warning():
 def test_other_formats_are_refused(raw):
     with pytest.raises(ValueError):
         validate_id_number(raw)
+
+
+@pytest.mark.parametrize("digits", [12, 19])
+def test_card_numbers_of_12_to_19_digits_are_kept_masked(digits):
+    from cases.intake.validation import mask_card
+
+    number = "6" + "1" * (digits - 5) + "4321"
+    masked = mask_card(number)
+    assert masked.endswith("4321") and number not in masked
+    assert mask_card("") == ""
+
+
+@pytest.mark.parametrize("digits", [11, 20])
+def test_card_numbers_shorter_than_12_or_longer_than_19_digits_are_refused(digits):
+    from cases.intake.validation import mask_card
+
+    with pytest.raises(ValueError):
+        mask_card("6" * digits)

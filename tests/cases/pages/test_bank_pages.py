@@ -329,6 +329,19 @@ def test_branch_admin_cannot_issue_or_revoke_keys_of_another_branchs_bank(
     assert key_b.prefix not in client.get("/cases/keys/").content.decode()
 
 
+def test_hq_admin_issues_and_revokes_keys_of_every_branchs_banks(
+    as_user, admin_hq, agreement_a, agreement_b
+):
+    from tests.cases.api.builders import issue_key
+
+    key_b, _raw = issue_key(agreement_b.bank)
+    client = as_user(admin_hq)
+    assert client.get(f"/cases/banks/{agreement_a.bank.pk}/keys/new/").status_code == 200
+    assert client.post(f"/cases/keys/{key_b.pk}/revoke/").status_code == 302
+    key_b.refresh_from_db()
+    assert key_b.revoked_at is not None
+
+
 def test_bank_pages_use_a_bounded_number_of_queries(
     as_user, admin_hq, agreement_a, django_assert_max_num_queries
 ):

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.contrib.contenttypes.models import ContentType
 
-from cases.models import Case
+from cases.models import Case, OverdueBucket, overdue_bucket
+from cases.selectors import overdue_bucket_range
 from staff.models import PersonalDataView
-from tests.cases.api.builders import ID_NUMBER, PHONE, make_case, make_debtor
+from tests.cases.api.builders import ID_NUMBER, PHONE, make_case, make_debtor, make_placement
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +96,62 @@ def test_case_list_filters_and_sorts(as_user, supervisor_a, agreement_a):
     assert "BIG" not in html
     assert client.get("/cases/", {"status": "bogus", "bank": "x"}).status_code == 200
     assert small and big and settled
+
+
+# Noon in Shanghai, 04:00 UTC: the same calendar day in the company's zone and in UTC.
+BUCKET_DAY = dt.datetime(2026, 6, 15, 4, 0, tzinfo=dt.UTC)
+
+
+@time_machine.travel(BUCKET_DAY, tick=False)
+def test_case_list_bucket_filters_split_at_the_edges(as_user, supervisor_a, agreement_a):
+    today = dt.date(2026, 6, 15)
+    edges = (30, 31, 60, 61, 90, 91, 180, 181)
+    placement = make_placement(agreement_a)
+    for days in edges:
+        make_case(
+            agreement_a,
+            placement=placement,
+            account_no=f"EDGE-{days:03d}",
+            overdue_since=today - dt.timedelta(days=days),
+        )
+    client = as_user(supervisor_a)
+    listed_under = {days: [] for days in edges}
+    for bucket in OverdueBucket.values:
+        html = client.get("/cases/", {"bucket": bucket}).content.decode()
+        for days in edges:
+            if f"EDGE-{days:03d}" in html:
+                listed_under[days].append(bucket)
+    for days in edges:
+        expected = overdue_bucket(today - dt.timedelta(days=days), today)
+        assert listed_under[days] == [expected], f"{days} days overdue"
+
+
+def test_bucket_filter_agrees_with_the_model_for_every_day_to_400(agreement_a):
+    today = dt.date(2026, 6, 15)
+    placement = make_placement(agreement_a)
+    debtor = make_debtor(id_number="")
+    for days in range(401):
+        make_case(
+            agreement_a,
+            placement=placement,
+            debtor=debtor,
+            account_no=f"DAY-{days:03d}",
+            overdue_since=today - dt.timedelta(days=days),
+        )
+    cases = Case.objects.filter(account_no__startswith="DAY-")
+    for bucket in OverdueBucket.values:
+        filtered = {
+            (today - since).days
+            for since in cases.filter(overdue_bucket_range(bucket, today=today)).values_list(
+                "overdue_since", flat=True
+            )
+        }
+        expected = {
+            days
+            for days in range(401)
+            if overdue_bucket(today - dt.timedelta(days=days), today) == bucket
+        }
+        assert filtered == expected, bucket
 
 
 def test_personal_data_is_masked_on_list_and_case_page(as_user, supervisor_a, case_a):
