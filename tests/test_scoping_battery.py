@@ -33,6 +33,8 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from staff import roles
 
@@ -93,6 +95,11 @@ ROUTES: dict[str, Callable] = {
     "frontdesk:document_correct": lambda f: {"pk": f.document.pk},
     "frontdesk:document_close": lambda f: {"pk": f.document.pk},
     "frontdesk:document_void": lambda f: {"pk": f.document.pk},
+    # accounts: the link in a reset mail, with another person's id and a wrong token
+    "password_reset_confirm": lambda f: {
+        "uidb64": urlsafe_base64_encode(force_bytes(f.collector.pk)),
+        "token": "set-by-nobody",
+    },
     # bank API (asked with bank A's key)
     "bank_api:placement-detail": lambda f: {"pk": f.placement.pk},
     "bank_api:placement-errors": lambda f: {"pk": f.placement.pk},
@@ -106,6 +113,9 @@ SHARED: dict[str, tuple[str, ...]] = {
     # may file an agreement with any of them for their own branch (docs/decisions.md).
     "cases:bank_detail": (roles.ADMIN_STAFF,),
     "cases:agreement_create": (roles.ADMIN_STAFF,),
+    # Not a row but a secret: the token decides, not who asks; a wrong one shows the
+    # "invalid link" page (200), checked by test_a_wrong_reset_token_opens_nothing.
+    "password_reset_confirm": roles.ALL_ROLES,
 }
 
 # Whole URL namespaces the battery does not walk, and why.
@@ -214,9 +224,10 @@ def test_collectors_are_refused_a_colleagues_rows_in_their_own_branch(world, cli
             if _is_api(url):
                 continue
             for role in COLLECTOR_ROLES:
+                shared = role in SHARED.get(name, ())
                 for method in ("get", "post"):
                     status = getattr(clients[role], method)(url).status_code
-                    if status not in ID_REFUSALS:
+                    if status >= 500 or (not shared and status not in ID_REFUSALS):
                         failures.append(f"{method.upper()} {url} ({name}) as {role}: {status}")
     assert not failures, "A collector reaches a colleague's rows:\n" + "\n".join(failures)
 
@@ -282,6 +293,14 @@ def test_anonymous_visitors_are_sent_to_the_login_page(db):
         elif response.status_code != 302 or not response["Location"].startswith("/accounts/login/"):
             failures.append(f"{url} ({name}): {response.status_code}, expected the login page")
     assert not failures, "\n".join(failures)
+
+
+def test_a_wrong_reset_token_opens_nothing(world, clients):
+    url = reverse("password_reset_confirm", kwargs=ROUTES["password_reset_confirm"](world.foreign))
+    for client in [Client(), *clients.values()]:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert not response.context["validlink"]
 
 
 def test_the_django_admin_is_closed_to_role_users(world, clients):
