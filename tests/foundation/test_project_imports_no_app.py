@@ -2,7 +2,8 @@
 never the other way round (the working-day calendar once imported staff.models while
 staff imported the calendar: a circle).
 
-Only the root URLconf wires the apps together; it is the one exception.
+Only the entry points, which start and wire the apps, are exceptions: the root URLconf
+and the WSGI module (its start guard asks staff whether demo data is usable).
 """
 
 import ast
@@ -12,7 +13,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = {"cases", "staff", "frontdesk", "reporting"}
-WIRING = {"collections_office/urls.py"}  # the root URLconf includes the apps' views
+# Entry points: the root URLconf includes the apps' views; wsgi.py runs staff's guard.
+WIRING = {"collections_office/urls.py", "collections_office/wsgi.py"}
 
 
 def _imported_apps(path: Path) -> set[str]:
