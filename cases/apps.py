@@ -3,7 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 # Modules that register timeline sources (`cases.timeline`) and queue sources
 # (`cases.selectors.queue`); each area of the workflow adds its own here.
-SOURCE_MODULES: list[str] = []
+SOURCE_MODULES: list[str] = [
+    "cases.selectors.casepage_timeline",
+    "cases.views.compliance_panel",
+]
 
 
 class CasesConfig(AppConfig):

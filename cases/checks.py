@@ -6,10 +6,10 @@ from django.conf import settings
 from django.core import checks
 from django.db import DatabaseError
 
-from staff.checks import DEMO_DATA_TAG, REMEDY
+from staff.checks import DEMO_DATA_TAG, REFUSE_TO_SERVE_TAG, REMEDY
 
 
-@checks.register(DEMO_DATA_TAG)
+@checks.register(DEMO_DATA_TAG, REFUSE_TO_SERVE_TAG)
 def demo_api_keys_in_production(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     if not settings.PRODUCTION:
         return []

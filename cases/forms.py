@@ -83,6 +83,7 @@ class AgreementForm(BootstrapMixin, forms.ModelForm):
             "flat_rate",
             "reconciliation_day",
             "collection_period_days",
+            "compliance_rule_set",
             "document",
             "notes",
         ]
@@ -105,6 +106,7 @@ class AgreementForm(BootstrapMixin, forms.ModelForm):
             branch = user_branch(user)
             branches = branches.filter(pk=branch.pk if branch else None)
         self.fields["branch"].queryset = branches
+        self.fields["compliance_rule_set"].empty_label = _("The company's rule set")
 
     def clean_document(self):
         document = self.cleaned_data.get("document")

@@ -2,13 +2,11 @@
 
 from django.urls import path
 
-from .views import banks, case_pages, placements
+from .views import banks, case_pages, casepage, compliance, placements
 
 app_name = "cases"
 urlpatterns = [
     path("", case_pages.case_list, name="case_list"),
-    path("<int:pk>/", case_pages.case_detail, name="case_detail"),
-    path("<int:pk>/reveal/", case_pages.case_reveal, name="case_reveal"),
     path("banks/", banks.bank_list, name="bank_list"),
     path("banks/new/", banks.bank_create, name="bank_create"),
     path("banks/<int:pk>/", banks.bank_detail, name="bank_detail"),
@@ -31,4 +29,55 @@ urlpatterns = [
         name="placement_errors_download",
     ),
     path("placements/<int:pk>/original/", placements.placement_original, name="placement_original"),
+    # --- casepage
+    path("<int:pk>/", casepage.case_detail, name="case_detail"),
+    path("<int:pk>/reveal/", casepage.case_reveal, name="case_reveal"),
+    path("<int:pk>/timeline/", casepage.case_timeline_page, name="casepage_timeline"),
+    path(
+        "<int:pk>/contact-points/",
+        casepage.contact_point_create,
+        name="casepage_contact_point_add",
+    ),
+    path(
+        "<int:pk>/contact-points/<int:point_pk>/invalid/",
+        casepage.contact_point_invalidate,
+        name="casepage_contact_point_invalid",
+    ),
+    path("<int:pk>/classification/", casepage.case_classify, name="casepage_classify"),
+    path("<int:pk>/holds/", casepage.case_hold_place, name="casepage_hold_place"),
+    path("<int:pk>/holds/<int:hold_pk>/lift/", casepage.case_hold_lift, name="casepage_hold_lift"),
+    # --- comptools
+    path("compliance/", compliance.compliance_overview, name="compliance"),
+    path(
+        "compliance/collectors/<int:user_id>/",
+        compliance.compliance_collector,
+        name="compliance_collector",
+    ),
+    path("compliance/refusals/", compliance.refusal_list, name="compliance_refusals"),
+    path(
+        "compliance/refusals/<int:pk>/override/",
+        compliance.refusal_override,
+        name="compliance_refusal_override",
+    ),
+    path("compliance/rule-sets/", compliance.rule_set_list, name="compliance_rule_sets"),
+    path(
+        "compliance/rule-sets/<int:pk>/company/",
+        compliance.rule_set_make_company,
+        name="compliance_rule_set_company",
+    ),
+    path(
+        "compliance/rule-sets/channels/<int:pk>/edit/",
+        compliance.channel_rules_edit,
+        name="compliance_channel_rules_edit",
+    ),
+    path(
+        "<int:pk>/compliance/override/",
+        compliance.case_override_grant,
+        name="compliance_case_override",
+    ),
+    path(
+        "<int:pk>/compliance/violation/",
+        compliance.case_violation_confirm,
+        name="compliance_violation_confirm",
+    ),
 ]

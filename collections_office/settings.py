@@ -486,6 +486,9 @@ QUEUE_STALE_AFTER_DAYS = env_int("QUEUE_STALE_AFTER_DAYS", 7)
 CALL_RECORDING_MAX_BYTES = env_int("CALL_RECORDING_MAX_MB", 50) * 1024 * 1024
 # How long a supervisor's compliance override stays usable (minutes).
 COMPLIANCE_OVERRIDE_VALID_MINUTES = env_int("COMPLIANCE_OVERRIDE_VALID_MINUTES", 60)
+# What promotion reviews (the staff app, which never imports cases) call for a collector's
+# compliance in a period: a dotted path to `(collector=, start=, end=) -> dict`.
+COMPLIANCE_SUMMARY_FUNCTION = "cases.selectors.compliance.compliance_summary"
 
 if DJANGO_ENV == "test":
     # Hashing cost is not what the tests test; the validators still apply.

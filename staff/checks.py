@@ -12,10 +12,12 @@ from django.core import checks
 from django.db import DatabaseError
 
 DEMO_DATA_TAG = "demo_data"
+# Checks with this tag also stop the web app from starting in production (wsgi.py).
+REFUSE_TO_SERVE_TAG = "refuse_to_serve"
 REMEDY = "Run `manage.py demo_disable` (deactivates demo logins, revokes demo keys)."
 
 
-@checks.register(DEMO_DATA_TAG)
+@checks.register(DEMO_DATA_TAG, REFUSE_TO_SERVE_TAG)
 def demo_accounts_in_production(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     if not settings.PRODUCTION:
         return []

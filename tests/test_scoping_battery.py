@@ -65,6 +65,28 @@ ROUTES: dict[str, Callable] = {
         {"pk": f.placement.pk, "file_format": "xlsx"},
     ],
     "cases:placement_original": lambda f: {"pk": f.placement.pk},
+    # cases: the case page (casepage)
+    "cases:casepage_timeline": lambda f: {"pk": f.case.pk},
+    "cases:casepage_contact_point_add": lambda f: {"pk": f.case.pk},
+    "cases:casepage_contact_point_invalid": lambda f: [
+        {"pk": f.case.pk, "point_pk": f.contact_point.pk},
+        {"pk": f.home.case.pk, "point_pk": f.contact_point.pk},  # a foreign number, home case
+    ],
+    "cases:casepage_classify": lambda f: {"pk": f.case.pk},
+    "cases:casepage_hold_place": lambda f: {"pk": f.case.pk},
+    "cases:casepage_hold_lift": lambda f: [
+        {"pk": f.case.pk, "hold_pk": f.hold.pk},
+        {"pk": f.home.case.pk, "hold_pk": f.hold.pk},
+    ],
+    # cases: compliance tools
+    "cases:compliance_collector": lambda f: {"user_id": f.collector.pk},
+    "cases:compliance_refusal_override": lambda f: {"pk": _refusal(f).pk},
+    "cases:compliance_case_override": lambda f: {"pk": f.case.pk},
+    "cases:compliance_violation_confirm": lambda f: {"pk": f.case.pk},
+    # Rule sets are the company's, not a branch's: only HQ admin staff change them, and
+    # the battery's users are of branch A (403 for all; 405 for a GET of the POST route).
+    "cases:compliance_rule_set_company": lambda f: {"pk": _rule_set_channel().rule_set_id},
+    "cases:compliance_channel_rules_edit": lambda f: {"pk": _rule_set_channel().pk},
     # front desk
     "frontdesk:visit_detail": lambda f: {"pk": f.visit.pk},
     "frontdesk:visit_reveal_id": lambda f: {"pk": f.visit.pk},
@@ -106,6 +128,38 @@ ROUTES: dict[str, Callable] = {
     "bank_api:case-detail": lambda f: {"pk": f.case.pk},
     "bank_api:case-recall": lambda f: {"pk": f.case.pk},
 }
+
+
+def _refusal(f):
+    from django.utils import timezone
+
+    from cases.models import ComplianceRefusal
+
+    return ComplianceRefusal.objects.create(
+        case=f.case,
+        collector=f.collector,
+        channel="call",
+        refused_at=timezone.now(),
+        rules=["contact_window"],
+        message="outside the contact window",
+    )
+
+
+def _rule_set_channel():
+    import datetime as dt
+
+    from cases.models import ComplianceChannelRules, ComplianceRuleSet
+
+    rule_set, _created = ComplianceRuleSet.objects.get_or_create(
+        code="battery", defaults={"name": "Battery", "default_time_zone": "Asia/Shanghai"}
+    )
+    channel, _created = ComplianceChannelRules.objects.get_or_create(
+        rule_set=rule_set,
+        channel="call",
+        defaults={"window_start": dt.time(8), "window_end": dt.time(22)},
+    )
+    return channel
+
 
 # URL name → roles that see the foreign row by design, and why (checked: never a 500).
 SHARED: dict[str, tuple[str, ...]] = {

@@ -8,11 +8,14 @@ not even who works a case.
 from __future__ import annotations
 
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases.models import Case, ContactPoint, Debtor, Placement, PlacementRowError
+from cases.selectors.casepage import WorkStatus, work_status
 from collections_office.personal_data import mask_card_number, mask_id_number, mask_phone
+from collections_office.workdays import local_date
 
 
 def card_masked(value: str) -> str:
@@ -125,10 +128,20 @@ class DebtorDetailSerializer(DebtorSerializer):
         ]
 
 
+WORK_STATUS_HELP = "Where the case stands in our work: " + "; ".join(
+    f"`{value}`: {text}" for value, text in WorkStatus.DESCRIPTIONS.items()
+)
+
+
 class CaseSerializer(serializers.ModelSerializer):
     debtor = DebtorSerializer(read_only=True)
     balance = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
     card_no_masked = serializers.SerializerMethodField()
+    work_status = serializers.SerializerMethodField(help_text=WORK_STATUS_HELP)
+    last_contact_date = serializers.SerializerMethodField(
+        help_text="Date of the last conversation with the debtor, in the agency's time zone "
+        "(Asia/Shanghai by default); null before the first."
+    )
 
     class Meta:
         model = Case
@@ -149,11 +162,23 @@ class CaseSerializer(serializers.ModelSerializer):
             "updated_at",
             "recalled_at",
             "last_contact_at",
+            "last_contact_date",
+            "work_status",
         ]
         read_only_fields = fields
 
     def get_card_no_masked(self, case: Case) -> str:
         return card_masked(case.card_no_masked)
+
+    @extend_schema_field(serializers.ChoiceField(choices=WorkStatus.values))
+    def get_work_status(self, case: Case) -> str:
+        return work_status(case)
+
+    @extend_schema_field(OpenApiTypes.DATE)
+    def get_last_contact_date(self, case: Case):
+        if case.last_contact_at is None:
+            return None
+        return local_date(case.last_contact_at).isoformat()
 
 
 class CaseDetailSerializer(CaseSerializer):

@@ -33,6 +33,7 @@ from rest_framework.response import Response
 
 from cases import selectors
 from cases.models import Case, Placement
+from cases.selectors.casepage import with_active_hold
 from cases.services.cases import CaseRecallNotAllowed, case_recall
 from cases.throttling import BankApiUploadRateThrottle
 from collections_office.exports import csv_response
@@ -388,8 +389,9 @@ class CaseViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Case.objects.none()
+        # `work_status` reads the annotation: no query per case for its holds.
         if self.action != "list":
-            return selectors.case_list_for_bank(bank=self.bank).prefetch_related(
+            return with_active_hold(selectors.case_list_for_bank(bank=self.bank)).prefetch_related(
                 selectors.contact_points_prefetch()
             )
         params = self.request.query_params
@@ -404,11 +406,13 @@ class CaseViewSet(
         if case_status and case_status not in Case.Status.values:
             raise ValidationError({"status": [f"Use one of: {', '.join(Case.Status.values)}."]})
         updated_since = params.get("updated_since", "").strip()
-        return selectors.case_list_for_bank(
-            bank=self.bank,
-            status=case_status,
-            account_no=params.get("account_no", "").strip(),
-            updated_since=_updated_since(updated_since) if updated_since else None,
+        return with_active_hold(
+            selectors.case_list_for_bank(
+                bank=self.bank,
+                status=case_status,
+                account_no=params.get("account_no", "").strip(),
+                updated_since=_updated_since(updated_since) if updated_since else None,
+            )
         )
 
     @extend_schema(

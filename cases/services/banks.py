@@ -63,6 +63,7 @@ AGREEMENT_FIELDS = (
     "flat_rate",
     "reconciliation_day",
     "collection_period_days",
+    "compliance_rule_set",
     "branch",
     "document",
     "notes",

@@ -1,27 +1,21 @@
-"""Staff pages for cases: the list with search and filters, the case page, reveals."""
+"""Staff pages for cases: the list with search and filters (the case page: views/casepage.py)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
-from collections_office.exports import NO_STORE
 from collections_office.pages import in_company_time, sort_queryset
 from staff.access import role_required
-from staff.selectors import get_scoped_object_or_404, sees_all_branches
-from staff.services import personal_data_view_record
+from staff.selectors import sees_all_branches
 
 from .. import selectors
-from ..access import CASE_VIEWER_ROLES, COLLECTOR_ROLES, may_see_personal_data
-from ..case_page import panels_for
+from ..access import CASE_VIEWER_ROLES
 from ..forms import (
     CaseFilterForm,
 )
-from ..models import Case, ContactPoint, OverdueBucket, overdue_bucket
-from .common import history_rows
+from ..models import Case, OverdueBucket, overdue_bucket
 
 # --- Cases ------------------------------------------------------------------------------
 
@@ -80,72 +74,3 @@ def _branch_choices(user):
     from staff.models import Branch
 
     return list(Branch.objects.values_list("pk", "name"))
-
-
-def _case(request, pk: int) -> Case:
-    return get_scoped_object_or_404(
-        selectors.case_list_with_balance(user=request.user).select_related(
-            "agreement", "last_placement"
-        ),
-        user=request.user,
-        pk=pk,
-    )
-
-
-def mask_address(value: str) -> str:
-    """Province and city (about the first 6 characters) stay; the street is hidden."""
-    value = (value or "").strip()
-    if len(value) <= 6:
-        return "*" * len(value)
-    return value[:6] + "*" * min(len(value) - 6, 12)
-
-
-@role_required(*CASE_VIEWER_ROLES, *COLLECTOR_ROLES)
-@in_company_time
-def case_detail(request, pk: int, *, revealed: bool = False):
-    case = _case(request, pk)
-    contact_points = list(case.debtor.contact_points.all())
-    for point in contact_points:
-        if point.kind == ContactPoint.Kind.ADDRESS:
-            point.masked = mask_address(point.value)
-    linked = (
-        selectors.case_list_with_balance(user=request.user)
-        .filter(debtor=case.debtor)
-        .exclude(pk=case.pk)
-        .order_by("-placed_at")[:20]
-    )
-    history = history_rows(case.history.select_related("history_user").order_by("-history_id"))
-    context = {
-        "case": case,
-        "debtor": case.debtor,
-        "phones": [p for p in contact_points if p.kind == ContactPoint.Kind.PHONE],
-        "addresses": [p for p in contact_points if p.kind == ContactPoint.Kind.ADDRESS],
-        "linked": linked,
-        "history": history,
-        "bucket": overdue_bucket(case.overdue_since, timezone.localdate()),
-        "may_reveal": may_see_personal_data(request.user, case),
-        "revealed": revealed,
-        "panels": panels_for(request, case),
-    }
-    if request.htmx and revealed:
-        return render(request, "cases/case_detail.html#personal-data", context)
-    return render(request, "cases/case_detail.html", context)
-
-
-@role_required(*CASE_VIEWER_ROLES, *COLLECTOR_ROLES)
-@in_company_time
-@require_POST
-def case_reveal(request, pk: int):
-    """Shows the ID number, phones and addresses in full — and records that it happened."""
-    case = _case(request, pk)
-    if not may_see_personal_data(request.user, case):
-        raise PermissionDenied
-    personal_data_view_record(
-        user=request.user,
-        obj=case,
-        fields=["debtor.id_number", "debtor.phones", "debtor.addresses"],
-        path=request.path,
-    )
-    response = case_detail(request, pk, revealed=True)
-    response["Cache-Control"] = NO_STORE  # unmasked ID and phones: no copy in any cache
-    return response

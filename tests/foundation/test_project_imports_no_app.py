@@ -2,8 +2,7 @@
 never the other way round (the working-day calendar once imported staff.models while
 staff imported the calendar: a circle).
 
-Only the entry points, which start and wire the apps, are exceptions: the root URLconf
-and the WSGI module (its start guard asks staff whether demo data is usable).
+Only the root URLconf wires the apps together; it is the one exception.
 """
 
 import ast
@@ -13,8 +12,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = {"cases", "staff", "frontdesk", "reporting"}
-# Entry points: the root URLconf includes the apps' views; wsgi.py runs staff's guard.
-WIRING = {"collections_office/urls.py", "collections_office/wsgi.py"}
+WIRING = {"collections_office/urls.py"}  # the root URLconf includes the apps' views
 
 
 def _imported_apps(path: Path) -> set[str]:

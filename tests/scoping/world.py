@@ -15,7 +15,7 @@ from types import SimpleNamespace
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from cases.models import AgreementCommissionRate, CaseAssignmentBatch, ContactPoint
+from cases.models import AgreementCommissionRate, CaseAssignmentBatch, CaseHold, ContactPoint
 from frontdesk import services as desk_services
 from frontdesk.models import Document
 from staff import roles
@@ -58,6 +58,13 @@ def _side(code: str) -> SimpleNamespace:
     side.contact_point = side.debtor.contact_points.filter(kind=ContactPoint.Kind.PHONE).first()
     side.case = make_case(
         side.agreement, placement=side.placement, debtor=side.debtor, assigned_to=side.collector
+    )
+    side.hold = CaseHold.objects.create(
+        case=side.case,
+        kind=CaseHold.Kind.DISPUTE,
+        reason="disputes the fees",
+        placed_by=side.collector,
+        placed_at=timezone.now(),
     )
     side.assignment_batch = CaseAssignmentBatch.objects.create(
         kind=CaseAssignmentBatch.Kind.SINGLE, branch=side.branch, created_by=side.supervisor

@@ -313,7 +313,7 @@ class Command(BaseCommand):
                     %(now)s - ((g %% 2419200) * interval '1 second'),
                     %(now)s - ((g %% 2419200) * interval '1 second'), NULL
                 FROM generate_series(%(first)s, %(last)s) g
-                JOIN cases_case c ON c.id = %(low)s + (g * 7919) %% %(span)s
+                JOIN cases_case c ON c.id = %(low)s + (g::bigint * 7919) %% %(span)s
                 JOIN cases_contactpoint p ON p.debtor_id = c.debtor_id AND p.kind = 'phone'
                 WHERE c.assigned_to_id IS NOT NULL
                 """,

@@ -144,7 +144,7 @@ def test_case_page_shows_linked_cases_and_balance_history(
     case_a.save()
     html = as_user(supervisor_a).get(f"/cases/{case_a.pk}/").content.decode()
     assert f"/cases/{linked.pk}/" in html
-    assert "principal: 1000.00 → 800" in html
+    assert "Principal: 1,000.00 → 800.00" in html  # the timeline
     assert "placement #2" in html
 
 
@@ -156,7 +156,9 @@ def test_case_pages_use_a_bounded_number_of_queries(
     client = as_user(supervisor_a)
     with django_assert_max_num_queries(15):
         assert client.get("/cases/").status_code == 200
-    with django_assert_max_num_queries(15):
+    # The case page has more panels (timeline sources, holds, balance history): still
+    # constant in the rows (tests/cases/workflow/casepage asserts it with 1 vs 30).
+    with django_assert_max_num_queries(20):
         assert client.get(f"/cases/{case_a.pk}/").status_code == 200
 
 
