@@ -124,10 +124,10 @@ ROUTES: dict[str, Callable] = {
     "frontdesk:document_correct": lambda f: {"pk": f.document.pk},
     "frontdesk:document_close": lambda f: {"pk": f.document.pk},
     "frontdesk:document_void": lambda f: {"pk": f.document.pk},
-    # sign-in: a password-reset link for another branch's person, with a forged token
+    # accounts: the link in a reset mail, with another person's id and a wrong token
     "password_reset_confirm": lambda f: {
         "uidb64": urlsafe_base64_encode(force_bytes(f.collector.pk)),
-        "token": "forged-token",
+        "token": "set-by-nobody",
     },
     # bank API (asked with bank A's key)
     "bank_api:placement-detail": lambda f: {"pk": f.placement.pk},
@@ -205,9 +205,9 @@ SHARED: dict[str, tuple[str, ...]] = {
     # may file an agreement with any of them for their own branch (docs/decisions.md).
     "cases:bank_detail": (roles.ADMIN_STAFF,),
     "cases:agreement_create": (roles.ADMIN_STAFF,),
-    # Not an object id but a signed token: a forged one shows "this link is no longer
-    # valid" (200) and reveals nothing of the person (tests/staff/test_password_reset…).
-    "password_reset_confirm": tuple(roles.ALL_ROLES),
+    # Not a row but a secret: the token decides, not who asks; a wrong one shows the
+    # "invalid link" page (200), checked by test_a_wrong_reset_token_opens_nothing.
+    "password_reset_confirm": roles.ALL_ROLES,
 }
 
 # Whole URL namespaces the battery does not walk, and why.
@@ -385,6 +385,14 @@ def test_anonymous_visitors_are_sent_to_the_login_page(db):
         elif response.status_code != 302 or not response["Location"].startswith("/accounts/login/"):
             failures.append(f"{url} ({name}): {response.status_code}, expected the login page")
     assert not failures, "\n".join(failures)
+
+
+def test_a_wrong_reset_token_opens_nothing(world, clients):
+    url = reverse("password_reset_confirm", kwargs=ROUTES["password_reset_confirm"](world.foreign))
+    for client in [Client(), *clients.values()]:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert not response.context["validlink"]
 
 
 def test_the_django_admin_is_closed_to_role_users(world, clients):

@@ -24,7 +24,7 @@ UNSCOPED = {
     "staff.Branch": "the list of branches is not secret",
     "staff.WorkdayOverride": "the company calendar is the same for everyone",
     "staff.PersonalDataView": "an audit log read only in the Django admin",
-    "staff.DemoData": "markers of seed_demo's rows, read only by the production checks",
+    "staff.DemoData": "marks rows seeded by seed_demo (production refuses them); no page reads it",
     "frontdesk.DocumentReminder": "bookkeeping of reminders sent; no page reads it",
 }
 
