@@ -144,7 +144,7 @@ def test_the_formatter_masks_extra_fields_without_the_filter():
     assert_no_leak(json.dumps(entry, ensure_ascii=False))
     assert entry["path"] == "/cases/search/*******5678/"
     assert entry["object_id"] == "110105********002X"
-    assert entry["object_type"] == "card 622202*********0123"
+    assert entry["object_type"] == "card 622202*********0128"
 
 
 def test_the_project_logging_configuration_masks():

@@ -29,7 +29,10 @@ def test_supervisor_distributes_new_cases_with_a_preview(
 
     browser_login(page, "sup.a")
     page.click("#nav-assignment")
+    # The filter submits itself from app.js: wait until the page's scripts have run.
+    page.wait_for_load_state("load")
     page.select_option("#filter-placement", str(morning.pk))  # auto-submits
+    page.wait_for_url(f"**placement={morning.pk}*")
     expect(page.locator("#unassigned-table tbody tr")).to_have_count(7)
     expect(page.locator("#unassigned-table")).not_to_contain_text("OLDER-01")
 
