@@ -6,7 +6,8 @@ from django.conf import settings
 from django.core import checks
 from django.db import DatabaseError
 
-from staff.checks import DEMO_DATA_TAG, REFUSE_TO_SERVE_TAG, REMEDY
+from collections_office.startup import REFUSE_TO_SERVE_TAG
+from staff.checks import DEMO_DATA_TAG, REMEDY
 
 
 @checks.register(DEMO_DATA_TAG, REFUSE_TO_SERVE_TAG)

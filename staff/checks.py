@@ -11,9 +11,11 @@ from django.conf import settings
 from django.core import checks
 from django.db import DatabaseError
 
+# Checks tagged REFUSE_TO_SERVE_TAG also stop the web app from starting in production.
+from collections_office.startup import REFUSE_TO_SERVE_TAG
+
 DEMO_DATA_TAG = "demo_data"
-# Checks with this tag also stop the web app from starting in production (wsgi.py).
-REFUSE_TO_SERVE_TAG = "refuse_to_serve"
+
 REMEDY = "Run `manage.py demo_disable` (deactivates demo logins, revokes demo keys)."
 
 
@@ -39,19 +41,3 @@ def demo_accounts_in_production(app_configs=None, **kwargs) -> list[checks.Check
             id="staff.E001",
         )
     ]
-
-
-def refuse_demo_data_in_production() -> None:
-    """Raises if a demo login or key is usable in production (called as the web app starts)."""
-    from django.core.exceptions import ImproperlyConfigured
-
-    if not settings.PRODUCTION:
-        return
-    errors = [
-        message for message in checks.run_checks(tags=[DEMO_DATA_TAG]) if message.is_serious()
-    ]
-    if errors:
-        raise ImproperlyConfigured(
-            "Refusing to start in production: "
-            + " ".join(f"{error.msg} {error.hint}" for error in errors)
-        )

@@ -1,5 +1,16 @@
-"""The cases app's models, by area: intake (banks … cases), the work on a case, compliance."""
+"""The cases app's models, by area: banks and agreements, placements, debtors and cases,
+the work on a case, compliance."""
 
+from .banks import (
+    MONEY,
+    RATE,
+    Agreement,
+    AgreementCommissionRate,
+    Bank,
+    BankApiKey,
+    OverdueBucket,
+    overdue_bucket,
+)
 from .compliance import (
     ComplianceChannelRules,
     ComplianceOverride,
@@ -8,24 +19,8 @@ from .compliance import (
     ComplianceViolation,
     ContactChannel,
 )
-from .intake import (
-    MONEY,
-    RATE,
-    Agreement,
-    AgreementCommissionRate,
-    Bank,
-    BankApiKey,
-    Case,
-    CaseQuerySet,
-    ContactPoint,
-    Debtor,
-    OverdueBucket,
-    Placement,
-    PlacementRowError,
-    PlacementStream,
-    assignment_due_for,
-    overdue_bucket,
-)
+from .debtors import Case, CaseQuerySet, ContactPoint, Debtor
+from .placements import Placement, PlacementRowError, PlacementStream, assignment_due_for
 from .work import (
     CallLog,
     CallOutcome,

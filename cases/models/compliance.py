@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .intake import Case, ContactPoint
+from .debtors import Case, ContactPoint
 from .work import CaseRowQuerySet
 
 

@@ -15,7 +15,8 @@ from rest_framework.test import APIClient
 from cases.demo import DEVELOPMENT_KEYS
 from cases.models import Bank, BankApiKey
 from cases.services.banks import api_key_issue
-from staff.checks import DEMO_DATA_TAG, refuse_demo_data_in_production
+from collections_office.startup import refuse_to_serve_if_unsafe
+from staff.checks import DEMO_DATA_TAG
 from staff.demo import DEMO_PASSWORD
 from staff.selectors import is_demo
 from staff.services import demo_data_mark
@@ -73,7 +74,7 @@ def test_production_check_fails_while_demo_logins_or_keys_work(settings, demo_lo
     with pytest.raises(SystemCheckError, match=r"sh\.supervisor"):
         call_command("check", "--deploy", stdout=StringIO(), stderr=StringIO())
     with pytest.raises(ImproperlyConfigured, match="Demo accounts"):
-        refuse_demo_data_in_production()
+        refuse_to_serve_if_unsafe()
 
 
 def test_the_published_development_keys_are_refused_even_without_a_marker(settings, bank):
@@ -91,7 +92,7 @@ def test_demo_disable_lets_production_start_and_keeps_the_rows(settings, demo_lo
     call_command("demo_disable", stdout=out)
     assert "1 logins deactivated, 1 API keys revoked" in out.getvalue()
     assert demo_check_ids() == set()
-    refuse_demo_data_in_production()  # does not raise
+    refuse_to_serve_if_unsafe()  # does not raise
     demo_login.refresh_from_db()
     assert not demo_login.is_active and not demo_login.has_usable_password()
     key.refresh_from_db()
