@@ -1,0 +1,1 @@
+"""The benchmarks behind the bench_* management commands (figures: docs/benchmarks.md)."""

@@ -1,0 +1,317 @@
+"""bench_workflow, phase 2: gunicorn on loopback, one process per client, p50/p95/p99 per
+page beside a floor measured in the same run (see the command's docstring)."""
+
+from __future__ import annotations
+
+import http.client
+import multiprocessing
+import os
+import random
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from collections import defaultdict
+from pathlib import Path
+
+from django.contrib.auth.models import User
+from django.core.management.base import CommandError
+from django.db import connections
+from django.urls import reverse
+from django.utils import timezone
+
+from .workflow_data import PASSWORD, PREFIX
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _percentiles(values: list[float]) -> tuple[float, float, float]:
+    if not values:
+        return (float("nan"),) * 3
+    ordered = sorted(values)
+
+    def at(share: float) -> float:
+        index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+        return ordered[index]
+
+    return at(0.50), at(0.95), at(0.99)
+
+
+class WorkflowDrive:
+    """Drives the pages; `stdout` is the command's output."""
+
+    def __init__(self, stdout):
+        self.stdout = stdout
+
+    def drive(self, options) -> None:
+        port = options["port"] or _free_port()
+        env = {
+            **os.environ,
+            "DJANGO_DEBUG": "false",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        }
+        gunicorn = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "collections_office.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(options["workers"]),
+                "--threads",
+                str(options["threads"]),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        try:
+            _wait_for_port(port)
+            self._run_clients(port, options)
+        finally:
+            gunicorn.send_signal(signal.SIGTERM)
+            try:
+                gunicorn.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                gunicorn.kill()
+
+    def _run_clients(self, port: int, options) -> None:
+        clients, seconds = options["clients"], options["seconds"]
+        collectors = list(
+            User.objects.filter(username__startswith=f"{PREFIX}-collector-")
+            .order_by("username")
+            .values_list("username", flat=True)
+        )
+        supervisors = list(
+            User.objects.filter(username__startswith=f"{PREFIX}-supervisor-").values_list(
+                "username", flat=True
+            )
+        )
+        if not collectors or not supervisors:
+            raise CommandError("no bench users: run without --skip-load first")
+        # The floor: a signed-in user asking for the login page is sent on (302) by
+        # Django's middleware and session alone — HTTP + WSGI + session, no page work.
+        floor_path = reverse("login")
+        samples: dict[str, list[float]] = defaultdict(list)
+        errors: dict[str, int] = defaultdict(int)
+        lock = threading.Lock()
+        counted_from = time.monotonic() + options["warmup_seconds"]
+        deadline = counted_from + seconds
+        think = options["think_ms"] / 1000
+
+        def record(name: str, elapsed: float, ok: bool) -> None:
+            if time.monotonic() < counted_from:
+                return  # warming up: each worker's first pages load catalogues and code
+            with lock:
+                if ok:
+                    samples[name].append(elapsed * 1000)
+                else:
+                    errors[name] += 1
+
+        def collector_loop(username: str) -> None:
+            client = _Client(port)
+            client.login(username, PASSWORD)
+            queue_url = reverse("cases:queue")
+            rng = random.Random(username)
+            while time.monotonic() < deadline:
+                status, body, elapsed = client.get(queue_url)
+                record("queue", elapsed, status == 200)
+                case_ids = re.findall(r'href="/cases/(\d+)/[?"]', body)
+                if not case_ids:
+                    time.sleep(think)
+                    continue
+                case_id = int(rng.choice(case_ids[:20]))
+                time.sleep(think)
+                status, body, elapsed = client.get(reverse("cases:case_detail", args=[case_id]))
+                record("case page", elapsed, status == 200)
+                time.sleep(think)
+                form = _call_form(body)
+                if form is None:
+                    record("log a call", 0, False)
+                    continue
+                action, fields = form
+                status, _, elapsed = client.post(action, fields)
+                # 302: logged (to the next case); 409 would be a compliance refusal.
+                record("log a call", elapsed, status == 302)
+                if status != 302:
+                    with lock:
+                        errors[f"log a call: HTTP {status}"] += 1
+                time.sleep(think)
+                status, _, elapsed = client.get(floor_path)
+                record("floor: signed-in redirect", elapsed, status == 302)
+                time.sleep(think)
+
+        def supervisor_loop(username: str) -> None:
+            client = _Client(port)
+            client.login(username, PASSWORD)
+            url = reverse("cases:assignment")
+            while time.monotonic() < deadline:
+                status, _, elapsed = client.get(url)
+                record("unassigned list", elapsed, status == 200)
+                time.sleep(think)
+                status, _, elapsed = client.get(floor_path)
+                record("floor: signed-in redirect", elapsed, status == 302)
+                time.sleep(think)
+
+        supervisor_clients = max(1, clients // 10)
+        # One process per client: 20 threads of one Python process would queue on its GIL
+        # while reading and parsing pages, and the wait would be counted as server time.
+        context = multiprocessing.get_context("fork")
+        results = context.Queue()
+
+        def run_in_child(target, who: str) -> None:
+            target(who)  # fills this process's own copy of `samples` and `errors`
+            results.put((dict(samples), dict(errors)))
+
+        processes = []
+        for index in range(clients):
+            if index < supervisor_clients:
+                target, who = supervisor_loop, supervisors[index % len(supervisors)]
+            else:
+                target, who = collector_loop, collectors[index % len(collectors)]
+            processes.append(context.Process(target=run_in_child, args=(target, who)))
+        connections.close_all()  # the children never touch the database
+        load_before = os.getloadavg()[0]
+        for process in processes:
+            process.start()
+        for _ in processes:
+            child_samples, child_errors = results.get(timeout=seconds + 120)
+            for name, values in child_samples.items():
+                samples[name].extend(values)
+            for name, count in child_errors.items():
+                errors[name] += count
+        for process in processes:
+            process.join(30)
+        self.stdout.write(
+            f"\n{clients} clients ({supervisor_clients} supervisors), {seconds} s counted after "
+            f"{options['warmup_seconds']} s warm-up, think "
+            f"{options['think_ms']} ms, gunicorn {options['workers']}×{options['threads']}; "
+            f"load average {load_before:.1f} → {os.getloadavg()[0]:.1f}"
+        )
+        self.stdout.write(f"{'page':<22}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
+        for name in (
+            "queue",
+            "case page",
+            "log a call",
+            "unassigned list",
+            "floor: signed-in redirect",
+        ):
+            p50, p95, p99 = _percentiles(samples[name])
+            self.stdout.write(
+                f"{name:<22}{len(samples[name]):>9}{p50:>9.1f}{p95:>9.1f}{p99:>9.1f}"
+                + (f"   errors: {errors[name]}" if errors[name] else "")
+            )
+        for name, count in sorted(errors.items()):
+            if name.startswith("log a call: "):
+                self.stdout.write(f"  {name}: {count}")
+        floor = statistics.median(samples["floor: signed-in redirect"] or [float("nan")])
+        self.stdout.write(f"(floor median {floor:.1f} ms: HTTP + WSGI + session, no page work)")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for_port(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise CommandError("gunicorn did not start")
+
+
+def _call_form(body: str) -> tuple[str, dict] | None:
+    """The case page's log-a-call form: its action and the fields a quick answered call needs."""
+    match = re.search(r'<form[^>]*id="call-form"[^>]*action="([^"]+)"', body) or re.search(
+        r'<form[^>]*action="([^"]+)"[^>]*id="call-form"', body
+    )
+    if not match:
+        return None
+    action = match.group(1)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    point = re.search(r'<select[^>]*name="contact_point"[^>]*>.*?<option value="(\d+)"', body, re.S)
+    outcome = re.search(r'<option value="(\d+)"[^>]*>\s*Contacted', body)
+    if not (token and point and outcome):
+        return None
+    now = timezone.localtime()
+    return action, {
+        "csrfmiddlewaretoken": token.group(1),
+        "contact_point": point.group(1),
+        "party": "debtor",
+        "started_at": now.strftime("%Y-%m-%dT%H:%M"),
+        "duration_seconds": "45",
+        "outcome": outcome.group(1),
+        "notes": "bench",
+        "telephony_recording_id": f"PBX-{random.randrange(10**9)}",
+        "action": "complete",
+    }
+
+
+class _Client:
+    """One keep-alive HTTP connection with a cookie jar: enough for a logged-in user."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.cookies: dict[str, str] = {}
+
+    def _request(self, method: str, path: str, body: str | None = None, headers=None):
+        headers = dict(headers or {})
+        headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        headers["Host"] = "127.0.0.1"
+        started = time.perf_counter()
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+            data = response.read().decode("utf-8", "replace")
+        except (http.client.HTTPException, OSError):
+            self.connection.close()
+            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            return 0, "", time.perf_counter() - started
+        elapsed = time.perf_counter() - started
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
+        return response.status, data, elapsed
+
+    def get(self, path: str):
+        return self._request("GET", path)
+
+    def post(self, path: str, fields: dict):
+        body = urllib.parse.urlencode(fields)
+        return self._request(
+            "POST",
+            path,
+            body,
+            {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Referer": f"http://127.0.0.1:{self.port}{path}",
+            },
+        )
+
+    def login(self, username: str, password: str) -> None:
+        path = reverse("login")
+        _, body, _ = self.get(path)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+        if not token:
+            raise CommandError("the login page has no CSRF token")
+        status, _, _ = self.post(
+            path,
+            {"csrfmiddlewaretoken": token.group(1), "username": username, "password": password},
+        )
+        if status != 302:
+            raise CommandError(f"login of {username} failed (HTTP {status})")
