@@ -18,14 +18,17 @@ def test_collector_works_the_case_page(page, case, collector_a):
     browser_login(page, collector_a.username)
     page.goto(f"/cases/{case.pk}/")
     expect(page.locator("#debtor-id")).to_have_text("110101********8515")
+    page.wait_for_load_state("load")  # the toggles need Bootstrap's script, loaded deferred
 
     # Add a relative's number.
     page.click("#add-number-toggle")
+    expect(page.locator("#add-number-form")).to_be_visible()
     page.fill("#id_value", "139 0000 3333")
     page.select_option("#id_relation", "relative")
     page.fill("#id_contact_name", "brother, Zhang Wei")
     page.select_option("#id_source", "debtor")
-    page.click("#add-number-submit")
+    with page.expect_navigation():
+        page.click("#add-number-submit")
     page.wait_for_url(f"**/cases/{case.pk}/#contact-points")
     expect(page.locator("#contact-point-table")).to_contain_text("3333")
     expect(page.locator("#contact-point-table")).to_contain_text("brother, Zhang Wei")
