@@ -16,6 +16,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from collections_office.panels import PanelRegistry
 from collections_office.workdays import company_tz
 from staff import roles
 from staff.selectors import has_role
@@ -105,16 +106,38 @@ def collector_panel(user) -> dict:
     return {"template": "cases/calls/_dashboard_collector.html", **collector_day(user=user)}
 
 
-def dashboard_panels(user) -> list[dict]:
-    panels = []
+# Each area of the workflow registers its panels here (`@panels.register(...)`) from its
+# own module (listed in cases.apps.SOURCE_MODULES); part 1's panels are below.
+panels = PanelRegistry()
+
+
+@panels.register("collector-day", order=10)
+def _collector_day(user) -> dict | None:
     if has_role(user, roles.PHONE_COLLECTOR, roles.FIELD_COLLECTOR):
-        panels.append(collector_panel(user))
-    if has_role(user, roles.ADMIN_STAFF):
-        panels.append(placement_panel(user))
+        return collector_panel(user)
+    return None
+
+
+@panels.register("placements", order=20)
+def _placements(user) -> dict | None:
+    return placement_panel(user) if has_role(user, roles.ADMIN_STAFF) else None
+
+
+@panels.register("service-levels", order=30)
+def _service_levels(user) -> dict | None:
     if has_role(user, roles.SUPERVISOR):
         from .views.assignment import supervisor_dashboard_panel
 
-        panels.append(supervisor_dashboard_panel(user))
+        return supervisor_dashboard_panel(user)
+    return None
+
+
+@panels.register("case-status", order=90)
+def _case_status(user) -> dict | None:
     if has_role(user, roles.SUPERVISOR, roles.BRANCH_MANAGER):
-        panels.append(case_status_panel(user))
-    return panels
+        return case_status_panel(user)
+    return None
+
+
+def dashboard_panels(user) -> list[dict]:
+    return panels.panels_for(user)

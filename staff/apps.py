@@ -2,12 +2,21 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+# Modules of the staff areas that register dashboard panels, notification kinds or
+# approval kinds when imported; each area adds its own here.
+AREA_MODULES: list[str] = []
+
 
 class StaffConfig(AppConfig):
     name = "staff"
     verbose_name = _("Staff")
 
     def ready(self) -> None:
+        from importlib import import_module
+
+        for module in AREA_MODULES:
+            import_module(module)
+
         from . import checks  # noqa: F401 - registers the demo-data check
         from .roles import sync_role_permissions
 

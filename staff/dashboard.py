@@ -2,13 +2,23 @@
 
 from django.db.models import Count
 
+from collections_office.panels import PanelRegistry
+
 from . import roles
 from .models import StaffProfile
 from .selectors import has_role, staff_list
 
+# Each staff area (promotion reviews, attendance and leave, training, ...) registers its
+# panels here from its own module (`@panels.register(...)`).
+panels = PanelRegistry()
+
 
 def dashboard_panels(user) -> list[dict]:
-    panels = []
+    return panels.panels_for(user)
+
+
+@panels.register("team", order=90)
+def _team(user) -> dict | None:
     if has_role(user, roles.SUPERVISOR, roles.BRANCH_MANAGER, roles.HR, roles.DEPARTMENT_HEAD):
         by_position = dict(
             staff_list(user=user)
@@ -20,11 +30,9 @@ def dashboard_panels(user) -> list[dict]:
             (label, by_position.get(value, 0))
             for value, label in StaffProfile._meta.get_field("position").choices
         ]
-        panels.append(
-            {
-                "template": "staff/_dashboard_team.html",
-                "rows": rows,
-                "total": sum(by_position.values()),
-            }
-        )
-    return panels
+        return {
+            "template": "staff/_dashboard_team.html",
+            "rows": rows,
+            "total": sum(by_position.values()),
+        }
+    return None
