@@ -20,7 +20,7 @@ from collections_office.pages import form_errors_from, in_company_time
 from staff.access import role_required
 
 from .. import roles
-from ..models import PromotionAppeal, PromotionCycle, next_position
+from ..models import Position, PromotionAppeal, PromotionCycle, next_position
 from ..selectors import get_scoped_object_or_404, has_role, profile_of
 from . import committee, forms, selectors, services
 from .eligibility import evaluate
@@ -88,6 +88,9 @@ def my_promotion(request):
         {
             "profile": profile,
             "next_step": next_position(profile.position) if profile else None,
+            "next_step_label": Position(next_position(profile.position)).label
+            if profile and next_position(profile.position)
+            else "",
             "cycle": cycle,
             "start": start,
             "end": end,
