@@ -53,6 +53,7 @@ READERS = {
     "staff.LevelChange": (roles.HR, None),  # tests/staff/promotion/test_scoping.py
     "staff.MonthlyTarget": (roles.SUPERVISOR, None),
     "staff.UpheldComplaint": (roles.HR, None),
+    "staff.ApprovalRequest": (roles.SUPERVISOR, "approval"),
     "frontdesk.Visit": (roles.FRONT_DESK, "visit"),
     "frontdesk.PhoneMessage": (roles.FRONT_DESK, "message"),
     "frontdesk.Document": (roles.FRONT_DESK, "document"),

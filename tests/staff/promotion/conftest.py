@@ -60,7 +60,7 @@ def _shipped_criteria(db):
     from staff.models import PromotionCriteria
 
     if not PromotionCriteria.objects.exists():
-        importlib.import_module("staff.migrations.0007_promotion_defaults").add_defaults(apps, None)
+        importlib.import_module("staff.migrations.0008_promotion_defaults").add_defaults(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -76,6 +76,6 @@ def add_defaults(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("staff", "0006_promotion")]
+    dependencies = [("staff", "0007_promotion")]
 
     operations = [migrations.RunPython(add_defaults, migrations.RunPython.noop)]
