@@ -17,7 +17,12 @@ from tests.conftest import browser_login
 
 from .conftest import STAND_IN
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the flush at the end empties the data migrations' tables (call
+# outcomes, rule sets, criteria, role groups); Django puts their rows back afterwards.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 Status = PromotionApplication.Status
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

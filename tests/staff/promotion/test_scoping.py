@@ -108,3 +108,18 @@ def test_hr_of_another_branch_cannot_correct_a_level(people):
             effective_on=services.today(),
             note="x",
         )
+
+
+def test_evidence_downloads_for_who_sees_the_application_only(client, people, cycle):
+    from .conftest import pdf
+
+    application = submit(cycle, people["applicant"], files=[pdf("award.pdf")])
+    evidence = application.evidence.get()
+    url = reverse("promotion:evidence", args=[application.pk, evidence.pk])
+    client.force_login(people["head"])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    assert "award.pdf" in response["Content-Disposition"]
+    client.force_login(people["colleague"])
+    assert client.get(url).status_code == 404

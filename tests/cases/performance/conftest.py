@@ -1,0 +1,3 @@
+from tests.cases.workflow.comptools.conftest import (  # noqa: F401 - autouse fixture
+    _shipped_outcomes_and_rule_sets,
+)
