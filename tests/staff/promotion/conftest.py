@@ -57,9 +57,9 @@ def _shipped_criteria(db):
 
     from django.apps import apps
 
-    from staff.models import PromotionCriteria
+    from staff.models import ComplexCaseDefinition, PromotionCriteria
 
-    if not PromotionCriteria.objects.exists():
+    if not PromotionCriteria.objects.exists() or not ComplexCaseDefinition.objects.exists():
         importlib.import_module("staff.migrations.0008_promotion_defaults").add_defaults(apps, None)
 
 
