@@ -42,6 +42,15 @@ from .scoping.world import build_world
 
 pytestmark = pytest.mark.django_db
 
+
+def _schedule():
+    from reporting.models import ReportSchedule
+
+    return ReportSchedule.objects.get_or_create(
+        key="scoping", defaults={"kind": "collector_weekly"}
+    )[0]
+
+
 # URL name → the kwargs that point at a foreign row (see the module docstring).
 ROUTES: dict[str, Callable] = {
     # staff
@@ -49,6 +58,10 @@ ROUTES: dict[str, Callable] = {
     "staff:notification_open": lambda f: {"pk": f.notification.pk},
     "staff:approval_decide": lambda f: {"pk": f.approval.pk},
     "staff:approval_withdraw": lambda f: {"pk": f.approval.pk},
+    # reporting
+    "reporting:result": lambda f: {"pk": f.report_result.pk},
+    "reporting:run_again": lambda f: {"pk": f.report_run.pk},
+    "reporting:schedule_edit": lambda f: {"pk": _schedule().pk},
     # cases: banks, keys, agreements, placements, cases
     "cases:case_detail": lambda f: {"pk": f.case.pk},
     "cases:case_reveal": lambda f: {"pk": f.case.pk},
@@ -210,6 +223,9 @@ SHARED: dict[str, tuple[str, ...]] = {
     # Not a row but a secret: the token decides, not who asks; a wrong one shows the
     # "invalid link" page (200), checked by test_a_wrong_reset_token_opens_nothing.
     "password_reset_confirm": roles.ALL_ROLES,
+    # One company schedule (one beat): a branch's admin staff open it read-only and are
+    # told only HQ's change it (test_schedules_are_edited_by_hq_admin_staff…).
+    "reporting:schedule_edit": (roles.ADMIN_STAFF,),
 }
 
 # Whole URL namespaces the battery does not walk, and why.

@@ -19,6 +19,7 @@ from django.utils import timezone
 from cases.models import AgreementCommissionRate, CaseAssignmentBatch, CaseHold, ContactPoint
 from frontdesk import services as desk_services
 from frontdesk.models import Document
+from reporting.models import ReportResult, ReportRun, Scope
 from staff import roles
 from staff.approvals import ApprovalKind, register_approval_kind
 from staff.models import ApprovalRequest, Notification
@@ -93,6 +94,27 @@ def _side(code: str) -> SimpleNamespace:
         object_id=side.case.pk,
         summary=f"Extend case {code}",
         requested_by=side.collector,
+    )
+
+    side.report_run = ReportRun.objects.create(
+        kind="collector_weekly",
+        period_start=dt.date(2026, 11, 16),
+        period_end=dt.date(2026, 11, 22),
+        scope=Scope.BRANCH,
+        scope_id=side.branch.pk,
+        trigger=ReportRun.Trigger.MANUAL,
+        status=ReportRun.Status.SUCCEEDED,
+    )
+    side.report_result = ReportResult.objects.create(
+        kind="collector_weekly",
+        period_start=dt.date(2026, 11, 16),
+        period_end=dt.date(2026, 11, 22),
+        scope=Scope.BRANCH,
+        scope_id=side.branch.pk,
+        run=side.report_run,
+        generated_at=timezone.now(),
+        columns=[{"key": "collector", "numeric": False}],
+        rows=[{"collector": f"Collector {code}", "branch_id": side.branch.pk}],
     )
 
     side.visit = desk_services.visit_register(
