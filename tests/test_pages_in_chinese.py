@@ -39,6 +39,7 @@ from staff.models import StaffProfile
 from tests.cases.api.builders import make_placement
 
 from .scoping.world import build_world
+from .staff.promotion.world import promotion_application
 
 PAGES: dict[str, Callable] = {
     "dashboard": lambda w: reverse("dashboard"),
@@ -48,6 +49,18 @@ PAGES: dict[str, Callable] = {
     "staff:directory": lambda w: reverse("staff:directory"),
     "staff:detail": lambda w: reverse("staff:detail", args=[w.home.staff_profile.pk]),
     "staff:notifications": lambda w: reverse("staff:notifications"),
+    # promotion reviews
+    "promotion:mine": lambda w: reverse("promotion:mine"),
+    "promotion:apply": lambda w: reverse("promotion:apply", args=[w.promotion.cycle_id]),
+    "promotion:application": lambda w: reverse("promotion:application", args=[w.promotion.pk]),
+    "promotion:queue": lambda w: reverse("promotion:queue"),
+    "promotion:notices": lambda w: reverse("promotion:notices"),
+    "promotion:notice": lambda w: reverse("promotion:notice", args=[w.promotion.pk]),
+    "promotion:cycles": lambda w: reverse("promotion:cycles"),
+    "promotion:criteria": lambda w: reverse("promotion:criteria"),
+    "promotion:ladder": lambda w: reverse("promotion:ladder"),
+    "promotion:complaints": lambda w: reverse("promotion:complaints"),
+    "promotion:targets": lambda w: reverse("promotion:targets"),
     "staff:approvals": lambda w: reverse("staff:approvals"),
     "reporting:index": lambda w: reverse("reporting:index"),
     "reporting:result": lambda w: reverse("reporting:result", args=[w.home.report_result.pk]),
@@ -250,6 +263,7 @@ def world(db):
             badge_number="V-07",
             badge_confirmed=True,
         )
+    world.promotion = promotion_application(world.home)
     StaffProfile.objects.update(language="zh-hans")
     world.viewers = [*world.users.values(), world.superuser]
     return world

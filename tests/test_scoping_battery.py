@@ -39,6 +39,12 @@ from django.utils.http import urlsafe_base64_encode
 from staff import roles
 
 from .scoping.world import build_world
+from .staff.promotion.world import (
+    appeal_of,
+    evidence_of,
+    promotion_application,
+    promotion_cycle,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +115,21 @@ ROUTES: dict[str, Callable] = {
     # cases: assignment (supervisors; a collector of branch B, a case of branch B)
     "cases:assignment_collector": lambda f: {"pk": f.collector.pk},
     "cases:assignment_case": lambda f: {"pk": f.case.pk},
+    # promotion reviews (tests/staff/promotion/world.py)
+    "promotion:apply": lambda f: {"cycle_pk": promotion_cycle(f.collector).pk},
+    "promotion:application": lambda f: {"pk": promotion_application(f).pk},
+    "promotion:department_review": lambda f: {"pk": promotion_application(f).pk},
+    "promotion:hr_review": lambda f: {"pk": promotion_application(f).pk},
+    "promotion:vote": lambda f: {"pk": promotion_application(f).pk},
+    "promotion:decide": lambda f: {"pk": promotion_application(f).pk},
+    "promotion:resubmit": lambda f: {"pk": promotion_application(f).pk},
+    "promotion:evidence": lambda f: [
+        {"pk": promotion_application(f).pk, "evidence_pk": evidence_of(f).pk},
+        {"pk": promotion_application(f.home).pk, "evidence_pk": evidence_of(f).pk},
+    ],
+    "promotion:appeal_decide": lambda f: {"pk": appeal_of(f).pk},
+    "promotion:notice": lambda f: {"pk": promotion_application(f).pk},
+    "promotion:level_correct": lambda f: {"pk": f.staff_profile.pk},
     # front desk
     "frontdesk:visit_detail": lambda f: {"pk": f.visit.pk},
     "frontdesk:visit_reveal_id": lambda f: {"pk": f.visit.pk},
@@ -226,6 +247,12 @@ SHARED: dict[str, tuple[str, ...]] = {
     # One company schedule (one beat): a branch's admin staff open it read-only and are
     # told only HQ's change it (test_schedules_are_edited_by_hq_admin_staff…).
     "reporting:schedule_edit": (roles.ADMIN_STAFF,),
+    # Promotion cycles are the company's, open to every branch: anyone may open the
+    # application form (the service decides who may apply).
+    "promotion:apply": roles.ALL_ROLES,
+    # The notice board is for every staff member by design (DESIGN §5: public notice);
+    # it shows only name, branch, step and dates, and takes appeals from anyone.
+    "promotion:notice": roles.ALL_ROLES,
 }
 
 # Whole URL namespaces the battery does not walk, and why.

@@ -27,6 +27,9 @@ UNSCOPED = {
     "staff.PersonalDataView": "an audit log read only in the Django admin",
     "staff.DemoData": "marks rows seeded by seed_demo (production refuses them); no page reads it",
     "frontdesk.DocumentReminder": "bookkeeping of reminders sent; no page reads it",
+    "staff.PromotionCriteria": "the company's promotion rules, the same for everyone",
+    "staff.ComplexCaseDefinition": "part of the company's promotion rules",
+    "staff.PromotionCycle": "promotion cycles are company-wide and open to every branch",
 }
 
 # model label → (role of the home user who reads it, attribute on world.home/foreign)
@@ -43,6 +46,14 @@ READERS = {
     "cases.CaseAssignmentBatch": (roles.SUPERVISOR, "assignment_batch"),
     "staff.StaffProfile": (roles.HR, "staff_profile"),
     "staff.Department": (roles.HR, None),
+    "staff.PromotionApplication": (roles.HR, "promotion_application"),
+    "staff.PromotionEvidence": (roles.HR, "promotion_evidence"),
+    "staff.PromotionAppeal": (roles.HR, "promotion_appeal"),
+    "staff.PromotionStageRecord": (roles.HR, None),  # the application's rule, tested there
+    "staff.CommitteeVote": (roles.HR, None),
+    "staff.LevelChange": (roles.HR, None),  # tests/staff/promotion/test_scoping.py
+    "staff.MonthlyTarget": (roles.SUPERVISOR, None),
+    "staff.UpheldComplaint": (roles.HR, None),
     "staff.ApprovalRequest": (roles.SUPERVISOR, "approval"),
     "reporting.ReportRun": (roles.ADMIN_STAFF, "report_run"),
     "reporting.ReportResult": (roles.SUPERVISOR, "report_result"),
@@ -75,7 +86,14 @@ def test_every_model_of_ours_has_a_visibility_rule_or_says_why_not():
 
 @pytest.fixture
 def world():
-    return build_world()
+    from tests.staff.promotion.world import promotion_application
+
+    world = build_world()
+    for side in (world.home, world.foreign):
+        side.promotion_application = promotion_application(side)
+        side.promotion_evidence = side.promotion_application.evidence.get()
+        side.promotion_appeal = side.promotion_application.appeals.get()
+    return world
 
 
 def test_a_home_user_sees_home_rows_and_never_foreign_ones(world):
