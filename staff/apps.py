@@ -4,7 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 # Modules of the staff areas that register dashboard panels, notification kinds or
 # approval kinds when imported; each area adds its own here.
-AREA_MODULES: list[str] = []
+AREA_MODULES: list[str] = [
+    "staff.assessment.tasks",
+]
 
 
 class StaffConfig(AppConfig):

@@ -3,6 +3,16 @@
 An area adds its module below (promotion reviews, attendance and leave, training, ...).
 """
 
+from .assessment import (
+    MANAGER_KINDS,
+    Assessment,
+    AssessmentItem,
+    AssessmentKind,
+    AssessmentResult,
+    AssessmentRound,
+    AssessmentSection,
+    AssessmentTemplate,
+)
 from .organisation import (
     CAREER_LADDER,
     Branch,
@@ -20,6 +30,14 @@ from .organisation import (
 
 __all__ = [
     "CAREER_LADDER",
+    "MANAGER_KINDS",
+    "Assessment",
+    "AssessmentItem",
+    "AssessmentKind",
+    "AssessmentResult",
+    "AssessmentRound",
+    "AssessmentSection",
+    "AssessmentTemplate",
     "Branch",
     "BranchScopedQuerySet",
     "DemoData",
