@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 # approval kinds when imported; each area adds its own here.
 AREA_MODULES: list[str] = [
     "staff.assessment.tasks",
+    "staff.assessment.panels",
 ]
 
 

@@ -39,6 +39,9 @@ from django.utils.http import urlsafe_base64_encode
 from staff import roles
 
 from .scoping.world import build_world
+from .staff.assessment.world import assessment_of
+
+ASSESSMENT_REVIEWERS = (roles.HR, roles.BRANCH_MANAGER, roles.DEPARTMENT_HEAD, roles.SUPERVISOR)
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +50,18 @@ ROUTES: dict[str, Callable] = {
     # staff
     "staff:detail": lambda f: {"pk": f.staff_profile.pk},
     "staff:notification_open": lambda f: {"pk": f.notification.pk},
+    # staff: assessments (issues 11/12)
+    "staff:assessment_detail": lambda f: {"pk": assessment_of(f).pk},
+    "staff:assessment_person": lambda f: {"user_id": assessment_of(f).subject_id},
+    "staff:assessment_template": lambda f: {"pk": assessment_of(f).round.template_id},
+    "staff:assessment_round_create": lambda f: {"pk": assessment_of(f).round.template_id},
+    "staff:assessment_round": lambda f: {"pk": assessment_of(f).round_id},
+    "staff:assessment_round_run": lambda f: {"pk": assessment_of(f).round_id},
+    "staff:assessment_round_finalise": lambda f: {"pk": assessment_of(f).round_id},
+    "staff:assessment_round_export": lambda f: [
+        {"pk": assessment_of(f).round_id, "file_format": "csv"},
+        {"pk": assessment_of(f).round_id, "file_format": "xlsx"},
+    ],
     # cases: banks, keys, agreements, placements, cases
     "cases:case_detail": lambda f: {"pk": f.case.pk},
     "cases:case_reveal": lambda f: {"pk": f.case.pk},
@@ -208,6 +223,11 @@ SHARED: dict[str, tuple[str, ...]] = {
     # Not a row but a secret: the token decides, not who asks; a wrong one shows the
     # "invalid link" page (200), checked by test_a_wrong_reset_token_opens_nothing.
     "password_reset_confirm": roles.ALL_ROLES,
+    # Assessment templates and rounds are company-wide (one ranking); the rows inside a
+    # round and its exports are the reader's own branch only (tests/staff/assessment/).
+    "staff:assessment_template": ASSESSMENT_REVIEWERS,
+    "staff:assessment_round": ASSESSMENT_REVIEWERS,
+    "staff:assessment_round_export": ASSESSMENT_REVIEWERS,
 }
 
 # Whole URL namespaces the battery does not walk, and why.

@@ -335,6 +335,12 @@ class Assessment(models.Model):
         return f"{self.subject} · {self.round}"
 
 
+class AssessmentResultQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The results of the assessments the user sees."""
+        return self.filter(assessment__in=Assessment.objects.visible_to(user).values("pk"))
+
+
 class AssessmentResult(models.Model):
     """One item of one assessment: the computed value and its score, or a reviewer's score."""
 
@@ -367,6 +373,7 @@ class AssessmentResult(models.Model):
         verbose_name=_("scored by"),
     )
     scored_at = models.DateTimeField(_("scored at"), null=True, blank=True)
+    objects = AssessmentResultQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -26,6 +26,9 @@ UNSCOPED = {
     "staff.PersonalDataView": "an audit log read only in the Django admin",
     "staff.DemoData": "marks rows seeded by seed_demo (production refuses them); no page reads it",
     "frontdesk.DocumentReminder": "bookkeeping of reminders sent; no page reads it",
+    "staff.AssessmentTemplate": "the company's assessment rules, the same for every reviewer",
+    "staff.AssessmentSection": "part of an assessment template (company-wide rules)",
+    "staff.AssessmentItem": "part of an assessment template (company-wide rules)",
 }
 
 # model label → (role of the home user who reads it, attribute on world.home/foreign)
@@ -42,6 +45,9 @@ READERS = {
     "cases.CaseAssignmentBatch": (roles.SUPERVISOR, "assignment_batch"),
     "staff.StaffProfile": (roles.HR, "staff_profile"),
     "staff.Department": (roles.HR, None),
+    "staff.Assessment": (roles.HR, "assessment"),
+    "staff.AssessmentResult": (roles.HR, "assessment_result"),
+    "staff.AssessmentRound": None,  # company-wide: one ranking (tests/staff/assessment/)
     "frontdesk.Visit": (roles.FRONT_DESK, "visit"),
     "frontdesk.PhoneMessage": (roles.FRONT_DESK, "message"),
     "frontdesk.Document": (roles.FRONT_DESK, "document"),
@@ -71,7 +77,27 @@ def test_every_model_of_ours_has_a_visibility_rule_or_says_why_not():
 
 @pytest.fixture
 def world():
-    return build_world()
+    from tests.staff.assessment.world import assessment_of
+
+    world = build_world()
+    for side in (world.home, world.foreign):
+        side.assessment = assessment_of(side)
+        side.assessment_result = side.assessment.results.create(
+            item=_any_item(side.assessment)
+        )
+    return world
+
+
+def _any_item(assessment):
+    from staff.models import AssessmentItem, AssessmentSection
+
+    section, _ = AssessmentSection.objects.get_or_create(
+        template=assessment.round.template, name="Performance", defaults={"weight": 100}
+    )
+    item, _ = AssessmentItem.objects.get_or_create(
+        section=section, name="Amount", defaults={"weight": 100, "indicator": "amount", "target": 1}
+    )
+    return item
 
 
 def test_a_home_user_sees_home_rows_and_never_foreign_ones(world):
