@@ -39,6 +39,7 @@ from staff.models import StaffProfile
 from tests.cases.api.builders import make_placement
 
 from .scoping.world import build_world
+from .staff.assessment.world import scored_assessment
 
 PAGES: dict[str, Callable] = {
     "dashboard": lambda w: reverse("dashboard"),
@@ -48,6 +49,19 @@ PAGES: dict[str, Callable] = {
     "staff:directory": lambda w: reverse("staff:directory"),
     "staff:detail": lambda w: reverse("staff:detail", args=[w.home.staff_profile.pk]),
     "staff:notifications": lambda w: reverse("staff:notifications"),
+    "staff:assessments": lambda w: (scored_assessment(w), reverse("staff:assessments"))[1],
+    "staff:assessment_template": lambda w: reverse(
+        "staff:assessment_template", args=[scored_assessment(w).round.template_id]
+    ),
+    "staff:assessment_round": lambda w: reverse(
+        "staff:assessment_round", args=[scored_assessment(w).round_id]
+    ),
+    "staff:assessment_detail": lambda w: reverse(
+        "staff:assessment_detail", args=[scored_assessment(w).pk]
+    ),
+    "staff:assessment_person": lambda w: reverse(
+        "staff:assessment_person", args=[scored_assessment(w).subject_id]
+    ),
     "cases:case_list": lambda w: reverse("cases:case_list"),
     "cases:case_detail": lambda w: reverse("cases:case_detail", args=[w.home.case.pk]),
     "cases:casepage_timeline": lambda w: reverse("cases:casepage_timeline", args=[w.home.case.pk]),

@@ -9,80 +9,84 @@ Each entry: (section name, weight, [(item name, indicator key or "", weight)]).
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from staff.models import AssessmentKind
 
 COLLECTOR_ANNUAL = [
     (
-        N_("Performance"),
+        gettext_noop("Performance"),
         "60",
         [
-            (N_("Amount collected"), "amount", "34"),
-            (N_("Success rate"), "success_rate", "33"),
-            (N_("Task completion"), "task_completion", "33"),
+            (gettext_noop("Amount collected"), "amount", "34"),
+            (gettext_noop("Success rate"), "success_rate", "33"),
+            (gettext_noop("Task completion"), "task_completion", "33"),
         ],
     ),
     (
-        N_("Capability"),
+        gettext_noop("Capability"),
         "25",
         [
-            (N_("Collection techniques and methods"), "", "25"),
-            (N_("Legal knowledge and its use"), "", "25"),
-            (N_("Data analysis"), "", "25"),
-            (N_("Coaching and training the team"), "", "25"),
+            (gettext_noop("Collection techniques and methods"), "", "25"),
+            (gettext_noop("Legal knowledge and its use"), "", "25"),
+            (gettext_noop("Data analysis"), "", "25"),
+            (gettext_noop("Coaching and training the team"), "", "25"),
         ],
     ),
     (
-        N_("Attitude"),
+        gettext_noop("Attitude"),
         "15",
         [
-            (N_("Responsibility and execution"), "", "25"),
-            (N_("Teamwork"), "", "25"),
-            (N_("Initiative"), "", "25"),
-            (N_("Compliance with the rules"), "", "25"),
+            (gettext_noop("Responsibility and execution"), "", "25"),
+            (gettext_noop("Teamwork"), "", "25"),
+            (gettext_noop("Initiative"), "", "25"),
+            (gettext_noop("Compliance with the rules"), "", "25"),
         ],
     ),
 ]
 
 MANAGER_MONTHLY = [
-    (N_("Results"), "100", [(N_("Team results"), "team_results", "100")]),
+    (gettext_noop("Results"), "100", [(gettext_noop("Team results"), "team_results", "100")]),
 ]
 
 MANAGER_QUARTERLY = [
-    (N_("Results"), "40", [(N_("Team results"), "team_results", "100")]),
+    (gettext_noop("Results"), "40", [(gettext_noop("Team results"), "team_results", "100")]),
     (
-        N_("Team management"),
+        gettext_noop("Team management"),
         "30",
         [
-            (N_("Team retention"), "team_retention", "40"),
-            (N_("Training participation"), "training_participation", "30"),
-            (N_("Coaching and team development"), "", "30"),
+            (gettext_noop("Team retention"), "team_retention", "40"),
+            (gettext_noop("Training participation"), "training_participation", "30"),
+            (gettext_noop("Coaching and team development"), "", "30"),
         ],
     ),
     (
-        N_("Customer service"),
+        gettext_noop("Customer service"),
         "15",
         [
-            (N_("Complaints"), "complaints", "60"),
-            (N_("Service quality"), "", "40"),
+            (gettext_noop("Complaints"), "complaints", "60"),
+            (gettext_noop("Service quality"), "", "40"),
         ],
     ),
     (
-        N_("Compliance"),
+        gettext_noop("Compliance"),
         "15",
         [
-            (N_("Compliance record"), "compliance_record", "60"),
-            (N_("Rules and processes followed"), "", "40"),
+            (gettext_noop("Compliance record"), "compliance_record", "60"),
+            (gettext_noop("Rules and processes followed"), "", "40"),
         ],
     ),
 ]
 
 MANAGER_ANNUAL = [
     *MANAGER_QUARTERLY[:1],
-    (N_("Team management"), "25", MANAGER_QUARTERLY[1][2]),
+    (gettext_noop("Team management"), "25", MANAGER_QUARTERLY[1][2]),
     *MANAGER_QUARTERLY[2:],
-    (N_("Whole-year review"), "5", [(N_("Overall contribution over the year"), "", "100")]),
+    (
+        gettext_noop("Whole-year review"),
+        "5",
+        [(gettext_noop("Overall contribution over the year"), "", "100")],
+    ),
 ]
 
 DEFAULTS = {

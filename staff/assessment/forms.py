@@ -115,9 +115,7 @@ class TemplateWeightsForm(forms.Form):
 
     def weights(self):
         data = self.cleaned_data
-        sections = {
-            int(k.split("_")[1]): v for k, v in data.items() if k.startswith("section_")
-        }
+        sections = {int(k.split("_")[1]): v for k, v in data.items() if k.startswith("section_")}
         items = {int(k.split("_")[1]): v for k, v in data.items() if k.startswith("item_")}
         targets = {int(k.split("_")[1]): v for k, v in data.items() if k.startswith("target_")}
         settings = {
@@ -147,12 +145,20 @@ def period_dates(template: AssessmentTemplate, period: str) -> tuple[dt.date, dt
     label = dict(period_choices(template))[period]
     if period.startswith("m"):
         month = int(period[1:])
-        return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1]), label
+        return (
+            dt.date(year, month, 1),
+            dt.date(year, month, calendar.monthrange(year, month)[1]),
+            label,
+        )
     if period.startswith("q"):
         quarter = int(period[1:])
         first = 3 * quarter - 2
         last = first + 2
-        return dt.date(year, first, 1), dt.date(year, last, calendar.monthrange(year, last)[1]), label
+        return (
+            dt.date(year, first, 1),
+            dt.date(year, last, calendar.monthrange(year, last)[1]),
+            label,
+        )
     return dt.date(year, 1, 1), dt.date(year, 12, 31), label
 
 

@@ -82,9 +82,7 @@ def world():
     world = build_world()
     for side in (world.home, world.foreign):
         side.assessment = assessment_of(side)
-        side.assessment_result = side.assessment.results.create(
-            item=_any_item(side.assessment)
-        )
+        side.assessment_result = side.assessment.results.create(item=_any_item(side.assessment))
     return world
 
 

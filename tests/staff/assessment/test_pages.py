@@ -63,7 +63,9 @@ def test_a_person_sees_their_own_results_and_nobody_elses(world):
     client = client_for(one.subject)
     assert client.get(reverse("staff:assessment_detail", args=[one.pk])).status_code == 200
     assert client.get(reverse("staff:assessment_detail", args=[world["two"].pk])).status_code == 404
-    assert client.get(reverse("staff:assessment_round", args=[world["round"].pk])).status_code == 403
+    assert (
+        client.get(reverse("staff:assessment_round", args=[world["round"].pk])).status_code == 403
+    )
     page = client.get(reverse("staff:assessments")).content.decode()
     assert str(one.total) in page
     history = client.get(reverse("staff:assessment_person", args=[one.subject_id]))
