@@ -31,4 +31,10 @@ app.conf.beat_schedule = {
         "task": "frontdesk.tasks.send_document_reminders",
         "schedule": crontab(minute=0, hour=1),
     },
+    # 00:10 Asia/Shanghai, and hourly after: promotions whose public notice ended take
+    # effect on their effective date (idempotent: each application is appointed once).
+    "staff-promotion-appointments": {
+        "task": "staff.tasks.promotion_appoint_due",
+        "schedule": crontab(minute=10),
+    },
 }

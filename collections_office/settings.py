@@ -490,6 +490,9 @@ COMPLIANCE_OVERRIDE_VALID_MINUTES = env_int("COMPLIANCE_OVERRIDE_VALID_MINUTES",
 # What promotion reviews (the staff app, which never imports cases) call for a collector's
 # compliance in a period: a dotted path to `(collector=, start=, end=) -> dict`.
 COMPLIANCE_SUMMARY_FUNCTION = "cases.selectors.compliance.compliance_summary"
+# What promotion reviews and the annual assessment call for people's performance figures
+# in a period: `(user_ids=, start=, end=) -> {user id: staff.performance.PerformanceFigures}`.
+PERFORMANCE_FIGURES_FUNCTION = "cases.performance.performance_figures"
 
 if DJANGO_ENV == "test":
     # Hashing cost is not what the tests test; the validators still apply.

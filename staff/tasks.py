@@ -13,3 +13,12 @@ def password_reset_mail_send(*, email: str, domain: str, use_https: bool, langua
     # Mail servers fail transiently (OSError covers SMTP and socket errors): retry.
     with translation.override(language):
         accounts.password_reset_mail_send(email=email, domain=domain, use_https=use_https)
+
+
+@shared_task(ignore_result=True, time_limit=600)
+def promotion_appoint_due() -> int:
+    """Appointments whose public notice ended and whose effective date came (idempotent)."""
+    from .promotion.committee import appoint_due
+
+    with translation.override(None):
+        return appoint_due()

@@ -8,8 +8,8 @@ out of the total, never counted as zero.
 
 Case-side figures come from the function `settings.PERFORMANCE_FIGURES_FUNCTION` names
 (the staff app never imports cases); staff-side ones (team retention, training
-participation) are read here. Rates are percentages (0–100), as the figures function
-gives them.
+participation, upheld complaints) are read here. Rates are percentages (0–100), as the
+figures function gives them.
 """
 
 from __future__ import annotations
@@ -255,7 +255,23 @@ def _team_results(context: IndicatorContext):
     uses_team=True,
 )
 def _complaints(context: IndicatorContext):
-    return _team_count(context, "complaints")
+    """Complaints HR recorded as upheld (staff.UpheldComplaint, the promotion gate's record)
+    against the manager or their team in the period."""
+    try:
+        model = apps.get_model("staff", "UpheldComplaint")
+    except LookupError:
+        return dict.fromkeys(context.user_ids)
+    teams = context.teams()
+    people = set(teams) | {m for members in teams.values() for m in members}
+    counts = defaultdict(int)
+    for subject_id in model.objects.filter(
+        subject_id__in=people, upheld_on__gte=context.start, upheld_on__lte=context.end
+    ).values_list("subject_id", flat=True):
+        counts[subject_id] += 1
+    return {
+        manager: Decimal(sum(counts[m] for m in [manager, *members]))
+        for manager, members in teams.items()
+    }
 
 
 @indicator(

@@ -26,7 +26,6 @@ def figures(*, user_ids, start, end):
             success_rate=_dec(data.get("success_rate", 0)),
             months=[month(c) for c in data.get("months", [])],
             violations=data.get("violations", 0),
-            **({"complaints": data["complaints"]} if "complaints" in data else {}),
         )
     return result
 

@@ -22,6 +22,7 @@ from staff.models import (
     AssessmentResult,
     Department,
     Position,
+    UpheldComplaint,
 )
 from tests.factories import make_staff
 
@@ -61,6 +62,16 @@ def team(branch_one):
     return manager, t1, t2, t3
 
 
+def complaint(person, day):
+    UpheldComplaint.objects.create(
+        subject=person,
+        branch=person.staff_profile.branch,
+        upheld_on=day,
+        summary="rude on the phone",
+        recorded_by=person,
+    )
+
+
 def _quarter(hq_hr):
     template = template_create(kind=AssessmentKind.MANAGER_QUARTERLY, year=2026, actor=hq_hr)
     AssessmentItem.objects.filter(section__template=template, indicator="team_results").update(
@@ -84,12 +95,15 @@ def test_a_quarterly_manager_assessment_equals_the_hand_computed_fixture(
     manager, t1, t2, t3 = team
     fake_figures_function.update(
         {
-            manager.pk: {"complaints": 0, "violations": 0},
-            t1.pk: {"amount": 100000, "complaints": 1, "violations": 1},
-            t2.pk: {"amount": 50000, "complaints": 0, "violations": 0},
-            t3.pk: {"amount": 50000, "complaints": 0, "violations": 1},
+            manager.pk: {"violations": 0},
+            t1.pk: {"amount": 100000, "violations": 1},
+            t2.pk: {"amount": 50000, "violations": 0},
+            t3.pk: {"amount": 50000, "violations": 1},
         }
     )
+    complaint(t1, dt.date(2026, 4, 20))
+    complaint(t1, dt.date(2026, 3, 31))  # before the quarter: not counted
+    complaint(manager, dt.date(2026, 7, 1))  # after it: not counted
     round_ = _quarter(hq_hr)
     compute(round_)
     assessment = _score(round_, hq_hr)
@@ -134,11 +148,13 @@ def test_without_a_figures_function_the_case_figures_are_not_yet_available(hq_hr
         if r.item.indicator
     }
     assert results["team_results"] is None
-    assert results["complaints"] is None
+    assert results["compliance_record"] is None
     assert results["team_retention"] == Decimal("50.00")  # staff-side: still computed
     assessment.refresh_from_db()
-    # (retention 12·55.56 + coaching 9·80 + service 6·60 + rules 6·100) / 33 = 2346.72 / 33
-    assert assessment.total == Decimal("71.11")
+    assert results["complaints"] == 0  # staff-side too: none upheld
+    # (retention 12·55.56 + coaching 9·80 + complaints 9·100 + service 6·60 + rules 6·100)
+    # / 42 = 3246.72 / 42
+    assert assessment.total == Decimal("77.30")
     assert "Team results" in assessment.left_out
 
 
