@@ -4,7 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 # Modules of the staff areas that register dashboard panels, notification kinds or
 # approval kinds when imported; each area adds its own here.
-AREA_MODULES: list[str] = ["staff.promotion.dashboard"]
+AREA_MODULES: list[str] = [
+    "staff.promotion.dashboard",
+    "staff.assessment.tasks",
+    "staff.assessment.panels",
+]
 
 
 class StaffConfig(AppConfig):

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views, views_approvals
+from .assessment.urls import urlpatterns as assessment_urlpatterns
 
 app_name = "staff"
 urlpatterns = [
@@ -24,4 +25,5 @@ urlpatterns = [
         views.notification_mark_all_read,
         name="notifications_read_all",
     ),
+    *assessment_urlpatterns,
 ]

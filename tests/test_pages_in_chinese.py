@@ -39,6 +39,7 @@ from staff.models import StaffProfile
 from tests.cases.api.builders import make_placement
 
 from .scoping.world import build_world
+from .staff.assessment.world import scored_assessment
 from .staff.promotion.world import promotion_application
 
 PAGES: dict[str, Callable] = {
@@ -66,6 +67,19 @@ PAGES: dict[str, Callable] = {
     "reporting:result": lambda w: reverse("reporting:result", args=[w.home.report_result.pk]),
     "reporting:runs": lambda w: reverse("reporting:runs"),
     "reporting:schedules": lambda w: reverse("reporting:schedules"),
+    "staff:assessments": lambda w: (scored_assessment(w), reverse("staff:assessments"))[1],
+    "staff:assessment_template": lambda w: reverse(
+        "staff:assessment_template", args=[scored_assessment(w).round.template_id]
+    ),
+    "staff:assessment_round": lambda w: reverse(
+        "staff:assessment_round", args=[scored_assessment(w).round_id]
+    ),
+    "staff:assessment_detail": lambda w: reverse(
+        "staff:assessment_detail", args=[scored_assessment(w).pk]
+    ),
+    "staff:assessment_person": lambda w: reverse(
+        "staff:assessment_person", args=[scored_assessment(w).subject_id]
+    ),
     "cases:case_list": lambda w: reverse("cases:case_list"),
     "cases:case_detail": lambda w: reverse("cases:case_detail", args=[w.home.case.pk]),
     "cases:casepage_timeline": lambda w: reverse("cases:casepage_timeline", args=[w.home.case.pk]),

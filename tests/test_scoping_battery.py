@@ -39,12 +39,15 @@ from django.utils.http import urlsafe_base64_encode
 from staff import roles
 
 from .scoping.world import build_world
+from .staff.assessment.world import assessment_of
 from .staff.promotion.world import (
     appeal_of,
     evidence_of,
     promotion_application,
     promotion_cycle,
 )
+
+ASSESSMENT_REVIEWERS = (roles.HR, roles.BRANCH_MANAGER, roles.DEPARTMENT_HEAD, roles.SUPERVISOR)
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +71,18 @@ ROUTES: dict[str, Callable] = {
     "reporting:result": lambda f: {"pk": f.report_result.pk},
     "reporting:run_again": lambda f: {"pk": f.report_run.pk},
     "reporting:schedule_edit": lambda f: {"pk": _schedule().pk},
+    # staff: assessments (issues 11/12)
+    "staff:assessment_detail": lambda f: {"pk": assessment_of(f).pk},
+    "staff:assessment_person": lambda f: {"user_id": assessment_of(f).subject_id},
+    "staff:assessment_template": lambda f: {"pk": assessment_of(f).round.template_id},
+    "staff:assessment_round_create": lambda f: {"pk": assessment_of(f).round.template_id},
+    "staff:assessment_round": lambda f: {"pk": assessment_of(f).round_id},
+    "staff:assessment_round_run": lambda f: {"pk": assessment_of(f).round_id},
+    "staff:assessment_round_finalise": lambda f: {"pk": assessment_of(f).round_id},
+    "staff:assessment_round_export": lambda f: [
+        {"pk": assessment_of(f).round_id, "file_format": "csv"},
+        {"pk": assessment_of(f).round_id, "file_format": "xlsx"},
+    ],
     # cases: banks, keys, agreements, placements, cases
     "cases:case_detail": lambda f: {"pk": f.case.pk},
     "cases:case_reveal": lambda f: {"pk": f.case.pk},
@@ -253,6 +268,11 @@ SHARED: dict[str, tuple[str, ...]] = {
     # The notice board is for every staff member by design (DESIGN §5: public notice);
     # it shows only name, branch, step and dates, and takes appeals from anyone.
     "promotion:notice": roles.ALL_ROLES,
+    # Assessment templates and rounds are company-wide (one ranking); the rows inside a
+    # round and its exports are the reader's own branch only (tests/staff/assessment/).
+    "staff:assessment_template": ASSESSMENT_REVIEWERS,
+    "staff:assessment_round": ASSESSMENT_REVIEWERS,
+    "staff:assessment_round_export": ASSESSMENT_REVIEWERS,
 }
 
 # Whole URL namespaces the battery does not walk, and why.

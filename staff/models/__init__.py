@@ -4,6 +4,16 @@ An area adds its module below (promotion reviews, attendance and leave, training
 """
 
 from .approvals import ApprovalRequest, ApprovalRequestQuerySet
+from .assessment import (
+    MANAGER_KINDS,
+    Assessment,
+    AssessmentItem,
+    AssessmentKind,
+    AssessmentResult,
+    AssessmentRound,
+    AssessmentSection,
+    AssessmentTemplate,
+)
 from .organisation import (
     CAREER_LADDER,
     Branch,
@@ -34,8 +44,16 @@ from .promotion import (
 
 __all__ = [
     "CAREER_LADDER",
+    "MANAGER_KINDS",
     "ApprovalRequest",
     "ApprovalRequestQuerySet",
+    "Assessment",
+    "AssessmentItem",
+    "AssessmentKind",
+    "AssessmentResult",
+    "AssessmentRound",
+    "AssessmentSection",
+    "AssessmentTemplate",
     "Branch",
     "BranchScopedQuerySet",
     "CommitteeVote",

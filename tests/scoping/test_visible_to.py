@@ -30,6 +30,9 @@ UNSCOPED = {
     "staff.PromotionCriteria": "the company's promotion rules, the same for everyone",
     "staff.ComplexCaseDefinition": "part of the company's promotion rules",
     "staff.PromotionCycle": "promotion cycles are company-wide and open to every branch",
+    "staff.AssessmentTemplate": "the company's assessment rules, the same for every reviewer",
+    "staff.AssessmentSection": "part of an assessment template (company-wide rules)",
+    "staff.AssessmentItem": "part of an assessment template (company-wide rules)",
 }
 
 # model label → (role of the home user who reads it, attribute on world.home/foreign)
@@ -57,6 +60,9 @@ READERS = {
     "staff.ApprovalRequest": (roles.SUPERVISOR, "approval"),
     "reporting.ReportRun": (roles.ADMIN_STAFF, "report_run"),
     "reporting.ReportResult": (roles.SUPERVISOR, "report_result"),
+    "staff.Assessment": (roles.HR, "assessment"),
+    "staff.AssessmentResult": (roles.HR, "assessment_result"),
+    "staff.AssessmentRound": None,  # company-wide: one ranking (tests/staff/assessment/)
     "frontdesk.Visit": (roles.FRONT_DESK, "visit"),
     "frontdesk.PhoneMessage": (roles.FRONT_DESK, "message"),
     "frontdesk.Document": (roles.FRONT_DESK, "document"),
@@ -86,6 +92,7 @@ def test_every_model_of_ours_has_a_visibility_rule_or_says_why_not():
 
 @pytest.fixture
 def world():
+    from tests.staff.assessment.world import assessment_of
     from tests.staff.promotion.world import promotion_application
 
     world = build_world()
@@ -93,7 +100,21 @@ def world():
         side.promotion_application = promotion_application(side)
         side.promotion_evidence = side.promotion_application.evidence.get()
         side.promotion_appeal = side.promotion_application.appeals.get()
+        side.assessment = assessment_of(side)
+        side.assessment_result = side.assessment.results.create(item=_any_item(side.assessment))
     return world
+
+
+def _any_item(assessment):
+    from staff.models import AssessmentItem, AssessmentSection
+
+    section, _ = AssessmentSection.objects.get_or_create(
+        template=assessment.round.template, name="Performance", defaults={"weight": 100}
+    )
+    item, _ = AssessmentItem.objects.get_or_create(
+        section=section, name="Amount", defaults={"weight": 100, "indicator": "amount", "target": 1}
+    )
+    return item
 
 
 def test_a_home_user_sees_home_rows_and_never_foreign_ones(world):

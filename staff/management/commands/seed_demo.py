@@ -12,6 +12,7 @@ DEMO_MODULES = [
     "cases.demo_work",
     "frontdesk.demo",
     "staff.promotion.demo",
+    "staff.assessment.demo",
 ]
 
 
