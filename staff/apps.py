@@ -4,7 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 # Modules of the staff areas that register dashboard panels, notification kinds or
 # approval kinds when imported; each area adds its own here.
-AREA_MODULES: list[str] = []
+AREA_MODULES: list[str] = [
+    # attendance, leave and overtime (issue 12)
+    "staff.attendance.dashboard",
+    "staff.attendance.approvals",
+]
 
 
 class StaffConfig(AppConfig):

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .attendance import urls as attendance_urls
 
 app_name = "staff"
 urlpatterns = [
@@ -14,3 +15,5 @@ urlpatterns = [
         name="notifications_read_all",
     ),
 ]
+# Attendance, leave and overtime (issue 12).
+urlpatterns += attendance_urls.urlpatterns

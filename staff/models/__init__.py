@@ -3,6 +3,8 @@
 An area adds its module below (promotion reviews, attendance and leave, training, ...).
 """
 
+from .attendance import AttendanceMonth, AttendanceRecord, PeopleRecordQuerySet, WorkingHours
+from .leave import LeaveRequest, LeaveType, OvertimeRequest
 from .organisation import (
     CAREER_LADDER,
     Branch,
@@ -20,15 +22,22 @@ from .organisation import (
 
 __all__ = [
     "CAREER_LADDER",
+    "AttendanceMonth",
+    "AttendanceRecord",
     "Branch",
     "BranchScopedQuerySet",
     "DemoData",
     "Department",
+    "LeaveRequest",
+    "LeaveType",
     "Notification",
     "NotificationQuerySet",
+    "OvertimeRequest",
+    "PeopleRecordQuerySet",
     "PersonalDataView",
     "Position",
     "StaffProfile",
     "WorkdayOverride",
+    "WorkingHours",
     "next_position",
 ]
