@@ -24,6 +24,8 @@ UNSCOPED = {
     "staff.Branch": "the list of branches is not secret",
     "staff.WorkdayOverride": "the company calendar is the same for everyone",
     "staff.PersonalDataView": "an audit log read only in the Django admin",
+    "staff.WorkingHours": "a branch's working hours are not secret",
+    "staff.LeaveType": "reference data (the leave types and their rules), the same for everyone",
     "staff.DemoData": "marks rows seeded by seed_demo (production refuses them); no page reads it",
     "frontdesk.DocumentReminder": "bookkeeping of reminders sent; no page reads it",
 }
