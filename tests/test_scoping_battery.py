@@ -47,6 +47,8 @@ ROUTES: dict[str, Callable] = {
     # staff
     "staff:detail": lambda f: {"pk": f.staff_profile.pk},
     "staff:notification_open": lambda f: {"pk": f.notification.pk},
+    "staff:approval_decide": lambda f: {"pk": f.approval.pk},
+    "staff:approval_withdraw": lambda f: {"pk": f.approval.pk},
     # staff: attendance, leave and overtime (a collector's own rows)
     "staff:attendance_sheet": lambda f: _month_of(f),
     "staff:attendance_sheet_confirm": lambda f: _month_of(f),

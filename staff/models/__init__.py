@@ -3,6 +3,7 @@
 An area adds its module below (promotion reviews, attendance and leave, training, ...).
 """
 
+from .approvals import ApprovalRequest, ApprovalRequestQuerySet
 from .attendance import AttendanceMonth, AttendanceRecord, PeopleRecordQuerySet, WorkingHours
 from .leave import LeaveRequest, LeaveType, OvertimeRequest
 from .organisation import (
@@ -22,6 +23,8 @@ from .organisation import (
 
 __all__ = [
     "CAREER_LADDER",
+    "ApprovalRequest",
+    "ApprovalRequestQuerySet",
     "AttendanceMonth",
     "AttendanceRecord",
     "Branch",

@@ -42,7 +42,7 @@ def add_leave_types(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('staff', '0005_demo_data'),
+        ('staff', '0006_approval_requests'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
