@@ -260,8 +260,8 @@ def world(db):
             badge_number="V-07",
             badge_confirmed=True,
         )
-    _attendance_rows(world)
     StaffProfile.objects.update(language="zh-hans")
+    _attendance_rows(world)  # after: its notifications go out in the readers' language
     world.viewers = [*world.users.values(), world.superuser]
     return world
 

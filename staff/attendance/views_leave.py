@@ -30,10 +30,10 @@ CALENDAR_ROLES = (*MANAGER_ROLES, roles.HR, roles.FRONT_DESK, roles.ADMIN_STAFF)
 TOTALS_ROLES = (*MANAGER_ROLES, roles.HR, roles.FINANCE)
 
 
-def _approval_of(obj):
+def _approval_of(obj, user):
     from .approvals import approval_for
 
-    return approval_for(obj)
+    return approval_for(obj, user)
 
 
 @role_required()
@@ -95,7 +95,7 @@ def leave_detail(request, pk: int):
         {
             "leave": leave,
             "own": own,
-            "approval": _approval_of(leave),
+            "approval": _approval_of(leave, request.user),
             "can_cancel": own
             and leave.status in ("requested", "approved")
             and not (leave.status == "approved" and leave.start_date <= today()),
@@ -201,10 +201,15 @@ def overtime_detail(request, pk: int, record_form=None):
         {
             "overtime": overtime,
             "own": own,
-            "approval": _approval_of(overtime),
+            "approval": _approval_of(overtime, request.user),
             "record_form": record_form
             or OvertimeRecordForm(initial={"actual_hours": overtime.expected_hours}),
-            "can_record": own and overtime.status == "approved" and overtime.work_date <= today(),
+            # A refused recording shows its form again, with the reason on the field.
+            "can_record": own
+            and (
+                record_form is not None
+                or (overtime.status == "approved" and overtime.work_date <= today())
+            ),
             "can_cancel": own and overtime.status in ("requested", "approved"),
             "can_confirm": not own
             and overtime.status == "recorded"

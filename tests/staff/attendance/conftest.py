@@ -29,7 +29,9 @@ def team(db):
     t.branch = BranchFactory(code="BRA", name="Branch A")
     t.other_branch = BranchFactory(code="BRB", name="Branch B")
     t.head = make_staff(roles.DEPARTMENT_HEAD, branch=t.branch, username="head.a")
-    collections = DepartmentFactory(branch=t.branch, name="Collections", head=t.head)
+    collections = DepartmentFactory(branch=t.branch, name="Collections")
+    collections.head = t.head  # the factory's get_or_create ignores a head on an existing row
+    collections.save()
     office = DepartmentFactory(branch=t.branch, name="Front office")
     t.collector = make_staff(
         roles.PHONE_COLLECTOR,
