@@ -109,22 +109,46 @@ def _minutes(delta: dt.timedelta) -> int:
 
 def day_rows(*, person, month: dt.date) -> list[DayRow]:
     """Every day of `person`'s month, judged (three queries, whatever the month's length)."""
+    return team_day_rows(profiles=[profile_of(person)], month=month)[person.pk]
+
+
+def team_day_rows(*, profiles, month: dt.date) -> dict[int, list[DayRow]]:
+    """{user id: the month's rows} for several people with two queries in all (the team
+    page), each person judged by their branch's working hours."""
     first, last = month_bounds(month)
-    profile = profile_of(person)
-    hours = working_hours_for(profile.branch)
+    user_ids = [profile.user_id for profile in profiles]
     calendar = WorkingCalendar(first, last)
-    records = {
-        record.work_date: record
-        for record in AttendanceRecord.objects.filter(user=person, work_date__range=(first, last))
-    }
-    leaves = list(
-        LeaveRequest.objects.filter(
-            user=person,
-            status__in=LeaveRequest.AWAY_STATUSES,
-            start_date__lte=last,
-            end_date__gte=first,
-        ).select_related("leave_type")
-    )
+    records: dict[int, dict] = {user_id: {} for user_id in user_ids}
+    for record in AttendanceRecord.objects.filter(
+        user_id__in=user_ids, work_date__range=(first, last)
+    ):
+        records[record.user_id][record.work_date] = record
+    leaves: dict[int, list] = {user_id: [] for user_id in user_ids}
+    for leave in LeaveRequest.objects.filter(
+        user_id__in=user_ids,
+        status__in=LeaveRequest.AWAY_STATUSES,
+        start_date__lte=last,
+        end_date__gte=first,
+    ).select_related("leave_type"):
+        leaves[leave.user_id].append(leave)
+    hours_by_branch: dict[int, WorkingHours] = {}
+    result = {}
+    for profile in profiles:
+        if profile.branch_id not in hours_by_branch:
+            hours_by_branch[profile.branch_id] = working_hours_for(profile.branch)
+        result[profile.user_id] = _rows_of(
+            profile=profile,
+            first=first,
+            last=last,
+            calendar=calendar,
+            hours=hours_by_branch[profile.branch_id],
+            records=records[profile.user_id],
+            leaves=leaves[profile.user_id],
+        )
+    return result
+
+
+def _rows_of(*, profile, first, last, calendar, hours, records, leaves) -> list[DayRow]:
     now_date = today()
     tz = company_tz()
     rows = []

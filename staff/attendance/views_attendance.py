@@ -17,9 +17,10 @@ from django.views.decorators.http import require_POST
 from collections_office.pages import form_errors_from, in_company_time
 from staff import roles
 from staff.access import role_required
+from staff.models import AttendanceMonth
 
 from . import clock, selectors
-from .days import day_rows, month_totals, today
+from .days import day_rows, month_totals, team_day_rows, today
 from .forms import AttendanceCorrectForm
 from .scope import MANAGER_ROLES, is_hr_for
 
@@ -174,21 +175,22 @@ def attendance_sheet_lock(request, user_id: int, year: int, month: int):
 def attendance_team(request):
     """The team's month: one line per person with the month's totals and the sheet's state."""
     month = _month_param(request)
-    people = (
+    people = list(
         selectors.people_visible(user=request.user)
         .filter(status="active")
-        .order_by("employee_number")
+        .order_by("employee_number")[:500]
     )
     sheets = {
         sheet.user_id: sheet
-        for sheet in selectors.AttendanceMonth.objects.filter(
+        for sheet in AttendanceMonth.objects.filter(
             user__in=[profile.user_id for profile in people], month=month
         )
     }
+    rows_by_person = team_day_rows(profiles=people, month=month)
     lines = [
         {
             "profile": profile,
-            "totals": month_totals(day_rows(person=profile.user, month=month)),
+            "totals": month_totals(rows_by_person[profile.user_id]),
             "sheet": sheets.get(profile.user_id),
         }
         for profile in people

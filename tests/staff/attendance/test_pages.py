@@ -126,3 +126,18 @@ def test_the_payroll_export_totals_confirmed_hours_and_escapes_formulas(team, ti
     sheet = load_workbook(io.BytesIO(b"".join(xlsx_response.streaming_content))).active
     assert sheet.cell(row=2, column=2).value.startswith("'=")
     assert _client(team.collector).get(reverse("staff:overtime_totals")).status_code == 403
+
+
+def test_the_team_page_reads_a_branch_in_a_bounded_number_of_queries(
+    team, time_machine, django_assert_max_num_queries
+):
+    from tests.factories import make_staff
+
+    for number in range(12):
+        make_staff("phone_collector", branch=team.branch, username=f"extra{number}")
+    time_machine.move_to(local(2025, 3, 20, 9))
+    client = _client(team.hr)
+    with django_assert_max_num_queries(25):
+        response = client.get(reverse("staff:attendance_team") + "?month=2025-03")
+    assert response.status_code == 200
+    assert len(response.context["lines"]) == 19  # branch A: 7 of the team + 12
