@@ -37,4 +37,14 @@ app.conf.beat_schedule = {
         "task": "staff.tasks.promotion_appoint_due",
         "schedule": crontab(minute=10),
     },
+    # 08:30 Asia/Shanghai: yesterday's forgotten clock-outs are flagged (idempotent).
+    "attendance-missing-clock-outs": {
+        "task": "staff.tasks.attendance_flag_missing_clock_outs",
+        "schedule": crontab(minute=30, hour=0),
+    },
+    # 00:05 Asia/Shanghai: approved leave starting today becomes "on leave".
+    "leave-mark-taken": {
+        "task": "staff.tasks.leaves_mark_taken",
+        "schedule": crontab(minute=5, hour=16),
+    },
 }

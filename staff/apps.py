@@ -8,6 +8,9 @@ AREA_MODULES: list[str] = [
     "staff.promotion.dashboard",
     "staff.assessment.tasks",
     "staff.assessment.panels",
+    # attendance, leave and overtime (issue 12)
+    "staff.attendance.dashboard",
+    "staff.attendance.approvals",
 ]
 
 

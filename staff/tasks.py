@@ -22,3 +22,19 @@ def promotion_appoint_due() -> int:
 
     with translation.override(None):
         return appoint_due()
+
+
+@shared_task(ignore_result=True, time_limit=600)
+def attendance_flag_missing_clock_outs() -> int:
+    """Each morning: days clocked in but not out are flagged and the person told (once)."""
+    from .attendance.clock import attendance_flag_missing_clock_outs as flag
+
+    return flag()
+
+
+@shared_task(ignore_result=True, time_limit=600)
+def leaves_mark_taken() -> int:
+    """Each night: approved leave whose first day has come shows as being taken."""
+    from .attendance.leave import leaves_mark_taken as mark
+
+    return mark()

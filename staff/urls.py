@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views, views_approvals
 from .assessment.urls import urlpatterns as assessment_urlpatterns
+from .attendance import urls as attendance_urls
 
 app_name = "staff"
 urlpatterns = [
@@ -27,3 +28,5 @@ urlpatterns = [
     ),
     *assessment_urlpatterns,
 ]
+# Attendance, leave and overtime (issue 12).
+urlpatterns += attendance_urls.urlpatterns

@@ -117,6 +117,20 @@ PAGES: dict[str, Callable] = {
     "cases:placement_detail (failed)": lambda w: reverse(
         "cases:placement_detail", args=[w.failed_placement.pk]
     ),
+    # attendance, leave and overtime
+    "staff:attendance_sheet": lambda w: reverse(
+        "staff:attendance_sheet", args=[w.home.collector.pk, w.month.year, w.month.month]
+    ),
+    "staff:attendance_team": lambda w: reverse("staff:attendance_team"),
+    "staff:attendance_correct": lambda w: reverse("staff:attendance_correct", args=[w.record.pk]),
+    "staff:leave": lambda w: reverse("staff:leave") + "?show=team",
+    "staff:leave_apply": lambda w: reverse("staff:leave_apply"),
+    "staff:leave_detail": lambda w: reverse("staff:leave_detail", args=[w.leave.pk]),
+    "staff:leave_calendar": lambda w: reverse("staff:leave_calendar"),
+    "staff:overtime": lambda w: reverse("staff:overtime") + "?show=team",
+    "staff:overtime_apply": lambda w: reverse("staff:overtime_apply"),
+    "staff:overtime_detail": lambda w: reverse("staff:overtime_detail", args=[w.overtime.pk]),
+    "staff:overtime_totals": lambda w: reverse("staff:overtime_totals"),
     "frontdesk:my_items": lambda w: reverse("frontdesk:my_items"),
     "frontdesk:visit_list": lambda w: reverse("frontdesk:visit_list"),
     "frontdesk:visit_register": lambda w: reverse("frontdesk:visit_register"),
@@ -279,8 +293,40 @@ def world(db):
         )
     world.promotion = promotion_application(world.home)
     StaffProfile.objects.update(language="zh-hans")
+    _attendance_rows(world)  # after: its notifications go out in the readers' language
     world.viewers = [*world.users.values(), world.superuser]
     return world
+
+
+def _attendance_rows(world) -> None:
+    """A clocked day, an approved leave (away today) and confirmed overtime of the home
+    collector, through the services (their history too)."""
+    import datetime as dt
+
+    from staff.attendance import clock, leave, overtime
+    from staff.attendance.days import today
+    from staff.attendance.leave import default_leave_types_ensure
+
+    collector, supervisor = world.home.collector, world.home.supervisor
+    world.month = today().replace(day=1)
+    world.record = clock.attendance_clock_in(user=collector)
+    world.leave = leave.leave_apply(
+        user=collector,
+        leave_type=default_leave_types_ensure()["personal"],
+        start_date=today() + dt.timedelta(days=1),
+        start_half="am",
+        end_date=today() + dt.timedelta(days=8),
+        end_half="pm",
+        reason="家事",
+        cover=None,
+    )
+    leave.leave_decided(leave=world.leave, approved=True, decider=supervisor)
+    world.overtime = overtime.overtime_apply(
+        user=collector, work_date=today(), expected_hours=2, reason="月底"
+    )
+    overtime.overtime_decided(overtime=world.overtime, approved=True, decider=supervisor)
+    overtime.overtime_record(overtime=world.overtime, actor=collector, actual_hours=2)
+    overtime.overtime_confirm(overtime=world.overtime, actor=supervisor)
 
 
 def test_every_main_page_reads_in_chinese(world):

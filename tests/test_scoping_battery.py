@@ -83,6 +83,18 @@ ROUTES: dict[str, Callable] = {
         {"pk": assessment_of(f).round_id, "file_format": "csv"},
         {"pk": assessment_of(f).round_id, "file_format": "xlsx"},
     ],
+    # staff: attendance, leave and overtime (a collector's own rows)
+    "staff:attendance_sheet": lambda f: _month_of(f),
+    "staff:attendance_sheet_confirm": lambda f: _month_of(f),
+    "staff:attendance_sheet_lock": lambda f: _month_of(f),
+    "staff:attendance_correct": lambda f: {"pk": _attendance_record(f).pk},
+    "staff:leave_detail": lambda f: {"pk": _leave(f).pk},
+    "staff:leave_cancel": lambda f: {"pk": _leave(f).pk},
+    "staff:leave_return": lambda f: {"pk": _leave(f, status="taken").pk},
+    "staff:overtime_detail": lambda f: {"pk": _overtime(f).pk},
+    "staff:overtime_record": lambda f: {"pk": _overtime(f, status="approved").pk},
+    "staff:overtime_confirm": lambda f: {"pk": _overtime(f, status="recorded").pk},
+    "staff:overtime_cancel": lambda f: {"pk": _overtime(f).pk},
     # cases: banks, keys, agreements, placements, cases
     "cases:case_detail": lambda f: {"pk": f.case.pk},
     "cases:case_reveal": lambda f: {"pk": f.case.pk},
@@ -186,6 +198,62 @@ ROUTES: dict[str, Callable] = {
     "bank_api:case-detail": lambda f: {"pk": f.case.pk},
     "bank_api:case-recall": lambda f: {"pk": f.case.pk},
 }
+
+
+def _month_of(f):
+    from staff.attendance.days import today
+
+    day = today()
+    return {"user_id": f.collector.pk, "year": day.year, "month": day.month}
+
+
+def _attendance_record(f):
+    from django.utils import timezone
+
+    from staff.attendance.days import today
+    from staff.models import AttendanceRecord
+
+    record, _created = AttendanceRecord.objects.get_or_create(
+        user=f.collector,
+        work_date=today(),
+        defaults={"branch": f.branch, "clocked_in_at": timezone.now()},
+    )
+    return record
+
+
+def _leave(f, *, status="requested"):
+    import datetime as dt
+
+    from staff.attendance.days import today
+    from staff.attendance.leave import default_leave_types_ensure
+    from staff.models import LeaveRequest
+
+    start = today() + dt.timedelta(days=30)
+    return LeaveRequest.objects.create(
+        user=f.collector,
+        branch=f.branch,
+        leave_type=default_leave_types_ensure()["annual"],
+        start_date=start,
+        end_date=start,
+        days=1,
+        reason="family",
+        status=status,
+    )
+
+
+def _overtime(f, *, status="requested"):
+    from staff.attendance.days import today
+    from staff.models import OvertimeRequest
+
+    return OvertimeRequest.objects.create(
+        user=f.collector,
+        branch=f.branch,
+        work_date=today(),
+        expected_hours=2,
+        actual_hours=2 if status == "recorded" else None,
+        reason="month end",
+        status=status,
+    )
 
 
 def _refusal(f):

@@ -14,6 +14,8 @@ from .assessment import (
     AssessmentSection,
     AssessmentTemplate,
 )
+from .attendance import AttendanceMonth, AttendanceRecord, PeopleRecordQuerySet, WorkingHours
+from .leave import LeaveRequest, LeaveType, OvertimeRequest
 from .organisation import (
     CAREER_LADDER,
     Branch,
@@ -54,16 +56,22 @@ __all__ = [
     "AssessmentRound",
     "AssessmentSection",
     "AssessmentTemplate",
+    "AttendanceMonth",
+    "AttendanceRecord",
     "Branch",
     "BranchScopedQuerySet",
     "CommitteeVote",
     "ComplexCaseDefinition",
     "DemoData",
     "Department",
+    "LeaveRequest",
+    "LeaveType",
     "LevelChange",
     "MonthlyTarget",
     "Notification",
     "NotificationQuerySet",
+    "OvertimeRequest",
+    "PeopleRecordQuerySet",
     "PersonalDataView",
     "Position",
     "PromotionAppeal",
@@ -75,5 +83,6 @@ __all__ = [
     "StaffProfile",
     "UpheldComplaint",
     "WorkdayOverride",
+    "WorkingHours",
     "next_position",
 ]

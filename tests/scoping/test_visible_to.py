@@ -25,6 +25,8 @@ UNSCOPED = {
     "reporting.ReportSchedule": "one company schedule; read by admin staff, changed by HQ's",
     "staff.WorkdayOverride": "the company calendar is the same for everyone",
     "staff.PersonalDataView": "an audit log read only in the Django admin",
+    "staff.WorkingHours": "a branch's working hours are not secret",
+    "staff.LeaveType": "reference data (the leave types and their rules), the same for everyone",
     "staff.DemoData": "marks rows seeded by seed_demo (production refuses them); no page reads it",
     "frontdesk.DocumentReminder": "bookkeeping of reminders sent; no page reads it",
     "staff.PromotionCriteria": "the company's promotion rules, the same for everyone",

@@ -13,6 +13,7 @@ DEMO_MODULES = [
     "frontdesk.demo",
     "staff.promotion.demo",
     "staff.assessment.demo",
+    "staff.attendance.demo",
 ]
 
 
