@@ -31,4 +31,17 @@ app.conf.beat_schedule = {
         "task": "frontdesk.tasks.send_document_reminders",
         "schedule": crontab(minute=0, hour=1),
     },
+    # 02:10–02:30 Asia/Shanghai (18:xx UTC), at night: recruitment and training upkeep.
+    "staff-rejected-candidates-purge": {
+        "task": "staff.tasks.rejected_candidates_purge",
+        "schedule": crontab(minute=10, hour=18),
+    },
+    "staff-referral-bonuses-flag": {
+        "task": "staff.tasks.referral_bonuses_flag",
+        "schedule": crontab(minute=20, hour=18),
+    },
+    "staff-onboarding-sweep": {
+        "task": "staff.tasks.onboarding_sweep",
+        "schedule": crontab(minute=30, hour=18),
+    },
 }

@@ -17,18 +17,41 @@ from .organisation import (
     WorkdayOverride,
     next_position,
 )
+from .recruitment import Candidate, Interview, RecruitmentPolicy, Vacancy
+from .succession import Handover, HandoverItem, KeyPost, Successor, WarningThreshold
+from .training import (
+    SessionAttendance,
+    TrainingEnrolment,
+    TrainingNeed,
+    TrainingPlan,
+    TrainingSession,
+)
 
 __all__ = [
     "CAREER_LADDER",
     "Branch",
     "BranchScopedQuerySet",
+    "Candidate",
     "DemoData",
     "Department",
+    "Handover",
+    "HandoverItem",
+    "Interview",
+    "KeyPost",
     "Notification",
     "NotificationQuerySet",
     "PersonalDataView",
     "Position",
+    "RecruitmentPolicy",
+    "SessionAttendance",
     "StaffProfile",
+    "Successor",
+    "TrainingEnrolment",
+    "TrainingNeed",
+    "TrainingPlan",
+    "TrainingSession",
+    "Vacancy",
+    "WarningThreshold",
     "WorkdayOverride",
     "next_position",
 ]
