@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -13,4 +13,8 @@ urlpatterns = [
         views.notification_mark_all_read,
         name="notifications_read_all",
     ),
+    # issue 12: training, recruitment, turnover early warning and succession
+    path("training/", include("staff.training.urls")),
+    path("recruitment/", include("staff.recruitment.urls")),
+    path("succession/", include("staff.succession.urls")),
 ]

@@ -69,7 +69,13 @@ def staff_directory(request):
 @role_required(*DIRECTORY_ROLES)
 def staff_detail(request, pk: int):
     profile = staff_get(user=request.user, pk=pk)
-    return render(request, "staff/detail.html", {"profile": profile})
+    from .training.selectors import training_history
+
+    return render(
+        request,
+        "staff/detail.html",
+        {"profile": profile, "history": training_history(user=request.user, profile=profile)},
+    )
 
 
 def notification_centre(request):

@@ -18,6 +18,7 @@ def vacancy_list(*, user, status: str = "") -> QuerySet[Vacancy]:
                 "candidates", filter=Q(candidates__stage=Candidate.Stage.HIRED), distinct=True
             ),
         )
+        .order_by("-opened_at", "-pk")
     )
     if status:
         queryset = queryset.filter(status=status)
