@@ -4,7 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 # Modules of the staff areas that register dashboard panels, notification kinds or
 # approval kinds when imported; each area adds its own here.
-AREA_MODULES: list[str] = []
+AREA_MODULES: list[str] = [
+    "staff.succession.panels",  # issue 12: early warning, vacancies, training
+    "staff.training.approval",  # issue 12: training plans in the shared approvals
+]
 
 
 class StaffConfig(AppConfig):

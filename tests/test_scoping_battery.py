@@ -84,6 +84,8 @@ ROUTES: dict[str, Callable] = {
         {"pk": f.handover.pk, "item_pk": f.handover_item.pk},
         {"pk": f.home.handover.pk, "item_pk": f.handover_item.pk},
     ],
+    "staff:approval_decide": lambda f: {"pk": f.approval.pk},
+    "staff:approval_withdraw": lambda f: {"pk": f.approval.pk},
     # cases: banks, keys, agreements, placements, cases
     "cases:case_detail": lambda f: {"pk": f.case.pk},
     "cases:case_reveal": lambda f: {"pk": f.case.pk},

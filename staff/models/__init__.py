@@ -3,6 +3,7 @@
 An area adds its module below (promotion reviews, attendance and leave, training, ...).
 """
 
+from .approvals import ApprovalRequest, ApprovalRequestQuerySet
 from .organisation import (
     CAREER_LADDER,
     Branch,
@@ -29,6 +30,8 @@ from .training import (
 
 __all__ = [
     "CAREER_LADDER",
+    "ApprovalRequest",
+    "ApprovalRequestQuerySet",
     "Branch",
     "BranchScopedQuerySet",
     "Candidate",

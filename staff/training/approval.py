@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from staff import roles
 from staff.approvals import ApprovalKind, register_approval_kind
 
-from .services import APPROVAL_KIND, plan_decided
+from .services import APPROVAL_KIND, plan_decided, plan_withdrawn
 
 register_approval_kind(
     ApprovalKind(
@@ -16,5 +16,6 @@ register_approval_kind(
         approver_roles=(roles.BRANCH_MANAGER,),
         on_decided=plan_decided,
         subject_url=lambda plan: reverse("staff:training_plan", args=[plan.pk]),
+        on_withdrawn=plan_withdrawn,
     )
 )

@@ -203,9 +203,17 @@ def plan_submit(*, actor, plan: TrainingPlan) -> TrainingPlan:
 
 def plan_decided(approval, approved: bool) -> None:
     """The approvals framework's callback, inside the decision's transaction."""
-    plan = TrainingPlan.objects.select_for_update().get(pk=approval.subject_id)
+    plan = TrainingPlan.objects.select_for_update().get(pk=approval.object_id)
     _move(plan, Status.APPROVED if approved else Status.REJECTED)
     plan.save(update_fields=["status"])
+
+
+def plan_withdrawn(approval) -> None:
+    """The requester took the request back: the plan is a draft again, to edit."""
+    plan = TrainingPlan.objects.select_for_update().get(pk=approval.object_id)
+    if plan.status == Status.SUBMITTED:
+        plan.status = Status.DRAFT  # not in PLAN_TRANSITIONS: only a withdrawal does this
+        plan.save(update_fields=["status"])
 
 
 @transaction.atomic

@@ -178,3 +178,15 @@ def test_the_early_warning_page_explains_each_signal(org):
     assert (
         client_for(org.collector).get(reverse("staff:succession_early_warning")).status_code == 403
     )
+
+
+def test_the_dashboard_panel_names_the_people_flagged(org):
+    org.collector.staff_profile.hire_date = timezone.localdate() - dt.timedelta(days=5)
+    org.collector.staff_profile.save()
+    page = client_for(org.supervisor).get(reverse("dashboard"))
+    text = page.content.decode()
+    assert 'id="talent-panel"' in text and "Short tenure" in text
+    assert (
+        'id="talent-panel"'
+        not in client_for(org.collector).get(reverse("dashboard")).content.decode()
+    )

@@ -200,3 +200,78 @@ def test_the_plan_state_table_refuses_skipping_approval(org):
         TrainingPlan.Status.SUBMITTED,
         TrainingPlan.Status.CANCELLED,
     }
+
+
+# --- Approval through the shared approvals --------------------------------------------
+
+
+def test_the_branch_manager_approves_a_submitted_plan(org):
+    from staff.services_approvals import approval_decide
+
+    plan = make_plan(org)
+    services.plan_submit(actor=org.hr, plan=plan)
+    plan.refresh_from_db()
+    assert plan.status == TrainingPlan.Status.SUBMITTED
+    from staff.selectors_approvals import approvals_pending_for
+
+    (approval,) = approvals_pending_for(org.manager, kind=services.APPROVAL_KIND)
+    approval_decide(approval=approval, user=org.manager, approve=True)
+    plan.refresh_from_db()
+    assert plan.status == TrainingPlan.Status.APPROVED
+
+
+def test_a_returned_plan_can_be_edited_and_submitted_again(org):
+    from staff.services_approvals import approval_decide
+
+    plan = make_plan(org)
+    approval = services.plan_submit(actor=org.hr, plan=plan) and _latest(plan)
+    approval_decide(approval=approval, user=org.manager, approve=False, comment="Too costly")
+    plan.refresh_from_db()
+    assert plan.status == TrainingPlan.Status.REJECTED
+    services.plan_update(actor=org.hr, plan=plan, budget=Decimal("1000.00"))
+    services.plan_submit(actor=org.hr, plan=plan)
+    plan.refresh_from_db()
+    assert plan.status == TrainingPlan.Status.SUBMITTED
+
+
+def _latest(plan):
+    from staff.selectors_approvals import latest_approval
+
+    return latest_approval(plan)
+
+
+def test_nobody_approves_their_own_training_plan(org):
+    from django.contrib.auth.models import Group
+
+    from staff import roles
+    from staff.services_approvals import approval_decide
+
+    org.hr.groups.add(Group.objects.get_or_create(name=roles.BRANCH_MANAGER)[0])
+    org.hr.__dict__.pop("_role_names_cache", None)  # has_role caches the roles per user
+    plan = make_plan(org)
+    services.plan_submit(actor=org.hr, plan=plan)
+    with pytest.raises(ValidationError) as caught:
+        approval_decide(approval=_latest(plan), user=org.hr, approve=True)
+    assert "own request" in str(caught.value)
+    plan.refresh_from_db()
+    assert plan.status == TrainingPlan.Status.SUBMITTED  # nothing half-written
+
+
+def test_a_withdrawn_request_leaves_a_draft(org):
+    from staff.services_approvals import approval_withdraw
+
+    plan = make_plan(org)
+    services.plan_submit(actor=org.hr, plan=plan)
+    approval_withdraw(approval=_latest(plan), user=org.hr)
+    plan.refresh_from_db()
+    assert plan.status == TrainingPlan.Status.DRAFT
+
+
+def test_a_plan_without_participants_is_not_submitted(org):
+    plan = make_plan(org, people=[])
+    with pytest.raises(ValidationError) as caught:
+        services.plan_submit(actor=org.hr, plan=plan)
+    assert "participants" in caught.value.message_dict
+    plan.refresh_from_db()
+    assert plan.status == TrainingPlan.Status.DRAFT
+    assert _latest(plan) is None
