@@ -72,6 +72,7 @@ PAGES: dict[str, Callable] = {
     "staff:succession_early_warning": lambda w: (
         reverse("staff:succession_early_warning") + "?show=all"
     ),
+    "staff:succession_thresholds": lambda w: reverse("staff:succession_thresholds"),
     "staff:succession_posts": lambda w: reverse("staff:succession_posts"),
     "staff:succession_post": lambda w: reverse("staff:succession_post", args=[w.home.key_post.pk]),
     "staff:succession_handovers": lambda w: reverse("staff:succession_handovers"),

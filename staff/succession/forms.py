@@ -41,3 +41,13 @@ class HandoverForm(StyledForm):
         self.fields["leaver"].queryset = people
         self.fields["successor"].queryset = people
         self.fields["supervisor"].queryset = supervisors
+
+
+class ThresholdForm(StyledForm):
+    """One signal's row on the thresholds page (prefixed with the signal's key)."""
+
+    threshold = forms.DecimalField(
+        label=_("Threshold"), max_digits=10, decimal_places=2, min_value=0
+    )
+    window_days = forms.IntegerField(label=_("Window (days)"), min_value=0, max_value=3650)
+    enabled = forms.BooleanField(label=_("enabled"), required=False)

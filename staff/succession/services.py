@@ -161,3 +161,33 @@ def handover_item_confirm(*, actor, item: HandoverItem) -> HandoverItem:
         handover.completed_at = now
         handover.save(update_fields=["status", "completed_at"])
     return item
+
+
+@transaction.atomic
+def thresholds_update(*, actor, values: dict[str, dict]) -> None:
+    """HQ HR tunes the early-warning thresholds (company-wide rules, one row a signal)."""
+    from staff import roles
+    from staff.models import WarningThreshold
+    from staff.selectors import has_role, sees_all_branches
+
+    from .signals import SIGNALS
+
+    if not (has_role(actor, roles.HR) and sees_all_branches(actor)):
+        raise PermissionDenied(_("Only HR at headquarters sets the early-warning thresholds."))
+    errors = {}
+    for key, row in values.items():
+        if key not in SIGNALS:
+            continue
+        if row["threshold"] is None or row["threshold"] < 0:
+            errors[f"{key}-threshold"] = _("The threshold must be zero or more.")
+            continue
+        WarningThreshold.objects.update_or_create(
+            signal=key,
+            defaults={
+                "threshold": row["threshold"],
+                "window_days": row["window_days"] or 0,
+                "enabled": row["enabled"],
+            },
+        )
+    if errors:
+        raise ValidationError(errors)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from collections_office.pages import form_errors_from
+from staff import roles
 from staff.access import role_required
 from staff.models import StaffProfile
 from staff.selectors import profile_of, sees_all_branches
@@ -45,6 +46,43 @@ def early_warning(request):
         request,
         "staff/succession/early_warning.html",
         {"rows": rows, "legend": legend, "show_all": show_all},
+    )
+
+
+@role_required(roles.HR)
+def thresholds(request):
+    """The early-warning thresholds: HQ HR edits them, branch HR reads them."""
+    from django.core.exceptions import PermissionDenied
+
+    may_edit = sees_all_branches(request.user)
+    setting_of = settings_for_signals()
+    keys = [key for key in SIGNAL_ORDER if key in SIGNALS]
+    rows = []
+    for key in keys:
+        setting = setting_of[key]
+        initial = {
+            "threshold": setting.threshold,
+            "window_days": setting.window_days,
+            "enabled": setting.enabled,
+        }
+        form = forms.ThresholdForm(
+            request.POST if request.method == "POST" else None, prefix=key, initial=initial
+        )
+        rows.append((SIGNALS[key], form))
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied
+        if all(form.is_valid() for _signal, form in rows):
+            services.thresholds_update(
+                actor=request.user,
+                values={signal.key: form.cleaned_data for signal, form in rows},
+            )
+            messages.success(request, _("Thresholds saved."))
+            return redirect("staff:succession_thresholds")
+    return render(
+        request,
+        "staff/succession/thresholds.html",
+        {"rows": rows, "may_edit": may_edit},
     )
 
 

@@ -28,6 +28,13 @@ def hired(profile: StaffProfile, days_ago: int) -> StaffProfile:
 
 
 def test_the_thresholds_are_data_seeded_by_the_migration(db):
+    # Run the migration's function again: a transactional test earlier in the run flushes
+    # the tables, and the function is idempotent (it never overwrites HR's values).
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("staff.migrations.0008_talent_defaults").seed(apps, None)
     assert dict(WarningThreshold.objects.values_list("signal", "threshold")) == {
         "attendance_falling": Decimal("4"),
         "leave_pattern": Decimal("3"),
@@ -46,7 +53,9 @@ def test_short_tenure_is_on_under_the_threshold_and_off_at_it(org):
 
 
 def test_the_tenure_threshold_follows_the_data(org):
-    WarningThreshold.objects.filter(signal="tenure_short").update(threshold=30)
+    WarningThreshold.objects.update_or_create(
+        signal="tenure_short", defaults={"threshold": 30, "window_days": 0}
+    )
     assert reading(hired(org.collector.staff_profile, 45), "tenure_short").status == OFF
 
 
@@ -134,7 +143,9 @@ def test_a_figure_that_is_none_is_not_available_not_zero(org, settings, monkeypa
 
 
 def test_a_disabled_signal_is_not_read(org):
-    WarningThreshold.objects.filter(signal="tenure_short").update(enabled=False)
+    WarningThreshold.objects.update_or_create(
+        signal="tenure_short", defaults={"threshold": 90, "window_days": 0, "enabled": False}
+    )
     (row,) = read_signals([org.collector.staff_profile], today=TODAY)
     assert "tenure_short" not in {signal.key for signal, _reading in row.readings}
 

@@ -190,3 +190,26 @@ def test_the_dashboard_panel_names_the_people_flagged(org):
         'id="talent-panel"'
         not in client_for(org.collector).get(reverse("dashboard")).content.decode()
     )
+
+
+def test_hq_hr_sets_a_threshold_and_the_list_follows_it(org):
+    from staff.models import WarningThreshold
+    from staff.succession.signals import settings_for_signals
+
+    url = reverse("staff:succession_thresholds")
+    data = {}
+    for key, setting in settings_for_signals().items():
+        data[f"{key}-threshold"] = str(setting.threshold)
+        data[f"{key}-window_days"] = str(setting.window_days)
+        data[f"{key}-enabled"] = "on"
+    data["tenure_short-threshold"] = "-5"
+    response = client_for(org.hq_hr).post(url, data)
+    assert 'data-field="tenure_short-threshold"' in response.content.decode()
+    assert settings_for_signals()["tenure_short"].threshold == 90
+    data["tenure_short-threshold"] = "30"
+    assert client_for(org.hq_hr).post(url, data).status_code == 302
+    assert WarningThreshold.objects.get(signal="tenure_short").threshold == 30
+    assert WarningThreshold.history.filter(signal="tenure_short").first().threshold == 30
+    # branch HR reads, does not write
+    assert client_for(org.hr).get(url).status_code == 200
+    assert client_for(org.hr).post(url, data).status_code == 403
