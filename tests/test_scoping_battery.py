@@ -49,6 +49,7 @@ ROUTES: dict[str, Callable] = {
     "staff:notification_open": lambda f: {"pk": f.notification.pk},
     # staff: training, recruitment, succession (issue 12)
     "staff:training_plan": lambda f: {"pk": f.training_plan.pk},
+    "staff:training_plan_edit": lambda f: {"pk": f.training_plan.pk},
     "staff:training_plan_submit": lambda f: {"pk": f.training_plan.pk},
     "staff:training_plan_complete": lambda f: {"pk": f.training_plan.pk},
     "staff:training_plan_enrol": lambda f: {"pk": f.training_plan.pk},

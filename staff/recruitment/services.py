@@ -16,13 +16,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from collections_office.personal_data import encrypt_bytes
 from staff import roles
 from staff.models import Candidate, Interview, RecruitmentPolicy, StaffProfile, Vacancy
-from staff.services import personal_data_view_record
+from staff.services import notification_in_their_language, personal_data_view_record
 from staff.training.services import onboarding_assign
 
 from .access import is_recruiter_for
@@ -193,6 +194,17 @@ def interview_schedule(*, actor, candidate: Candidate, kind: str, interviewer) -
     interview = Interview(candidate=candidate, kind=kind, interviewer=interviewer)
     interview.full_clean()
     interview.save()
+    if interviewer.pk != actor.pk:
+        notification_in_their_language(
+            recipient=interviewer,
+            actor=actor,
+            make=lambda: (
+                _("Interview to give: %(name)s") % {"name": candidate.name},
+                _("%(kind)s for the vacancy “%(vacancy)s”. Score it on its page.")
+                % {"kind": interview.get_kind_display(), "vacancy": candidate.vacancy.title},
+            ),
+            url=reverse("staff:recruitment_candidate", args=[candidate.pk]),
+        )
     return interview
 
 

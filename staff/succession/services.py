@@ -131,6 +131,20 @@ def handover_open(
     handover.save()
     for kind, description in items or list(DEFAULT_ITEMS.items()):
         HandoverItem.objects.create(handover=handover, kind=kind, description=description)
+    from staff.services import notification_in_their_language
+
+    url = reverse("staff:succession_handover", args=[handover.pk])
+    for recipient in (successor.user, supervisor):
+        notification_in_their_language(
+            recipient=recipient,
+            actor=actor,
+            make=lambda: (
+                _("Handover from %(name)s") % {"name": leaver.display_name},
+                _("Confirm each item once it is handed over (last working day %(day)s).")
+                % {"day": leaving_on},
+            ),
+            url=url,
+        )
     return handover
 
 

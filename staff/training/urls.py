@@ -9,6 +9,7 @@ urlpatterns = [
     path("mine/", views.my_training, name="training_mine"),
     path("needs/", views.need_list, name="training_needs"),
     path("<int:pk>/", views.plan_detail, name="training_plan"),
+    path("<int:pk>/edit/", views.plan_edit, name="training_plan_edit"),
     path("<int:pk>/submit/", views.plan_submit, name="training_plan_submit"),
     path("<int:pk>/complete/", views.plan_complete, name="training_plan_complete"),
     path("<int:pk>/enrol/", views.plan_enrol, name="training_plan_enrol"),

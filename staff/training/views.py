@@ -82,6 +82,28 @@ def plan_create(request):
     return render(request, "staff/training/plan_form.html", {"form": form})
 
 
+@role_required(roles.HR)
+def plan_edit(request, pk: int):
+    """A draft, or a plan the approver returned, changed before it is sent (again)."""
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    people = _branch_people(request.user, plan.branch)
+    initial = {
+        field: getattr(plan, field)
+        for field in ("title", "goal", "content", "method", "trainer", "starts_on", "ends_on")
+    }
+    initial["budget"] = plan.budget
+    initial["participants"] = list(plan.enrolments.values_list("profile_id", flat=True))
+    form = forms.PlanForm(request.POST or None, people=people, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        updated = _call(
+            form, services.plan_update, actor=request.user, plan=plan, **form.cleaned_data
+        )
+        if updated is not None:
+            messages.success(request, _("Training plan saved."))
+            return redirect("staff:training_plan", pk=plan.pk)
+    return render(request, "staff/training/plan_form.html", {"form": form, "plan": plan})
+
+
 @role_required()
 def plan_detail(request, pk: int):
     plan = selectors.plan_get(user=request.user, pk=pk)

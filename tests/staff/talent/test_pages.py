@@ -213,3 +213,63 @@ def test_hq_hr_sets_a_threshold_and_the_list_follows_it(org):
     # branch HR reads, does not write
     assert client_for(org.hr).get(url).status_code == 200
     assert client_for(org.hr).post(url, data).status_code == 403
+
+
+def test_a_returned_plan_is_edited_on_its_page(org):
+    from decimal import Decimal
+
+    from staff.training import services as training
+
+    plan = training.plan_create(
+        actor=org.hr,
+        branch=org.branch,
+        title="Law",
+        goal="g",
+        content="c",
+        method="classroom",
+        trainer="t",
+        starts_on=dt.date(2026, 12, 1),
+        ends_on=dt.date(2026, 12, 2),
+        participants=[org.collector.staff_profile],
+    )
+    url = reverse("staff:training_plan_edit", args=[plan.pk])
+    data = {
+        "title": "Law update",
+        "goal": "g",
+        "content": "c",
+        "method": "classroom",
+        "trainer": "t",
+        "starts_on": "2026-12-01",
+        "ends_on": "2026-12-03",
+        "budget": "800",
+        "participants": [org.collector.staff_profile.pk, org.colleague.staff_profile.pk],
+    }
+    assert client_for(org.hr).post(url, data).status_code == 302
+    plan.refresh_from_db()
+    assert (plan.title, plan.budget, plan.enrolments.count()) == ("Law update", Decimal("800"), 2)
+    TrainingPlan.objects.filter(pk=plan.pk).update(status=TrainingPlan.Status.APPROVED)
+    response = client_for(org.hr).post(url, data)
+    assert "Only a draft or a rejected plan can be edited." in response.content.decode()
+
+
+def test_the_interviewer_and_the_handover_people_are_notified(org, vacancy):
+    import datetime as dt_
+
+    from staff.models import Notification
+    from staff.succession import services as succession
+
+    candidate = _candidate(org, vacancy)
+    recruitment.candidate_screen(actor=org.hr, candidate=candidate, passed=True)
+    recruitment.interview_schedule(
+        actor=org.hr, candidate=candidate, kind=Interview.Kind.LEADERSHIP, interviewer=org.manager
+    )
+    assert Notification.objects.filter(recipient=org.manager, title__contains="Chen Xiao").exists()
+    succession.handover_open(
+        actor=org.hr,
+        leaver=org.collector.staff_profile,
+        successor=org.colleague.staff_profile,
+        supervisor=org.supervisor,
+        leaving_on=dt_.date(2026, 12, 31),
+    )
+    assert Notification.objects.filter(recipient=org.colleague).count() == 1
+    assert Notification.objects.filter(recipient=org.supervisor).count() == 1
