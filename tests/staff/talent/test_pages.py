@@ -273,3 +273,24 @@ def test_the_interviewer_and_the_handover_people_are_notified(org, vacancy):
     )
     assert Notification.objects.filter(recipient=org.colleague).count() == 1
     assert Notification.objects.filter(recipient=org.supervisor).count() == 1
+
+
+def test_the_early_warning_page_costs_the_same_queries_for_more_people(org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_staff
+
+    def count() -> int:
+        client = client_for(org.hr)
+        with CaptureQueriesContext(connection) as captured:
+            assert (
+                client.get(reverse("staff:succession_early_warning") + "?show=all").status_code
+                == 200
+            )
+        return len(captured.captured_queries)
+
+    few = count()
+    for number in range(8):
+        make_staff(roles.PHONE_COLLECTOR, branch=org.branch, username=f"more.{number}")
+    assert count() == few
