@@ -1,8 +1,8 @@
 """The turnover early-warning signals (staffing plan 四(一)): a registry, one entry each.
 
 Every signal has a threshold kept as data (`WarningThreshold`; HQ HR edits it on the
-thresholds page; the defaults below apply where no row exists) and reads, per person, "on", "off" or "not yet
-available", always with a sentence saying why — no score, no black box.
+thresholds page; the defaults below apply where no row exists) and reads, per person,
+"on", "off" or "not yet available", always with a sentence saying why — no score, no black box.
 
 Signals whose data another area owns are registered here with a placeholder that
 answers "not yet available"; that area fills it in from its own module (listed in
