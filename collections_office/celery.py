@@ -47,4 +47,17 @@ app.conf.beat_schedule = {
         "task": "staff.tasks.leaves_mark_taken",
         "schedule": crontab(minute=5, hour=16),
     },
+    # 02:10–02:30 Asia/Shanghai (18:xx UTC), at night: recruitment and training upkeep.
+    "staff-rejected-candidates-purge": {
+        "task": "staff.tasks.rejected_candidates_purge",
+        "schedule": crontab(minute=10, hour=18),
+    },
+    "staff-referral-bonuses-flag": {
+        "task": "staff.tasks.referral_bonuses_flag",
+        "schedule": crontab(minute=20, hour=18),
+    },
+    "staff-onboarding-sweep": {
+        "task": "staff.tasks.onboarding_sweep",
+        "schedule": crontab(minute=30, hour=18),
+    },
 }

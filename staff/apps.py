@@ -11,6 +11,8 @@ AREA_MODULES: list[str] = [
     # attendance, leave and overtime (issue 12)
     "staff.attendance.dashboard",
     "staff.attendance.approvals",
+    "staff.succession.panels",  # issue 12: early warning, vacancies, training
+    "staff.training.approval",  # issue 12: training plans in the shared approvals
 ]
 
 

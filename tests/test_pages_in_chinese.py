@@ -62,6 +62,37 @@ PAGES: dict[str, Callable] = {
     "promotion:ladder": lambda w: reverse("promotion:ladder"),
     "promotion:complaints": lambda w: reverse("promotion:complaints"),
     "promotion:targets": lambda w: reverse("promotion:targets"),
+    # training, recruitment, succession (issue 12)
+    "staff:training_plans": lambda w: reverse("staff:training_plans"),
+    "staff:training_plan_create": lambda w: reverse("staff:training_plan_create"),
+    "staff:training_plan": lambda w: reverse("staff:training_plan", args=[w.home.training_plan.pk]),
+    "staff:training_needs": lambda w: reverse("staff:training_needs"),
+    "staff:training_mine": lambda w: reverse("staff:training_mine"),
+    "staff:recruitment_vacancies": lambda w: reverse("staff:recruitment_vacancies"),
+    "staff:recruitment_vacancy_create": lambda w: reverse("staff:recruitment_vacancy_create"),
+    "staff:recruitment_vacancy": lambda w: reverse(
+        "staff:recruitment_vacancy", args=[w.home.vacancy.pk]
+    ),
+    "staff:recruitment_candidate_create": lambda w: reverse(
+        "staff:recruitment_candidate_create", args=[w.home.vacancy.pk]
+    ),
+    "staff:recruitment_candidate": lambda w: reverse(
+        "staff:recruitment_candidate", args=[w.home.candidate.pk]
+    ),
+    "staff:recruitment_hire": lambda w: reverse(
+        "staff:recruitment_hire", args=[w.home.candidate.pk]
+    ),
+    "staff:recruitment_my_interviews": lambda w: reverse("staff:recruitment_my_interviews"),
+    "staff:succession_early_warning": lambda w: (
+        reverse("staff:succession_early_warning") + "?show=all"
+    ),
+    "staff:succession_thresholds": lambda w: reverse("staff:succession_thresholds"),
+    "staff:succession_posts": lambda w: reverse("staff:succession_posts"),
+    "staff:succession_post": lambda w: reverse("staff:succession_post", args=[w.home.key_post.pk]),
+    "staff:succession_handovers": lambda w: reverse("staff:succession_handovers"),
+    "staff:succession_handover": lambda w: reverse(
+        "staff:succession_handover", args=[w.home.handover.pk]
+    ),
     "staff:approvals": lambda w: reverse("staff:approvals"),
     "reporting:index": lambda w: reverse("reporting:index"),
     "reporting:result": lambda w: reverse("reporting:result", args=[w.home.report_result.pk]),
@@ -247,6 +278,14 @@ def _world_data(world) -> set[str]:
                 side.bank.routine_contact_name,
                 side.bank.emergency_contact_name,
                 side.bank.file_transfer_channel,
+                side.training_plan.title,
+                side.training_plan.goal,
+                side.training_plan.content,
+                side.training_session.topic,
+                side.training_need.topic,
+                side.vacancy.title,
+                side.candidate.name,
+                side.key_post.title,
             }
         )
     values.add(world.registered_bank.name)

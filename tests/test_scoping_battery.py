@@ -65,6 +65,44 @@ ROUTES: dict[str, Callable] = {
     # staff
     "staff:detail": lambda f: {"pk": f.staff_profile.pk},
     "staff:notification_open": lambda f: {"pk": f.notification.pk},
+    # staff: training, recruitment, succession (issue 12)
+    "staff:training_plan": lambda f: {"pk": f.training_plan.pk},
+    "staff:training_plan_edit": lambda f: {"pk": f.training_plan.pk},
+    "staff:training_plan_submit": lambda f: {"pk": f.training_plan.pk},
+    "staff:training_plan_complete": lambda f: {"pk": f.training_plan.pk},
+    "staff:training_plan_enrol": lambda f: {"pk": f.training_plan.pk},
+    "staff:training_session_add": lambda f: {"pk": f.training_plan.pk},
+    "staff:training_attendance": lambda f: [
+        {"pk": f.training_plan.pk, "session_pk": f.training_session.pk},
+        {"pk": f.home.training_plan.pk, "session_pk": f.training_session.pk},
+    ],
+    "staff:training_result": lambda f: [
+        {"pk": f.training_plan.pk, "enrolment_pk": f.training_enrolment.pk},
+        {"pk": f.home.training_plan.pk, "enrolment_pk": f.training_enrolment.pk},
+    ],
+    "staff:training_rating": lambda f: [
+        {"pk": f.training_plan.pk, "enrolment_pk": f.training_enrolment.pk},
+        {"pk": f.home.training_plan.pk, "enrolment_pk": f.training_enrolment.pk},
+    ],
+    "staff:recruitment_vacancy": lambda f: {"pk": f.vacancy.pk},
+    "staff:recruitment_candidate_create": lambda f: {"pk": f.vacancy.pk},
+    "staff:recruitment_candidate": lambda f: {"pk": f.candidate.pk},
+    "staff:recruitment_reveal": lambda f: {"pk": f.candidate.pk},
+    "staff:recruitment_cv": lambda f: {"pk": f.candidate.pk},
+    "staff:recruitment_step": lambda f: {"pk": f.candidate.pk},
+    "staff:recruitment_interview_schedule": lambda f: {"pk": f.candidate.pk},
+    "staff:recruitment_interview_score": lambda f: [
+        {"pk": f.candidate.pk, "interview_pk": f.interview.pk},
+        {"pk": f.home.candidate.pk, "interview_pk": f.interview.pk},
+    ],
+    "staff:recruitment_hire": lambda f: {"pk": f.candidate.pk},
+    "staff:succession_post": lambda f: {"pk": f.key_post.pk},
+    "staff:succession_successor_remove": lambda f: {"pk": f.successor.pk},
+    "staff:succession_handover": lambda f: {"pk": f.handover.pk},
+    "staff:succession_handover_confirm": lambda f: [
+        {"pk": f.handover.pk, "item_pk": f.handover_item.pk},
+        {"pk": f.home.handover.pk, "item_pk": f.handover_item.pk},
+    ],
     "staff:approval_decide": lambda f: {"pk": f.approval.pk},
     "staff:approval_withdraw": lambda f: {"pk": f.approval.pk},
     # reporting

@@ -43,6 +43,15 @@ from .promotion import (
     PromotionStageRecord,
     UpheldComplaint,
 )
+from .recruitment import Candidate, Interview, RecruitmentPolicy, Vacancy
+from .succession import Handover, HandoverItem, KeyPost, Successor, WarningThreshold
+from .training import (
+    SessionAttendance,
+    TrainingEnrolment,
+    TrainingNeed,
+    TrainingPlan,
+    TrainingSession,
+)
 
 __all__ = [
     "CAREER_LADDER",
@@ -60,10 +69,15 @@ __all__ = [
     "AttendanceRecord",
     "Branch",
     "BranchScopedQuerySet",
+    "Candidate",
     "CommitteeVote",
     "ComplexCaseDefinition",
     "DemoData",
     "Department",
+    "Handover",
+    "HandoverItem",
+    "Interview",
+    "KeyPost",
     "LeaveRequest",
     "LeaveType",
     "LevelChange",
@@ -80,8 +94,17 @@ __all__ = [
     "PromotionCycle",
     "PromotionEvidence",
     "PromotionStageRecord",
+    "RecruitmentPolicy",
+    "SessionAttendance",
     "StaffProfile",
+    "Successor",
+    "TrainingEnrolment",
+    "TrainingNeed",
+    "TrainingPlan",
+    "TrainingSession",
     "UpheldComplaint",
+    "Vacancy",
+    "WarningThreshold",
     "WorkdayOverride",
     "WorkingHours",
     "next_position",

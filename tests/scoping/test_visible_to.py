@@ -35,6 +35,8 @@ UNSCOPED = {
     "staff.AssessmentTemplate": "the company's assessment rules, the same for every reviewer",
     "staff.AssessmentSection": "part of an assessment template (company-wide rules)",
     "staff.AssessmentItem": "part of an assessment template (company-wide rules)",
+    "staff.RecruitmentPolicy": "the company's recruitment rules, the same for everyone",
+    "staff.WarningThreshold": "the early-warning thresholds, the same for everyone",
 }
 
 # model label → (role of the home user who reads it, attribute on world.home/foreign)
@@ -70,6 +72,19 @@ READERS = {
     "frontdesk.Document": (roles.FRONT_DESK, "document"),
     "frontdesk.DocumentAttachment": (roles.FRONT_DESK, "attachment"),
     "frontdesk.RoutingStep": (roles.FRONT_DESK, "step"),
+    # training, recruitment, succession (issue 12)
+    "staff.TrainingPlan": (roles.HR, "training_plan"),
+    "staff.TrainingEnrolment": (roles.HR, "training_enrolment"),
+    "staff.TrainingSession": (roles.HR, "training_session"),
+    "staff.SessionAttendance": (roles.SUPERVISOR, "session_attendance"),
+    "staff.TrainingNeed": (roles.DEPARTMENT_HEAD, None),
+    "staff.Vacancy": (roles.HR, "vacancy"),
+    "staff.Candidate": (roles.HR, "candidate"),
+    "staff.Interview": (roles.HR, "interview"),
+    "staff.KeyPost": (roles.BRANCH_MANAGER, "key_post"),
+    "staff.Successor": (roles.HR, "successor"),
+    "staff.Handover": (roles.HR, "handover"),
+    "staff.HandoverItem": (roles.BRANCH_MANAGER, "handover_item"),
 }
 
 
@@ -190,3 +205,23 @@ def test_hq_sees_every_branch(world, hq):
     assert {world.home.placement, world.foreign.placement} <= set(
         Placement.objects.visible_to(hq_admin)
     )
+
+
+def test_candidates_are_seen_by_hr_and_their_interviewers_only(world):
+    from staff.models import Candidate
+
+    candidate = world.home.candidate
+    assert candidate in Candidate.objects.visible_to(world.home.supervisor)  # interviews them
+    for role in (roles.BRANCH_MANAGER, roles.SUPERVISOR, roles.DEPARTMENT_HEAD, roles.FRONT_DESK):
+        assert candidate not in Candidate.objects.visible_to(world.users[role]), role
+
+
+def test_training_records_own_team_branch(world):
+    from staff.models import TrainingEnrolment
+
+    record = world.home.training_enrolment  # the home collector's
+    assert record in TrainingEnrolment.objects.visible_to(world.home.collector)
+    assert record in TrainingEnrolment.objects.visible_to(world.users[roles.SUPERVISOR])
+    assert record in TrainingEnrolment.objects.visible_to(world.users[roles.HR])
+    assert record not in TrainingEnrolment.objects.visible_to(world.users[roles.PHONE_COLLECTOR])
+    assert record not in TrainingEnrolment.objects.visible_to(world.users[roles.FRONT_DESK])

@@ -26,6 +26,7 @@ from staff.models import ApprovalRequest, Notification
 from tests.cases.api.builders import issue_key, make_case, make_debtor, make_placement
 from tests.cases.conftest import AgreementFactory, BankFactory
 from tests.factories import BranchFactory, DepartmentFactory, make_staff
+from tests.staff.talent.world_rows import add_talent_rows
 
 ID_NUMBERS = {"A": "110101199003078515", "B": "11010519491231002X"}  # valid check digits
 PHONES = {"A": "+8613812345678", "B": "+8613912345678"}
@@ -136,6 +137,7 @@ def _side(code: str) -> SimpleNamespace:
     side.step = desk_services.document_route(
         document=side.document, actor=side.desk, recipient=side.supervisor
     )
+    add_talent_rows(side)  # training, recruitment, succession (issue 12)
     return side
 
 

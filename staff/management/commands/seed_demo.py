@@ -14,6 +14,7 @@ DEMO_MODULES = [
     "staff.promotion.demo",
     "staff.assessment.demo",
     "staff.attendance.demo",
+    "staff.demo_talent",
 ]
 
 
