@@ -261,7 +261,10 @@ CELERY_TIMEZONE = "UTC"
 # replacing the root handlers with Celery's plain ones.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# Schedules live in code (django-celery-beat does not support Django 6.1): each app
+# Beat reads the report schedules from the database (reporting/beat.py) besides the
+# fixed jobs of collections_office/celery.py.
+CELERY_BEAT_SCHEDULER = "reporting.beat:DatabaseScheduler"
+# Fixed jobs live in code (django-celery-beat does not support Django 6.1): each app
 # adds its entries in collections_office/celery.py.
 
 # --- Auth and sessions ---------------------------------------------------------

@@ -12,6 +12,9 @@ DEMO_MODULES = [
     "cases.demo_work",
     "frontdesk.demo",
     "staff.promotion.demo",
+    "staff.assessment.demo",
+    "staff.attendance.demo",
+    "staff.demo_talent",
 ]
 
 
