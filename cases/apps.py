@@ -11,6 +11,8 @@ SOURCE_MODULES: list[str] = [
     "cases.selectors.queue",
     "cases.selectors.calls",
     "cases.views.calls",
+    "cases.selectors.money",
+    "cases.views.money",
 ]
 
 
