@@ -48,3 +48,6 @@ def supervisor_b(staff_user, branch_b):
 @pytest.fixture
 def finance_b(staff_user, branch_b):
     return staff_user(roles.FINANCE, branch=branch_b, username="fin.b")
+
+
+from tests.cases.api.conftest import api_a, api_b, key_a, key_b  # noqa: E402, F401 - fixtures
