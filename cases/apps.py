@@ -13,6 +13,7 @@ SOURCE_MODULES: list[str] = [
     "cases.views.calls",
     "cases.selectors.money",
     "cases.views.money",
+    "cases.services.plan_approval",
 ]
 
 

@@ -360,6 +360,10 @@ def plan_cancel(*, plan: PaymentPlan, actor, reason: str) -> PaymentPlan:
                 % {"status": locked.get_status_display().lower()}
             }
         )
+    if locked.status == PaymentPlan.Status.PENDING_APPROVAL:
+        from .plan_approval import plan_approval_close
+
+        plan_approval_close(plan=locked)
     locked.status = PaymentPlan.Status.CANCELLED
     locked.reason = (locked.reason + "\n" if locked.reason else "") + reason
     locked._history_user = actor

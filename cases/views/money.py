@@ -26,6 +26,7 @@ from ..money_forms import PaymentClaimForm, PlanForm, PromiseForm, ReasonForm
 from ..selectors import money as money_selectors
 from ..services import payments as payment_services
 from ..services import promises as promise_services
+from ..services.plan_approval import plan_approval
 from .common import history_rows
 
 PAGE_ROLES = selectors.CASE_VIEWER_ROLES + COLLECTOR_ROLES
@@ -205,6 +206,7 @@ def plan_detail(request, pk: int):
             "may_cancel": may_record_money(request.user, plan.case)
             and plan.status in (PaymentPlan.Status.ACTIVE, PaymentPlan.Status.PENDING_APPROVAL),
             "cancel_form": ReasonForm(),
+            "approval": plan_approval(plan),
             "history": history_rows(plan.history.select_related("history_user")),
         },
     )
