@@ -242,3 +242,21 @@ def test_timeline_shows_promises_and_payments(at_today, case_a, collector_a, sup
 def test_finance_role_is_not_a_case_page_viewer(at_today, as_user, case_a, finance_a):
     assert roles.FINANCE
     assert as_user(finance_a).get(f"/cases/{case_a.pk}/").status_code in (403, 404)
+
+
+def test_collector_cancels_an_open_promise_with_a_reason(at_today, as_user, case_a, collector_a):
+    promise = promise_record(
+        case=case_a, actor=collector_a, amount="10", due_on=TODAY + dt.timedelta(days=2)
+    )
+    page = as_user(collector_a).get(f"/cases/{case_a.pk}/")
+    assert f'data-cancel-promise="{promise.pk}"'.encode() in page.content
+    as_user(collector_a).post(f"/cases/promises/{promise.pk}/cancel/", {"reason": ""})
+    promise.refresh_from_db()
+    assert promise.status == Promise.Status.OPEN
+    as_user(collector_a).post(
+        f"/cases/promises/{promise.pk}/cancel/", {"reason": "Debtor withdrew it"}
+    )
+    promise.refresh_from_db()
+    assert promise.status == Promise.Status.CANCELLED
+    case_a.refresh_from_db()
+    assert case_a.promise_due_on is None
