@@ -29,14 +29,25 @@ def _name(user) -> str:
 
 @queue_source("promise_due", label=gettext_lazy("Promise due today"), rank=3)
 def promise_due_today(now: dt.datetime, user) -> Q:
-    return Q(promise_due_on__lte=local_date(now))
+    return Q(promise_due_on=local_date(now))
 
 
 @queue_source("promise_broken", label=gettext_lazy("Broken promise"), rank=5)
 def promise_broken(now: dt.datetime, user) -> Q:
-    # Until the collector has called since it broke (or a new promise replaces it).
-    return Q(promise_broken_on__isnull=False) & (
-        Q(last_call_at__isnull=True) | Q(last_call_at__date__lt=F("promise_broken_on"))
+    """Broken or partly kept, until the collector has called since it fell due.
+
+    Two ways the row says it: `promise_broken_on` (written when the case's promises are
+    re-judged for it), or a `promise_due_on` in the past — the nightly run leaves the date
+    of a promise that broke in place instead of rewriting the row (a kept promise or a
+    newer one always moves it)."""
+    not_called_since_broken = Q(last_call_at__isnull=True) | Q(
+        last_call_at__date__lt=F("promise_broken_on")
+    )
+    not_called_since_due = Q(last_call_at__isnull=True) | Q(
+        last_call_at__date__lte=F("promise_due_on")
+    )
+    return (Q(promise_broken_on__isnull=False) & not_called_since_broken) | (
+        Q(promise_due_on__lt=local_date(now)) & not_called_since_due
     )
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 import time_machine
 
 from cases.models import Case, Promise
+from cases.selectors.queue import collector_queue
 from cases.services.payments import payment_claim, payment_confirm, payment_reverse
 from cases.services.promise_settlement import promises_settle
 from cases.services.promises import promise_record
@@ -58,10 +59,17 @@ def test_unpaid_promise_is_broken_the_night_after_its_due_date(at_today, case_a,
     _night_after(promise.due_on)
     promise.refresh_from_db()
     assert promise.status == Promise.Status.BROKEN
-    case_a.refresh_from_db()
-    assert case_a.promise_due_on is None
-    assert case_a.promise_broken_on == promise.due_on + dt.timedelta(days=1)
     assert promise.history.filter(status="broken").count() == 1
+    # The morning after, the case leads the collector's queue as a broken promise …
+    morning = shanghai(2026, 12, 11, 9)
+    with time_machine.travel(morning):
+        case = collector_queue(user=collector_a, now=morning).get(pk=case_a.pk)
+    assert case.queue_reason == "promise_broken"
+    # … until the collector has called.
+    Case.objects.filter(pk=case_a.pk).update(last_call_at=morning)
+    with time_machine.travel(morning):
+        case = collector_queue(user=collector_a, now=morning).get(pk=case_a.pk)
+    assert case.queue_reason != "promise_broken"
 
 
 def test_part_payment_leaves_the_promise_partly_kept(at_today, case_a, collector_a, supervisor_a):
@@ -105,7 +113,7 @@ def test_confirmation_after_the_due_date_still_keeps_the_promise(
     promise.refresh_from_db()
     assert promise.status == Promise.Status.KEPT
     case_a.refresh_from_db()
-    assert case_a.promise_broken_on is None
+    assert case_a.promise_broken_on is None and case_a.promise_due_on is None
 
 
 def test_reversal_reopens_the_kept_promise(at_today, case_a, collector_a, supervisor_a):
@@ -160,3 +168,26 @@ def test_confirmed_payment_takes_fees_then_interest_then_principal(
     case_a.refresh_from_db()
     assert case_a.balance == before.balance
     assert (case_a.fees, case_a.interest) == (before.fees, before.interest)
+
+
+def test_a_plans_next_instalment_follows_a_broken_one(at_today, case_a, collector_a):
+    from cases.services.promises import plan_propose
+
+    plan = plan_propose(
+        case=case_a,
+        actor=collector_a,
+        total_amount="600",
+        instalments=[("300", TODAY + dt.timedelta(days=1)), ("300", TODAY + dt.timedelta(days=31))],
+    )
+    first, second = plan.instalments.order_by("plan_instalment")
+    _night_after(first.due_on)
+    first.refresh_from_db()
+    assert first.status == Promise.Status.BROKEN
+    case_a.refresh_from_db()
+    assert case_a.promise_due_on == second.due_on
+    assert case_a.promise_broken_on == first.due_on + dt.timedelta(days=1)
+    day = second.due_on
+    morning = shanghai(day.year, day.month, day.day, 9)
+    with time_machine.travel(morning):
+        case = collector_queue(user=collector_a, now=morning).get(pk=case_a.pk)
+    assert case.queue_reason == "promise_due"
