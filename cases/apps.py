@@ -11,6 +11,9 @@ SOURCE_MODULES: list[str] = [
     "cases.selectors.queue",
     "cases.selectors.calls",
     "cases.views.calls",
+    "cases.selectors.money",
+    "cases.views.money",
+    "cases.services.plan_approval",
 ]
 
 

@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from .views import assignment, banks, calls, case_pages, casepage, compliance, placements
+from .views import (
+    assignment,
+    banks,
+    calls,
+    case_pages,
+    casepage,
+    compliance,
+    money,
+    payments,
+    placements,
+)
 
 app_name = "cases"
 urlpatterns = [
@@ -93,6 +103,18 @@ urlpatterns = [
         name="compliance_violation_confirm",
     ),
     # --- calls
+    path("<int:pk>/promises/new/", money.promise_create, name="promise_create"),
+    path("promises/<int:pk>/cancel/", money.promise_cancel, name="promise_cancel"),
+    path("<int:pk>/payments/new/", money.payment_claim, name="payment_claim"),
+    path("<int:pk>/plans/new/", money.plan_create, name="plan_create"),
+    path("plans/<int:pk>/", money.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/cancel/", money.plan_cancel, name="plan_cancel"),
+    path("payments/", payments.payment_list, name="payments"),
+    path("payments/<int:pk>/", payments.payment_detail, name="payment_detail"),
+    path("payments/<int:pk>/confirm/", payments.payment_confirm, name="payment_confirm"),
+    path("payments/<int:pk>/reject/", payments.payment_reject, name="payment_reject"),
+    path("payments/<int:pk>/reverse/", payments.payment_reverse, name="payment_reverse"),
+    path("payments/<int:pk>/receipt/", payments.payment_receipt, name="payment_receipt"),
     path("queue/", calls.queue, name="queue"),
     path("<int:pk>/calls/new/", calls.call_log_create, name="call_log"),
     path("calls/<int:pk>/", calls.call_detail, name="call_detail"),

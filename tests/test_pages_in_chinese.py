@@ -162,6 +162,14 @@ PAGES: dict[str, Callable] = {
     "staff:overtime_apply": lambda w: reverse("staff:overtime_apply"),
     "staff:overtime_detail": lambda w: reverse("staff:overtime_detail", args=[w.overtime.pk]),
     "staff:overtime_totals": lambda w: reverse("staff:overtime_totals"),
+    "cases:payments": lambda w: reverse("cases:payments") + "?status=all",
+    "cases:payment_detail": lambda w: reverse(
+        "cases:payment_detail", args=[w.home.money["payment"].pk]
+    ),
+    "cases:payment_detail (confirmed)": lambda w: reverse(
+        "cases:payment_detail", args=[w.home.money["confirmed"].pk]
+    ),
+    "cases:plan_detail": lambda w: reverse("cases:plan_detail", args=[w.home.money["plan"].pk]),
     "frontdesk:my_items": lambda w: reverse("frontdesk:my_items"),
     "frontdesk:visit_list": lambda w: reverse("frontdesk:visit_list"),
     "frontdesk:visit_register": lambda w: reverse("frontdesk:visit_register"),
@@ -313,6 +321,9 @@ def world(db):
     world.home.placement.row_errors.create(
         row_number=3, column="principal", message="The amount must not be negative."
     )
+    from .test_scoping_battery import _money_on
+
+    _money_on(world.home)
     case_recall(case=world.home.case, actor=world.superuser, reason="")
     bank_update(bank=world.home.bank, actor=None, routine_contact_name="张经理")
     world.failed_placement = make_placement(

@@ -20,6 +20,7 @@ from .compliance import (
     ContactChannel,
 )
 from .debtors import Case, CaseQuerySet, ContactPoint, Debtor
+from .money import Payment, PaymentPlan, Promise
 from .placements import Placement, PlacementRowError, PlacementStream, assignment_due_for
 from .work import (
     CallLog,
@@ -56,9 +57,12 @@ __all__ = [
     "Debtor",
     "OverdueBucket",
     "Party",
+    "Payment",
+    "PaymentPlan",
     "Placement",
     "PlacementRowError",
     "PlacementStream",
+    "Promise",
     "assignment_due_for",
     "overdue_bucket",
 ]

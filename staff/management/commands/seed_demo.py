@@ -15,6 +15,7 @@ DEMO_MODULES = [
     "staff.assessment.demo",
     "staff.attendance.demo",
     "staff.demo_talent",
+    "cases.demo_money",
 ]
 
 
