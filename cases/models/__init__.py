@@ -21,6 +21,16 @@ from .compliance import (
 )
 from .debtors import Case, CaseQuerySet, ContactPoint, Debtor
 from .placements import Placement, PlacementRowError, PlacementStream, assignment_due_for
+from .procedures import CollectionPeriodExtension, SpecialProcedure, SpecialProcedureDocument
+from .visits import (
+    SafetyAlert,
+    VisitDeadlineExtension,
+    VisitNomination,
+    VisitPhoto,
+    VisitPlan,
+    VisitPlanStop,
+    VisitReport,
+)
 from .work import (
     CallLog,
     CallOutcome,
@@ -46,6 +56,7 @@ __all__ = [
     "CaseHold",
     "CaseQuerySet",
     "CaseRowQuerySet",
+    "CollectionPeriodExtension",
     "ComplianceChannelRules",
     "ComplianceOverride",
     "ComplianceRefusal",
@@ -59,6 +70,15 @@ __all__ = [
     "Placement",
     "PlacementRowError",
     "PlacementStream",
+    "SafetyAlert",
+    "SpecialProcedure",
+    "SpecialProcedureDocument",
+    "VisitDeadlineExtension",
+    "VisitNomination",
+    "VisitPhoto",
+    "VisitPlan",
+    "VisitPlanStop",
+    "VisitReport",
     "assignment_due_for",
     "overdue_bucket",
 ]
