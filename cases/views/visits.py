@@ -316,7 +316,7 @@ def visit_plan_create(request):
             "chosen": chosen,
             "route_error": route_error,
         },
-        status=422 if request.method == "POST" else 200,
+        # 200 with the errors on the page, as every form page without an id answers.
     )
 
 
