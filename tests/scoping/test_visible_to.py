@@ -42,6 +42,7 @@ READERS = {
     "cases.CaseAssignmentBatch": (roles.SUPERVISOR, "assignment_batch"),
     "staff.StaffProfile": (roles.HR, "staff_profile"),
     "staff.Department": (roles.HR, None),
+    "staff.ApprovalRequest": (roles.SUPERVISOR, "approval"),
     "frontdesk.Visit": (roles.FRONT_DESK, "visit"),
     "frontdesk.PhoneMessage": (roles.FRONT_DESK, "message"),
     "frontdesk.Document": (roles.FRONT_DESK, "document"),
