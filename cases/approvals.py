@@ -8,8 +8,6 @@ state inside the decision's transaction, so the subject and its approval never d
 
 from __future__ import annotations
 
-import contextlib
-
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -18,10 +16,7 @@ from staff import roles
 
 def subject_pk(approval) -> int:
     """The id of the row an approval request is about."""
-    value = getattr(approval, "subject_id", None)
-    if value is None:
-        value = approval.subject.pk
-    return int(value)
+    return int(approval.object_id)
 
 
 def request_approval(*, kind: str, subject, branch, requested_by, summary: str):
@@ -44,6 +39,17 @@ def _on_decided(dotted: str):
     return callback
 
 
+def _on_withdrawn(dotted: str):
+    """A withdrawn request ends its subject as a refusal would (returned plan, refused
+    extension or procedure): nothing it asked for happens, and history says who withdrew."""
+    decided = _on_decided(dotted)
+
+    def callback(approval) -> None:
+        decided(approval, False)
+
+    return callback
+
+
 def register_kinds() -> None:
     from staff.approvals import ApprovalKind, register_approval_kind
 
@@ -54,6 +60,7 @@ def register_kinds() -> None:
             label=_("Visit plan"),
             approver_roles=supervisors,
             on_decided=_on_decided("cases.services.visits.visit_plan_decided"),
+            on_withdrawn=_on_withdrawn("cases.services.visits.visit_plan_decided"),
             subject_url=lambda plan: reverse("cases:visit_plan", args=[plan.pk]),
         )
     )
@@ -63,6 +70,7 @@ def register_kinds() -> None:
             label=_("Visit deadline extension"),
             approver_roles=supervisors,
             on_decided=_on_decided("cases.services.visits.visit_extension_decided"),
+            on_withdrawn=_on_withdrawn("cases.services.visits.visit_extension_decided"),
             subject_url=lambda extension: reverse(
                 "cases:visit_detail", args=[extension.nomination_id]
             ),
@@ -74,6 +82,7 @@ def register_kinds() -> None:
             label=_("Special procedure"),
             approver_roles=supervisors,
             on_decided=_on_decided("cases.services.procedures.procedure_decided"),
+            on_withdrawn=_on_withdrawn("cases.services.procedures.procedure_decided"),
             subject_url=lambda procedure: reverse("cases:procedure", args=[procedure.pk]),
         )
     )
@@ -83,6 +92,7 @@ def register_kinds() -> None:
             label=_("Collection period extension"),
             approver_roles=supervisors,
             on_decided=_on_decided("cases.services.procedures.period_extension_decided"),
+            on_withdrawn=_on_withdrawn("cases.services.procedures.period_extension_decided"),
             subject_url=lambda extension: (
                 reverse("cases:case_detail", args=[extension.case_id]) + "#panel-period"
             ),
@@ -90,6 +100,4 @@ def register_kinds() -> None:
     )
 
 
-# Until the framework is merged the kinds cannot register (removed at the merge).
-with contextlib.suppress(ImportError):
-    register_kinds()
+register_kinds()

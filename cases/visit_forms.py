@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.call_forms import _local_datetime_field
 from cases.models import Party, SpecialProcedure, VisitReport
+from cases.selectors.casepage import mask_address
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -64,18 +65,43 @@ def _coordinate(label) -> forms.DecimalField:
 
 
 class NominationForm(_Styled):
+    """The debtor's known addresses are offered masked (choosing one is not a reveal);
+    a new address can be typed instead."""
+
     prefix_id = "nominate"
-    field_collector = forms.ModelChoiceField(label=_("Field collector"), queryset=None)
-    address = forms.CharField(label=_("Address to visit"), max_length=500)
+    field_collector = forms.ChoiceField(label=_("Field collector"))
+    address_point = forms.ChoiceField(label=_("Address to visit"), required=False)
+    address = forms.CharField(label=_("… or another address"), max_length=500, required=False)
     reason = _text(_("Reason for the visit"))
     find_out = _text(_("What to find out"))
 
-    def __init__(self, *args, field_collectors, **kwargs):
+    def __init__(self, *args, field_collectors, addresses, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["field_collector"].queryset = field_collectors
-        self.fields["field_collector"].label_from_instance = lambda user: (
-            user.get_full_name() or user.get_username()
-        )
+        self.collectors = {str(user.pk): user for user in field_collectors}
+        self.fields["field_collector"].choices = [
+            (pk, f"{user.get_full_name() or user.get_username()} ({user.waiting})")
+            for pk, user in self.collectors.items()
+        ]
+        if field_collectors and not self.is_bound:
+            least = min(field_collectors, key=lambda user: (user.waiting, user.pk))
+            self.initial.setdefault("field_collector", str(least.pk))
+        self.addresses = {str(point.pk): point for point in addresses}
+        self.fields["address_point"].choices = [("", "—")] + [
+            (pk, mask_address(point.value)) for pk, point in self.addresses.items()
+        ]
+        if addresses and not self.is_bound:
+            self.initial.setdefault("address_point", str(addresses[0].pk))
+
+    def clean(self):
+        data = super().clean()
+        data["field_collector"] = self.collectors.get(data.get("field_collector") or "")
+        typed = (data.get("address") or "").strip()
+        point = self.addresses.get(data.get("address_point") or "")
+        data["address"] = typed or (point.value if point else "")
+        data.pop("address_point", None)
+        if not data["address"]:
+            self.add_error("address", _("Choose one of the debtor's addresses or type one."))
+        return data
 
 
 class VisitPlanForm(_Styled):

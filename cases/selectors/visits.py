@@ -34,19 +34,16 @@ def field_collectors_of(branch):
     )
 
 
-def least_loaded_field_collector(branch):
-    """The nomination form's default: the branch's field collector with the fewest visits
-    still to make (docs/decisions.md: the phone collector may choose another)."""
-    return (
-        field_collectors_of(branch)
-        .annotate(
+def field_collectors_by_load(branch) -> list:
+    """The branch's field collectors, each with `waiting` (visits still to make); the
+    nomination form preselects the least loaded (docs/decisions.md). One query."""
+    return list(
+        field_collectors_of(branch).annotate(
             waiting=Count(
                 "visit_nominations",
                 filter=Q(visit_nominations__status=VisitNomination.Status.NOMINATED),
             )
         )
-        .order_by("waiting", "pk")
-        .first()
     )
 
 
@@ -117,13 +114,13 @@ def _name(user) -> str:
 
 @timeline_source("visit")
 def visit_timeline_source(case, user, limit: int) -> list[TimelineEntry]:
-    """Visit nominations and visit reports of the case (two indexed queries)."""
+    """Visit nominations of the case and their reports (one indexed query)."""
     from django.urls import reverse
 
     entries = []
     for nomination in (
         VisitNomination.objects.filter(case=case)
-        .select_related("nominated_by", "field_collector")
+        .select_related("nominated_by", "field_collector", "report")
         .order_by("-nominated_at")[:limit]
     ):
         entries.append(
@@ -140,20 +137,20 @@ def visit_timeline_source(case, user, limit: int) -> list[TimelineEntry]:
                 url=reverse("cases:visit_detail", args=[nomination.pk]),
             )
         )
-    for report in (
-        VisitReport.objects.filter(case=case)
-        .select_related("field_collector")
-        .order_by("-visited_at")[:limit]
-    ):
-        entries.append(
-            TimelineEntry(
-                at=report.visited_at,
-                kind="visit_report",
-                title=_("Visit report: %(outcome)s (%(status)s)")
-                % {"outcome": report.get_outcome_display(), "status": report.get_status_display()},
-                detail=report.notes,
-                actor=_name(report.field_collector),
-                url=reverse("cases:visit_report", args=[report.pk]),
+        report = getattr(nomination, "report", None)
+        if report is not None:
+            entries.append(
+                TimelineEntry(
+                    at=report.visited_at,
+                    kind="visit_report",
+                    title=_("Visit report: %(outcome)s (%(status)s)")
+                    % {
+                        "outcome": report.get_outcome_display(),
+                        "status": report.get_status_display(),
+                    },
+                    detail=report.notes,
+                    actor=_name(nomination.field_collector),
+                    url=reverse("cases:visit_report", args=[report.pk]),
+                )
             )
-        )
     return entries

@@ -45,7 +45,7 @@ from cases.services.work import case_action_logged
 from collections_office.workdays import add_working_days, company_tz, local_date
 from staff import roles
 from staff.selectors import has_role
-from staff.services import notification_send
+from staff.services import notification_in_their_language
 
 FUTURE_TOLERANCE = dt.timedelta(minutes=2)
 
@@ -124,11 +124,10 @@ def visit_nominate(
     nomination._history_user = actor
     nomination.save()
     case_action_logged(case=locked, actor=actor, at=now)
-    notification_send(
+    notification_in_their_language(
         recipient=field_collector,
         actor=actor,
-        title=_("A case was added to your visit list"),
-        body=text["reason"],
+        make=lambda: (_("A case was added to your visit list"), text["reason"]),
         url=reverse("cases:visit_list"),
         email=False,
     )
@@ -323,7 +322,8 @@ def visit_report_file(
         errors["visited_at"] = _("Enter when the visit took place.")
     elif visited_at > timezone.now() + FUTURE_TOLERANCE:
         errors["visited_at"] = _("The visit cannot be in the future.")
-    elif visited_at < nomination.nominated_at:
+    # Forms give minutes: a visit in the minute of the hand-over is not "before" it.
+    elif visited_at < nomination.nominated_at.replace(second=0, microsecond=0):
         errors["visited_at"] = _("The visit cannot be before the case was handed over.")
     if not recording:
         errors["recording"] = _("Attach the visit's audio recording: it is required.")
@@ -420,13 +420,13 @@ def visit_report_review(
     )
     nomination._history_user = actor
     nomination.save()
-    notification_send(
+    notification_in_their_language(
         recipient=locked.field_collector,
         actor=actor,
-        title=_("Your visit report was accepted")
-        if accept
-        else _("Your visit report was returned"),
-        body=comment,
+        make=lambda: (
+            _("Your visit report was accepted") if accept else _("Your visit report was returned"),
+            comment,
+        ),
         url=reverse("cases:visit_report", args=[locked.pk]),
     )
     return locked
@@ -531,11 +531,10 @@ def safety_alert_raise(
     supervisors = list(branch_supervisors(nomination.branch_id))
     name = actor.get_full_name() or actor.get_username()
     for supervisor in supervisors:
-        notification_send(
+        notification_in_their_language(
             recipient=supervisor,
             actor=actor,
-            title=_("SAFETY ALERT from %(name)s on a visit") % {"name": name},
-            body=message,
+            make=lambda: (_("SAFETY ALERT from %(name)s on a visit") % {"name": name}, message),
             url=reverse("cases:safety_alert", args=[alert.pk]),
         )
     return alert

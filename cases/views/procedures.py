@@ -57,16 +57,18 @@ def procedures_panel(request, case: Case) -> dict | None:
 @case_panel("period", template="cases/procedures/_period_panel.html", order=45, column="side")
 def period_panel(request, case: Case) -> dict | None:
     may_request = _may_work(request.user, case)
-    extensions = list(
-        CollectionPeriodExtension.objects.filter(case=case).order_by("-requested_at")[:5]
-    )
+    # A case has a handful of extensions at most: one query for the list and the end.
+    extensions = list(CollectionPeriodExtension.objects.filter(case=case).order_by("-requested_at"))
     pending = any(e.status == CollectionPeriodExtension.Status.PENDING for e in extensions)
+    approved = [
+        e.new_ends_on for e in extensions if e.status == CollectionPeriodExtension.Status.APPROVED
+    ]
     return {
         "case": case,
         "form": getattr(request, "period_form", None)
         or (PeriodExtensionForm() if may_request and not pending else None),
-        "extensions": extensions,
-        "ends_on": procedure_services.period_end(case),
+        "extensions": extensions[:5],
+        "ends_on": max([procedure_services.standard_period_end(case), *approved]),
     }
 
 

@@ -55,20 +55,17 @@ def _may_nominate(user, case: Case) -> bool:
     )
 
 
-def _default_address(case: Case) -> str:
-    for point in case.debtor.contact_points.all():
-        if point.kind == ContactPoint.Kind.ADDRESS and point.is_valid:
-            return point.value
-    return ""
-
-
 def _nomination_form(request, case: Case, data=None) -> NominationForm:
-    collectors = visit_selectors.field_collectors_of(case.branch_id)
-    initial = {}
-    if data is None:
-        initial["field_collector"] = visit_selectors.least_loaded_field_collector(case.branch_id)
-        initial["address"] = _default_address(case)
-    return NominationForm(data, field_collectors=collectors, initial=initial)
+    addresses = list(
+        ContactPoint.objects.filter(
+            debtor_id=case.debtor_id, kind=ContactPoint.Kind.ADDRESS, is_valid=True
+        ).order_by("created_at")
+    )
+    return NominationForm(
+        data,
+        field_collectors=visit_selectors.field_collectors_by_load(case.branch_id),
+        addresses=addresses,
+    )
 
 
 @case_panel("visits", template="cases/visits/_panel.html", order=40, column="side")
@@ -78,22 +75,20 @@ def visits_panel(request, case: Case) -> dict | None:
         return None
     may_nominate = _may_nominate(user, case)
     form = getattr(request, "nomination_form", None)
-    open_nomination = (
-        VisitNomination.objects.filter(case=case, status__in=VisitNomination.OPEN_STATUSES)
+    # One open visit per case at a time, so an open one is always the newest.
+    nominations = list(
+        VisitNomination.objects.filter(case=case)
         .select_related("field_collector")
-        .first()
+        .order_by("-nominated_at")[:5]
     )
+    open_nomination = nominations[0] if nominations and nominations[0].is_open else None
     if form is None and may_nominate and open_nomination is None:
         form = _nomination_form(request, case)
     return {
         "case": case,
         "form": form if may_nominate and open_nomination is None else None,
         "open": open_nomination,
-        "nominations": list(
-            VisitNomination.objects.filter(case=case)
-            .select_related("field_collector")
-            .order_by("-nominated_at")[:5]
-        ),
+        "nominations": nominations,
     }
 
 
