@@ -182,6 +182,17 @@ PAGES: dict[str, Callable] = {
     "frontdesk:visit_correct": lambda w: reverse("frontdesk:visit_correct", args=[w.home.visit.pk]),
     "frontdesk:message_list": lambda w: reverse("frontdesk:message_list"),
     "frontdesk:message_take": lambda w: reverse("frontdesk:message_take"),
+    # field visits, special procedures (issue 10)
+    "cases:visit_list": lambda w: reverse("cases:visit_list"),
+    "cases:visit_plan_create": lambda w: reverse("cases:visit_plan_create"),
+    "cases:visit_detail": lambda w: reverse("cases:visit_detail", args=[_visits(w).nomination.pk]),
+    "cases:visit_plan": lambda w: reverse("cases:visit_plan", args=[_visits(w).plan.pk]),
+    "cases:visit_report": lambda w: reverse("cases:visit_report", args=[_visits(w).report.pk]),
+    "cases:visit_report_create": lambda w: reverse(
+        "cases:visit_report_create", args=[_own_visit(w).pk]
+    ),
+    "cases:safety_alert": lambda w: reverse("cases:safety_alert", args=[_visits(w).alert.pk]),
+    "cases:procedure": lambda w: reverse("cases:procedure", args=[_visits(w).procedure.pk]),
     "frontdesk:message_detail": lambda w: reverse(
         "frontdesk:message_detail", args=[w.home.message.pk]
     ),
@@ -197,6 +208,19 @@ PAGES: dict[str, Callable] = {
         "frontdesk:document_correct", args=[w.home.document.pk]
     ),
 }
+
+
+def _visits(w):
+    from tests.cases.visits.rows import visit_rows
+
+    return visit_rows(w.home)
+
+
+def _own_visit(w):
+    from tests.cases.visits.rows import nomination_for
+
+    return nomination_for(w.home, w.users[roles.FIELD_COLLECTOR])
+
 
 # Words that are the same in Chinese text: brand and format names, units, abbreviations.
 ALLOWED_WORDS = {

@@ -207,6 +207,25 @@ ROUTES: dict[str, Callable] = {
     "promotion:appeal_decide": lambda f: {"pk": appeal_of(f).pk},
     "promotion:notice": lambda f: {"pk": promotion_application(f).pk},
     "promotion:level_correct": lambda f: {"pk": f.staff_profile.pk},
+    # cases: field visits, special procedures, periods (issue 10)
+    "cases:visit_nominate": lambda f: {"pk": f.case.pk},
+    "cases:visit_detail": lambda f: {"pk": _visits(f).nomination.pk},
+    "cases:visit_cancel": lambda f: {"pk": _visits(f).nomination.pk},
+    "cases:visit_extension": lambda f: {"pk": _visits(f).nomination.pk},
+    "cases:safety_alert_raise": lambda f: {"pk": _visits(f).nomination.pk},
+    "cases:visit_report_create": lambda f: {"pk": _visits(f).nomination.pk},
+    "cases:visit_plan": lambda f: {"pk": _visits(f).plan.pk},
+    "cases:visit_report": lambda f: {"pk": _visits(f).report.pk},
+    "cases:visit_report_review": lambda f: {"pk": _visits(f).report.pk},
+    "cases:visit_report_recording": lambda f: {"pk": _visits(f).report.pk},
+    "cases:visit_photo": lambda f: {"pk": _visits(f).photo.pk},
+    "cases:safety_alert": lambda f: {"pk": _visits(f).alert.pk},
+    "cases:procedure_request": lambda f: {"pk": f.case.pk},
+    "cases:procedure": lambda f: {"pk": _visits(f).procedure.pk},
+    "cases:procedure_start": lambda f: {"pk": _visits(f).procedure.pk},
+    "cases:procedure_close": lambda f: {"pk": _visits(f).procedure.pk},
+    "cases:procedure_document": lambda f: {"pk": _visits(f).document.pk},
+    "cases:period_extension": lambda f: {"pk": f.case.pk},
     # front desk
     "frontdesk:visit_detail": lambda f: {"pk": f.visit.pk},
     "frontdesk:visit_reveal_id": lambda f: {"pk": f.visit.pk},
@@ -304,6 +323,12 @@ def _overtime(f, *, status="requested"):
         reason="month end",
         status=status,
     )
+
+
+def _visits(f):
+    from tests.cases.visits.rows import visit_rows
+
+    return visit_rows(f)
 
 
 def _refusal(f):

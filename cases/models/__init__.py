@@ -22,6 +22,16 @@ from .compliance import (
 from .debtors import Case, CaseQuerySet, ContactPoint, Debtor
 from .money import Payment, PaymentPlan, Promise
 from .placements import Placement, PlacementRowError, PlacementStream, assignment_due_for
+from .procedures import CollectionPeriodExtension, SpecialProcedure, SpecialProcedureDocument
+from .visits import (
+    SafetyAlert,
+    VisitDeadlineExtension,
+    VisitNomination,
+    VisitPhoto,
+    VisitPlan,
+    VisitPlanStop,
+    VisitReport,
+)
 from .work import (
     CallLog,
     CallOutcome,
@@ -47,6 +57,7 @@ __all__ = [
     "CaseHold",
     "CaseQuerySet",
     "CaseRowQuerySet",
+    "CollectionPeriodExtension",
     "ComplianceChannelRules",
     "ComplianceOverride",
     "ComplianceRefusal",
@@ -63,6 +74,15 @@ __all__ = [
     "PlacementRowError",
     "PlacementStream",
     "Promise",
+    "SafetyAlert",
+    "SpecialProcedure",
+    "SpecialProcedureDocument",
+    "VisitDeadlineExtension",
+    "VisitNomination",
+    "VisitPhoto",
+    "VisitPlan",
+    "VisitPlanStop",
+    "VisitReport",
     "assignment_due_for",
     "overdue_bucket",
 ]

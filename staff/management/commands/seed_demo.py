@@ -16,6 +16,7 @@ DEMO_MODULES = [
     "staff.attendance.demo",
     "staff.demo_talent",
     "cases.demo_money",
+    "cases.demo_visits",
 ]
 
 
