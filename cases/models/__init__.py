@@ -1,5 +1,5 @@
 """The cases app's models, by area: banks and agreements, placements, debtors and cases,
-the work on a case, compliance."""
+the work on a case, compliance, reports, campaigns and call quality."""
 
 from .banks import (
     MONEY,
@@ -11,6 +11,7 @@ from .banks import (
     OverdueBucket,
     overdue_bucket,
 )
+from .campaigns import Campaign, CampaignCase
 from .compliance import (
     ComplianceChannelRules,
     ComplianceOverride,
@@ -21,6 +22,13 @@ from .compliance import (
 )
 from .debtors import Case, CaseQuerySet, ContactPoint, Debtor
 from .placements import Placement, PlacementRowError, PlacementStream, assignment_due_for
+from .quality import (
+    ITEM_SCALE,
+    CallQualityMark,
+    CallQualityReview,
+    QualityChecklistItem,
+)
+from .reports import WeeklyReport
 from .work import (
     CallLog,
     CallOutcome,
@@ -32,6 +40,7 @@ from .work import (
 )
 
 __all__ = [
+    "ITEM_SCALE",
     "MONEY",
     "RATE",
     "Agreement",
@@ -40,6 +49,10 @@ __all__ = [
     "BankApiKey",
     "CallLog",
     "CallOutcome",
+    "CallQualityMark",
+    "CallQualityReview",
+    "Campaign",
+    "CampaignCase",
     "Case",
     "CaseAssignment",
     "CaseAssignmentBatch",
@@ -59,6 +72,8 @@ __all__ = [
     "Placement",
     "PlacementRowError",
     "PlacementStream",
+    "QualityChecklistItem",
+    "WeeklyReport",
     "assignment_due_for",
     "overdue_bucket",
 ]

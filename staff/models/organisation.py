@@ -11,7 +11,7 @@ class BranchScopedQuerySet(models.QuerySet):
     """Rows that belong to a branch: HQ (and superusers) see all, others their own branch."""
 
     def visible_to(self, user):
-        from .selectors import restrict_to_branch
+        from staff.selectors import restrict_to_branch
 
         return restrict_to_branch(self, user=user)
 

@@ -21,6 +21,7 @@ UNSCOPED = {
     "cases.CallOutcome": "reference data, the same for everyone",
     "cases.ComplianceRuleSet": "reference data, the same for everyone",
     "cases.ComplianceChannelRules": "reference data, the same for everyone",
+    "cases.QualityChecklistItem": "the call quality checklist: reference data, the same for all",
     "staff.Branch": "the list of branches is not secret",
     "staff.WorkdayOverride": "the company calendar is the same for everyone",
     "staff.PersonalDataView": "an audit log read only in the Django admin",
