@@ -11,6 +11,7 @@ SOURCE_MODULES: list[str] = [
     "cases.selectors.queue",
     "cases.selectors.calls",
     "cases.views.calls",
+    "cases.views.reports",
 ]
 
 

@@ -2,7 +2,19 @@
 
 from django.urls import path
 
-from .views import assignment, banks, calls, case_pages, casepage, compliance, placements
+from .views import (
+    assignment,
+    banks,
+    calls,
+    campaigns,
+    case_pages,
+    casepage,
+    compliance,
+    handover,
+    placements,
+    quality,
+    reports,
+)
 
 app_name = "cases"
 urlpatterns = [
@@ -97,4 +109,24 @@ urlpatterns = [
     path("<int:pk>/calls/new/", calls.call_log_create, name="call_log"),
     path("calls/<int:pk>/", calls.call_detail, name="call_detail"),
     path("calls/<int:pk>/recording/", calls.call_recording, name="call_recording"),
+    # --- reports, handover, campaigns, call quality (issue 10)
+    path("reports/weekly/", reports.weekly_reports, name="weekly_reports"),
+    path("reports/weekly/open/", reports.weekly_report_start, name="weekly_report_start"),
+    path("reports/weekly/<int:pk>/", reports.weekly_report_detail, name="weekly_report_detail"),
+    path("reports/monthly/", reports.monthly_summary, name="monthly_summary"),
+    path("assignment/collectors/<int:pk>/handover/", handover.handover, name="handover"),
+    path(
+        "assignment/collectors/<int:pk>/handover/apply/",
+        handover.handover_apply,
+        name="handover_apply",
+    ),
+    path("campaigns/", campaigns.campaign_list, name="campaign_list"),
+    path("campaigns/new/", campaigns.campaign_create, name="campaign_create"),
+    path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/edit/", campaigns.campaign_edit, name="campaign_edit"),
+    path("quality/", quality.quality_reviews, name="quality_reviews"),
+    path("quality/checklist/", quality.quality_checklist, name="quality_checklist"),
+    path("quality/scores/", quality.quality_scores, name="quality_scores"),
+    path("quality/calls/<int:pk>/", quality.quality_review_call, name="quality_review_call"),
+    path("quality/reviews/<int:pk>/", quality.quality_review_detail, name="quality_review_detail"),
 ]
