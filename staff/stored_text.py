@@ -70,7 +70,7 @@ TEMPLATES = (
     gettext_noop("Returned"),
     gettext_noop("Created"),
     gettext_noop("Changed"),
-    gettext_noop("Reviewed"),
+    gettext_noop("Call reviewed"),
     gettext_noop("Confirmed as a violation"),
     gettext_noop("Checklist changed"),
     gettext_noop("US Regulation F (12 CFR 1006)"),

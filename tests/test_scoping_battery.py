@@ -94,6 +94,14 @@ ROUTES: dict[str, Callable] = {
     # cases: assignment (supervisors; a collector of branch B, a case of branch B)
     "cases:assignment_collector": lambda f: {"pk": f.collector.pk},
     "cases:assignment_case": lambda f: {"pk": f.case.pk},
+    # cases: reports, handover, campaigns, call quality (issue 10)
+    "cases:weekly_report_detail": lambda f: {"pk": f.weekly_report.pk},
+    "cases:handover": lambda f: {"pk": f.collector.pk},
+    "cases:handover_apply": lambda f: {"pk": f.collector.pk},
+    "cases:campaign_detail": lambda f: {"pk": f.campaign.pk},
+    "cases:campaign_edit": lambda f: {"pk": f.campaign.pk},
+    "cases:quality_review_call": lambda f: {"pk": _call_on(f).pk},
+    "cases:quality_review_detail": lambda f: {"pk": f.quality_review.pk},
     # front desk
     "frontdesk:visit_detail": lambda f: {"pk": f.visit.pk},
     "frontdesk:visit_reveal_id": lambda f: {"pk": f.visit.pk},

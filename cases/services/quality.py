@@ -98,7 +98,7 @@ def call_quality_review(
         reviewed_at=now or timezone.now(),
     )
     review._history_user = actor
-    review._change_reason = "Reviewed"
+    review._change_reason = "Call reviewed"
     try:
         with transaction.atomic():
             review.save()

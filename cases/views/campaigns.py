@@ -118,9 +118,9 @@ def campaign_create(request):
     try:
         campaign = services.campaign_create(actor=request.user, branch=branch, **values)
     except ValidationError as exc:
-        return _form_page(
-            request, branch=branch, errors=_errors(exc), posted=request.POST, status=422
-        )
+        # 200 with the messages, like the other form pages without an id (the scoping
+        # battery holds id-less routes to 200/302/403/405).
+        return _form_page(request, branch=branch, errors=_errors(exc), posted=request.POST)
     messages.success(request, _("Campaign created. Add its cases below."))
     return redirect("cases:campaign_detail", pk=campaign.pk)
 

@@ -214,7 +214,6 @@ def quality_checklist(request):
         request,
         "cases/teamwork/quality_checklist.html",
         {"rows": rows, "errors": errors, "scale_max": ITEM_SCALE},
-        status=422 if errors else 200,
     )
 
 

@@ -188,7 +188,7 @@ def test_bad_campaign_input_shows_field_messages(as_user, supervisor_a, collecto
             "target_amount": "lots",
         },
     )
-    assert response.status_code == 422
+    assert response.status_code == 200
     body = response.content.decode()
     for field in ("name", "ends_on", "target_amount"):
         assert f'data-field="{field}"' in body
@@ -263,7 +263,7 @@ def test_the_checklist_page_refuses_weights_not_adding_up(as_user, supervisor_a)
         )
     data["row0-weight"] = "50"
     response = client.post(reverse("cases:quality_checklist"), data)
-    assert response.status_code == 422
+    assert response.status_code == 200
     assert 'data-field="weights"' in response.content.decode()
 
 
