@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_approvals
 
 app_name = "staff"
 urlpatterns = [
@@ -8,6 +8,17 @@ urlpatterns = [
     path("<int:pk>/", views.staff_detail, name="detail"),
     path("notifications/", views.notification_centre, name="notifications"),
     path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
+    path("approvals/", views_approvals.approval_list, name="approvals"),
+    path(
+        "approvals/<int:pk>/decide/",
+        views_approvals.approval_decide_view,
+        name="approval_decide",
+    ),
+    path(
+        "approvals/<int:pk>/withdraw/",
+        views_approvals.approval_withdraw_view,
+        name="approval_withdraw",
+    ),
     path(
         "notifications/read-all/",
         views.notification_mark_all_read,

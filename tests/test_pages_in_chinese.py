@@ -48,6 +48,7 @@ PAGES: dict[str, Callable] = {
     "staff:directory": lambda w: reverse("staff:directory"),
     "staff:detail": lambda w: reverse("staff:detail", args=[w.home.staff_profile.pk]),
     "staff:notifications": lambda w: reverse("staff:notifications"),
+    "staff:approvals": lambda w: reverse("staff:approvals"),
     "cases:case_list": lambda w: reverse("cases:case_list"),
     "cases:case_detail": lambda w: reverse("cases:case_detail", args=[w.home.case.pk]),
     "cases:casepage_timeline": lambda w: reverse("cases:casepage_timeline", args=[w.home.case.pk]),
@@ -197,6 +198,8 @@ def _world_data(world) -> set[str]:
     for user in get_user_model().objects.all():
         values.update({user.get_full_name(), user.first_name, user.last_name, user.username})
     values.update({"Wang Fang", "Zhang Wei", world.failed_placement.original_name})
+    # A test-only approval kind (areas register real, translated kinds).
+    values.add("Scoping test request")
     for side in (world.home, world.foreign):
         values.update(
             {

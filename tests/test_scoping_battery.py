@@ -47,6 +47,8 @@ ROUTES: dict[str, Callable] = {
     # staff
     "staff:detail": lambda f: {"pk": f.staff_profile.pk},
     "staff:notification_open": lambda f: {"pk": f.notification.pk},
+    "staff:approval_decide": lambda f: {"pk": f.approval.pk},
+    "staff:approval_withdraw": lambda f: {"pk": f.approval.pk},
     # cases: banks, keys, agreements, placements, cases
     "cases:case_detail": lambda f: {"pk": f.case.pk},
     "cases:case_reveal": lambda f: {"pk": f.case.pk},

@@ -3,6 +3,7 @@
 An area adds its module below (promotion reviews, attendance and leave, training, ...).
 """
 
+from .approvals import ApprovalRequest, ApprovalRequestQuerySet
 from .organisation import (
     CAREER_LADDER,
     Branch,
@@ -20,6 +21,8 @@ from .organisation import (
 
 __all__ = [
     "CAREER_LADDER",
+    "ApprovalRequest",
+    "ApprovalRequestQuerySet",
     "Branch",
     "BranchScopedQuerySet",
     "DemoData",

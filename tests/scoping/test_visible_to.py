@@ -48,6 +48,7 @@ READERS = {
     "cases.CallQualityMark": (roles.BRANCH_MANAGER, "quality_mark"),
     "staff.StaffProfile": (roles.HR, "staff_profile"),
     "staff.Department": (roles.HR, None),
+    "staff.ApprovalRequest": (roles.SUPERVISOR, "approval"),
     "frontdesk.Visit": (roles.FRONT_DESK, "visit"),
     "frontdesk.PhoneMessage": (roles.FRONT_DESK, "message"),
     "frontdesk.Document": (roles.FRONT_DESK, "document"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from types import SimpleNamespace
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -19,7 +20,8 @@ from cases.models import AgreementCommissionRate, CaseAssignmentBatch, CaseHold,
 from frontdesk import services as desk_services
 from frontdesk.models import Document
 from staff import roles
-from staff.models import Notification
+from staff.approvals import ApprovalKind, register_approval_kind
+from staff.models import ApprovalRequest, Notification
 from tests.cases.api.builders import issue_key, make_case, make_debtor, make_placement
 from tests.cases.conftest import AgreementFactory, BankFactory
 from tests.factories import BranchFactory, DepartmentFactory, make_staff
@@ -27,6 +29,17 @@ from tests.factories import BranchFactory, DepartmentFactory, make_staff
 ID_NUMBERS = {"A": "110101199003078515", "B": "11010519491231002X"}  # valid check digits
 PHONES = {"A": "+8613812345678", "B": "+8613912345678"}
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + b"scan " * 40
+
+
+# A kind of approval for the world's requests (areas register their own at start-up).
+SCOPING_APPROVAL_KIND = register_approval_kind(
+    ApprovalKind(
+        key="scoping.case_request",
+        label="Scoping test request",
+        approver_roles=(roles.SUPERVISOR,),
+        on_decided=lambda approval, approved: None,
+    )
+)
 
 
 def _side(code: str) -> SimpleNamespace:
@@ -71,6 +84,15 @@ def _side(code: str) -> SimpleNamespace:
     )
     side.notification = Notification.objects.create(
         recipient=side.collector, title=f"For {code}", url="/"
+    )
+
+    side.approval = ApprovalRequest.objects.create(
+        kind=SCOPING_APPROVAL_KIND.key,
+        branch=side.branch,
+        content_type=ContentType.objects.get_for_model(side.case),
+        object_id=side.case.pk,
+        summary=f"Extend case {code}",
+        requested_by=side.collector,
     )
 
     side.visit = desk_services.visit_register(
