@@ -220,3 +220,26 @@ def late_reports_panel(user) -> dict | None:
         "late_count": len(late),
         "waiting_count": waiting.count(),
     }
+
+
+@panels.register("my-weekly-report", order=15)
+def my_report_panel(user) -> dict | None:
+    """A phone collector's last week's report: to write, late, returned, or done."""
+    if not has_role(user, roles.PHONE_COLLECTOR):
+        return None
+    week = selectors.last_complete_week()
+    report = WeeklyReport.objects.filter(collector=user, week_start=week).first()
+    returned = (
+        WeeklyReport.objects.filter(collector=user, status=WeeklyReport.Status.RETURNED)
+        .order_by("-week_start")
+        .first()
+    )
+    return {
+        "template": "cases/teamwork/_dashboard_my_report.html",
+        "week": week,
+        "report": report,
+        "returned": returned,
+        "due_at": selectors.report_due_at(week),
+        "late": (report is None or report.status == WeeklyReport.Status.DRAFT)
+        and timezone.now() > selectors.report_due_at(week),
+    }

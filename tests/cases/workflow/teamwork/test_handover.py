@@ -99,6 +99,12 @@ def test_handover_moves_every_open_case_balanced_with_the_reason_in_history(
     assert set(rows.values_list("reason", flat=True)) == {"Li Lei left the company"}
     history = Case.history.filter(id=leaver_cases[0].pk).order_by("-history_id").first()
     assert "Handover" in history.history_change_reason
+    # The case's timeline says so.
+    from cases.selectors.assignment import assignment_timeline
+
+    entry = assignment_timeline(Case.objects.get(pk=leaver_cases[0].pk), supervisor_a, 5)[0]
+    assert entry.title.startswith("Handed over from Li Lei to ")
+    assert entry.detail == "Li Lei left the company"
 
 
 def test_handover_loses_nothing_that_hangs_on_a_case(

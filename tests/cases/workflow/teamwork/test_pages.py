@@ -281,3 +281,14 @@ def test_scores_per_collector_and_month(as_user, supervisor_a, collector_a, agre
 def test_collectors_cannot_open_the_quality_pages(as_user, collector_a):
     for name in ("cases:quality_reviews", "cases:quality_checklist", "cases:quality_scores"):
         assert as_user(collector_a).get(reverse(name)).status_code == 403
+
+
+def test_a_collectors_dashboard_shows_last_weeks_report_and_a_returned_one(
+    submitted, clock, as_user, collector_a, supervisor_a
+):
+    report_services.weekly_report_return(report=submitted, actor=supervisor_a, comment="More.")
+    clock(shanghai(2026, 12, 1, 9, 0))  # the week of WEEK is now last week
+    body = as_user(collector_a).get(reverse("dashboard")).content.decode()
+    assert 'id="panel-my-weekly-report"' in body
+    assert 'id="my-report-returned"' in body
+    assert reverse("cases:weekly_report_detail", args=[submitted.pk]) in body
