@@ -32,7 +32,14 @@ PLAN_MAX_AGE = 2 * 60 * 60
 
 
 def _leaver(request, pk: int):
+    """A collector of the supervisor's branch, or one who moved elsewhere and still holds
+    open cases the supervisor sees (the handover is how those cases come back)."""
     leaver = selectors.collector_for_user(user=request.user, pk=pk)
+    if (
+        leaver is None
+        and selectors.supervised_cases(request.user).open().filter(assigned_to_id=pk).exists()
+    ):
+        leaver = User.objects.filter(pk=pk).select_related("staff_profile__branch").first()
     if leaver is None:
         get_scoped_object_or_404(User.objects.none(), user=request.user, pk=pk)
     return leaver
@@ -43,7 +50,9 @@ def _page(request, leaver, *, errors=None, posted=None, status=200):
         leaver=leaver, supervised_cases=selectors.supervised_cases(request.user)
     )
     load = cases.aggregate(count=Count("pk"), balance=Sum("total_balance"))
-    branch = leaver.staff_profile.branch
+    # The cases' branch decides who may take them (the leaver may have moved already).
+    first = cases.select_related("branch").first()
+    branch = first.branch if first else leaver.staff_profile.branch
     return render(
         request,
         "cases/teamwork/handover.html",

@@ -292,3 +292,33 @@ def test_a_collectors_dashboard_shows_last_weeks_report_and_a_returned_one(
     assert 'id="panel-my-weekly-report"' in body
     assert 'id="my-report-returned"' in body
     assert reverse("cases:weekly_report_detail", args=[submitted.pk]) in body
+
+
+def test_a_collector_who_moved_branch_can_still_be_handed_over(
+    as_user, supervisor_a, collector_a, collector_a2, agreement_a, branch_b
+):
+    from staff.models import StaffProfile
+
+    case = assigned_case(agreement_a, collector_a)
+    StaffProfile.objects.filter(user=collector_a).update(branch=branch_b)
+    client = as_user(supervisor_a)
+    page = client.get(reverse("cases:handover", args=[collector_a.pk]))
+    assert page.status_code == 200
+    assert f'id="receiver-{collector_a2.pk}"' in page.content.decode()
+    preview = client.post(
+        reverse("cases:handover", args=[collector_a.pk]),
+        {"collectors": [collector_a2.pk], "reason": "Moved to branch B"},
+    )
+    client.post(
+        reverse("cases:handover_apply", args=[collector_a.pk]),
+        {"plan": preview.context["signed_plan"]},
+    )
+    case.refresh_from_db()
+    assert case.assigned_to == collector_a2
+
+
+def test_a_collector_without_cases_in_the_branch_is_a_404(as_user, supervisor_a, collector_b):
+    assert (
+        as_user(supervisor_a).get(reverse("cases:handover", args=[collector_b.pk])).status_code
+        == 404
+    )
