@@ -12,6 +12,10 @@ DEMO_MODULES = [
     "cases.demo_work",
     "cases.demo_teamwork",
     "frontdesk.demo",
+    "staff.promotion.demo",
+    "staff.assessment.demo",
+    "staff.attendance.demo",
+    "staff.demo_talent",
 ]
 
 
