@@ -70,6 +70,8 @@ def test_promises_payments_and_overrides_count_on_their_day(week_world):
         channel="to_bank",
         status="confirmed",
         claimed_by=a1,
+        confirmed_by=week_world["b1"],
+        confirmed_at=shanghai(day, 17),
     )
     Payment.objects.create(
         case=case,
