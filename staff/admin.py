@@ -4,12 +4,18 @@ from django.contrib.auth.models import User
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    AttendanceMonth,
+    AttendanceRecord,
     Branch,
     Department,
+    LeaveRequest,
+    LeaveType,
     Notification,
+    OvertimeRequest,
     PersonalDataView,
     StaffProfile,
     WorkdayOverride,
+    WorkingHours,
 )
 
 
@@ -87,6 +93,60 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# --- Attendance, leave and overtime (issue 12) ------------------------------------------
+# The rules are data HR edits here; the records are written by the pages (services, their
+# checks and history), so the admin only reads them.
+
+
+@admin.register(WorkingHours)
+class WorkingHoursAdmin(SimpleHistoryAdmin):
+    list_display = ["branch", "starts_at", "morning_ends_at", "afternoon_starts_at", "ends_at"]
+
+
+@admin.register(LeaveType)
+class LeaveTypeAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "days_per_year", "carry_over_days", "hr_approval_over_days"]
+    list_filter = ["active", "paid"]
+
+
+class _ReadOnlyAdmin(SimpleHistoryAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AttendanceRecord)
+class AttendanceRecordAdmin(_ReadOnlyAdmin):
+    list_display = ["work_date", "user", "branch", "clocked_in_at", "clocked_out_at"]
+    list_filter = ["branch"]
+    date_hierarchy = "work_date"
+    search_fields = ["user__username", "user__last_name"]
+
+
+@admin.register(AttendanceMonth)
+class AttendanceMonthAdmin(_ReadOnlyAdmin):
+    list_display = ["month", "user", "branch", "status"]
+    list_filter = ["status", "branch"]
+
+
+@admin.register(LeaveRequest)
+class LeaveRequestAdmin(_ReadOnlyAdmin):
+    list_display = ["user", "leave_type", "start_date", "end_date", "days", "status"]
+    list_filter = ["status", "leave_type", "branch"]
+    search_fields = ["user__username", "user__last_name"]
+
+
+@admin.register(OvertimeRequest)
+class OvertimeRequestAdmin(_ReadOnlyAdmin):
+    list_display = ["user", "work_date", "expected_hours", "actual_hours", "status"]
+    list_filter = ["status", "branch"]
 
 
 # --- Issue 12: the rules kept as data (thresholds, recruitment policy) and the rows ------

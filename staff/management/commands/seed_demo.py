@@ -8,10 +8,16 @@ from django.core.management.base import BaseCommand, CommandError
 # Each app owns a `demo.seed(stdout=...)`; people first, everything else needs them.
 DEMO_MODULES = [
     "staff.demo",
-    "staff.demo_talent",
     "cases.demo",
     "cases.demo_work",
+    "cases.demo_teamwork",
     "frontdesk.demo",
+    "staff.promotion.demo",
+    "staff.assessment.demo",
+    "staff.attendance.demo",
+    "staff.demo_talent",
+    "cases.demo_money",
+    "cases.demo_visits",
 ]
 
 

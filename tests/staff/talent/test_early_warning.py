@@ -34,7 +34,7 @@ def test_the_thresholds_are_data_seeded_by_the_migration(db):
 
     from django.apps import apps
 
-    importlib.import_module("staff.migrations.0008_talent_defaults").seed(apps, None)
+    importlib.import_module("staff.migrations.0012_talent_defaults").seed(apps, None)
     assert dict(WarningThreshold.objects.values_list("signal", "threshold")) == {
         "attendance_falling": Decimal("4"),
         "leave_pattern": Decimal("3"),

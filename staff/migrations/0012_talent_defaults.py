@@ -29,6 +29,6 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("staff", "0007_training_recruitment_succession")]
+    dependencies = [("staff", "0011_training_recruitment_succession")]
 
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]

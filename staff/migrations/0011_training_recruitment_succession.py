@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('staff', '0006_approval_requests'),
+        ('staff', '0010_attendance_leave_overtime'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
