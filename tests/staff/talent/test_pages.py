@@ -174,7 +174,7 @@ def test_the_early_warning_page_explains_each_signal(org):
     text = page.content.decode()
     assert page.status_code == 200
     assert "10 days ago: under 90 days" in text
-    assert "Attendance records are not yet available." in text
+    assert "No clock-in recorded in the last 30 days." in text
     assert (
         client_for(org.collector).get(reverse("staff:succession_early_warning")).status_code == 403
     )
