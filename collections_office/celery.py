@@ -26,6 +26,13 @@ app.conf.beat_schedule = {
         # While no worker runs, sweeps do not pile up: the next one does the same work.
         "options": {"expires": 55},
     },
+    # 00:10 Asia/Shanghai: settle the promises that fell due yesterday (kept, partly kept,
+    # broken), so the morning's queues put broken promises first (cases/services/
+    # promise_settlement.py; idempotent: a re-run or a late run does the same).
+    "cases-promises-settle": {
+        "task": "cases.tasks.promises_settle_task",
+        "schedule": crontab(minute=10, hour=16),
+    },
     # 09:00 Asia/Shanghai: remind people of documents not signed for / replies past due.
     "frontdesk-document-reminders": {
         "task": "frontdesk.tasks.send_document_reminders",

@@ -179,6 +179,14 @@ PAGES: dict[str, Callable] = {
     "staff:overtime_apply": lambda w: reverse("staff:overtime_apply"),
     "staff:overtime_detail": lambda w: reverse("staff:overtime_detail", args=[w.overtime.pk]),
     "staff:overtime_totals": lambda w: reverse("staff:overtime_totals"),
+    "cases:payments": lambda w: reverse("cases:payments") + "?status=all",
+    "cases:payment_detail": lambda w: reverse(
+        "cases:payment_detail", args=[w.home.money["payment"].pk]
+    ),
+    "cases:payment_detail (confirmed)": lambda w: reverse(
+        "cases:payment_detail", args=[w.home.money["confirmed"].pk]
+    ),
+    "cases:plan_detail": lambda w: reverse("cases:plan_detail", args=[w.home.money["plan"].pk]),
     "frontdesk:my_items": lambda w: reverse("frontdesk:my_items"),
     "frontdesk:visit_list": lambda w: reverse("frontdesk:visit_list"),
     "frontdesk:visit_register": lambda w: reverse("frontdesk:visit_register"),
@@ -191,6 +199,17 @@ PAGES: dict[str, Callable] = {
     "frontdesk:visit_correct": lambda w: reverse("frontdesk:visit_correct", args=[w.home.visit.pk]),
     "frontdesk:message_list": lambda w: reverse("frontdesk:message_list"),
     "frontdesk:message_take": lambda w: reverse("frontdesk:message_take"),
+    # field visits, special procedures (issue 10)
+    "cases:visit_list": lambda w: reverse("cases:visit_list"),
+    "cases:visit_plan_create": lambda w: reverse("cases:visit_plan_create"),
+    "cases:visit_detail": lambda w: reverse("cases:visit_detail", args=[_visits(w).nomination.pk]),
+    "cases:visit_plan": lambda w: reverse("cases:visit_plan", args=[_visits(w).plan.pk]),
+    "cases:visit_report": lambda w: reverse("cases:visit_report", args=[_visits(w).report.pk]),
+    "cases:visit_report_create": lambda w: reverse(
+        "cases:visit_report_create", args=[_own_visit(w).pk]
+    ),
+    "cases:safety_alert": lambda w: reverse("cases:safety_alert", args=[_visits(w).alert.pk]),
+    "cases:procedure": lambda w: reverse("cases:procedure", args=[_visits(w).procedure.pk]),
     "frontdesk:message_detail": lambda w: reverse(
         "frontdesk:message_detail", args=[w.home.message.pk]
     ),
@@ -206,6 +225,19 @@ PAGES: dict[str, Callable] = {
         "frontdesk:document_correct", args=[w.home.document.pk]
     ),
 }
+
+
+def _visits(w):
+    from tests.cases.visits.rows import visit_rows
+
+    return visit_rows(w.home)
+
+
+def _own_visit(w):
+    from tests.cases.visits.rows import nomination_for
+
+    return nomination_for(w.home, w.users[roles.FIELD_COLLECTOR])
+
 
 # Words that are the same in Chinese text: brand and format names, units, abbreviations.
 ALLOWED_WORDS = {
@@ -331,6 +363,9 @@ def world(db):
     world.home.placement.row_errors.create(
         row_number=3, column="principal", message="The amount must not be negative."
     )
+    from .test_scoping_battery import _money_on
+
+    _money_on(world.home)
     case_recall(case=world.home.case, actor=world.superuser, reason="")
     bank_update(bank=world.home.bank, actor=None, routine_contact_name="张经理")
     world.failed_placement = make_placement(

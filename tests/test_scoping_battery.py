@@ -177,6 +177,18 @@ ROUTES: dict[str, Callable] = {
     "cases:call_log": lambda f: {"pk": f.case.pk},
     "cases:call_detail": lambda f: {"pk": _call_on(f).pk},
     "cases:call_recording": lambda f: {"pk": _call_on(f, with_recording=True).pk},
+    # cases: promises, payment plans and payments
+    "cases:promise_create": lambda f: {"pk": f.case.pk},
+    "cases:promise_cancel": lambda f: {"pk": _money_on(f)["promise"].pk},
+    "cases:payment_claim": lambda f: {"pk": f.case.pk},
+    "cases:plan_create": lambda f: {"pk": f.case.pk},
+    "cases:plan_detail": lambda f: {"pk": _money_on(f)["plan"].pk},
+    "cases:plan_cancel": lambda f: {"pk": _money_on(f)["plan"].pk},
+    "cases:payment_detail": lambda f: {"pk": _money_on(f)["payment"].pk},
+    "cases:payment_confirm": lambda f: {"pk": _money_on(f)["payment"].pk},
+    "cases:payment_reject": lambda f: {"pk": _money_on(f)["payment"].pk},
+    "cases:payment_reverse": lambda f: {"pk": _money_on(f)["confirmed"].pk},
+    "cases:payment_receipt": lambda f: {"pk": _money_on(f)["payment"].pk},
     # cases: assignment (supervisors; a collector of branch B, a case of branch B)
     "cases:assignment_collector": lambda f: {"pk": f.collector.pk},
     "cases:assignment_case": lambda f: {"pk": f.case.pk},
@@ -203,6 +215,25 @@ ROUTES: dict[str, Callable] = {
     "promotion:appeal_decide": lambda f: {"pk": appeal_of(f).pk},
     "promotion:notice": lambda f: {"pk": promotion_application(f).pk},
     "promotion:level_correct": lambda f: {"pk": f.staff_profile.pk},
+    # cases: field visits, special procedures, periods (issue 10)
+    "cases:visit_nominate": lambda f: {"pk": f.case.pk},
+    "cases:visit_detail": lambda f: {"pk": _visits(f).nomination.pk},
+    "cases:visit_cancel": lambda f: {"pk": _visits(f).nomination.pk},
+    "cases:visit_extension": lambda f: {"pk": _visits(f).nomination.pk},
+    "cases:safety_alert_raise": lambda f: {"pk": _visits(f).nomination.pk},
+    "cases:visit_report_create": lambda f: {"pk": _visits(f).nomination.pk},
+    "cases:visit_plan": lambda f: {"pk": _visits(f).plan.pk},
+    "cases:visit_report": lambda f: {"pk": _visits(f).report.pk},
+    "cases:visit_report_review": lambda f: {"pk": _visits(f).report.pk},
+    "cases:visit_report_recording": lambda f: {"pk": _visits(f).report.pk},
+    "cases:visit_photo": lambda f: {"pk": _visits(f).photo.pk},
+    "cases:safety_alert": lambda f: {"pk": _visits(f).alert.pk},
+    "cases:procedure_request": lambda f: {"pk": f.case.pk},
+    "cases:procedure": lambda f: {"pk": _visits(f).procedure.pk},
+    "cases:procedure_start": lambda f: {"pk": _visits(f).procedure.pk},
+    "cases:procedure_close": lambda f: {"pk": _visits(f).procedure.pk},
+    "cases:procedure_document": lambda f: {"pk": _visits(f).document.pk},
+    "cases:period_extension": lambda f: {"pk": f.case.pk},
     # front desk
     "frontdesk:visit_detail": lambda f: {"pk": f.visit.pk},
     "frontdesk:visit_reveal_id": lambda f: {"pk": f.visit.pk},
@@ -302,6 +333,12 @@ def _overtime(f, *, status="requested"):
     )
 
 
+def _visits(f):
+    from tests.cases.visits.rows import visit_rows
+
+    return visit_rows(f)
+
+
 def _refusal(f):
     from django.utils import timezone
 
@@ -331,6 +368,59 @@ def _rule_set_channel():
         defaults={"window_start": dt.time(8), "window_end": dt.time(22)},
     )
     return channel
+
+
+def _money_on(f) -> dict:
+    """A promise, a plan waiting for approval, a claimed payment (with a receipt) and a
+    confirmed one on the side's case (made once per side)."""
+    if getattr(f, "money", None):
+        return f.money
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from cases.models import Payment, PaymentPlan, Promise
+
+    today = timezone.localdate()
+    promise = Promise.objects.create(
+        case=f.case,
+        amount=Decimal("100.00"),
+        due_on=today + dt.timedelta(days=3),
+        counts_from=today,
+        made_by=f.collector,
+    )
+    plan = PaymentPlan.objects.create(
+        case=f.case,
+        total_amount=Decimal("100.00"),
+        schedule=[{"amount": "100.00", "due_on": (today + dt.timedelta(days=9)).isoformat()}],
+        within_terms=False,
+        made_by=f.collector,
+    )
+    payment = Payment(
+        case=f.case,
+        amount=Decimal("10.00"),
+        paid_on=today,
+        channel="to_bank",
+        claimed_by=f.collector,
+        receipt_sha256="0" * 64,
+        receipt_content_type="application/pdf",
+    )
+    payment.receipt.save("battery.pdf", ContentFile(b"%PDF-1.4 battery"), save=False)
+    payment.save()
+    confirmed = Payment.objects.create(
+        case=f.case,
+        amount=Decimal("10.00"),
+        paid_on=today,
+        channel="to_bank",
+        claimed_by=f.collector,
+        status="confirmed",
+        confirmed_by=f.supervisor,
+        confirmed_at=timezone.now(),
+    )
+    f.money = {"promise": promise, "plan": plan, "payment": payment, "confirmed": confirmed}
+    return f.money
 
 
 def _call_on(f, *, with_recording: bool = False):

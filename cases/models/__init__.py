@@ -21,7 +21,9 @@ from .compliance import (
     ContactChannel,
 )
 from .debtors import Case, CaseQuerySet, ContactPoint, Debtor
+from .money import Payment, PaymentPlan, Promise
 from .placements import Placement, PlacementRowError, PlacementStream, assignment_due_for
+from .procedures import CollectionPeriodExtension, SpecialProcedure, SpecialProcedureDocument
 from .quality import (
     ITEM_SCALE,
     CallQualityMark,
@@ -29,6 +31,15 @@ from .quality import (
     QualityChecklistItem,
 )
 from .reports import WeeklyReport
+from .visits import (
+    SafetyAlert,
+    VisitDeadlineExtension,
+    VisitNomination,
+    VisitPhoto,
+    VisitPlan,
+    VisitPlanStop,
+    VisitReport,
+)
 from .work import (
     CallLog,
     CallOutcome,
@@ -59,6 +70,7 @@ __all__ = [
     "CaseHold",
     "CaseQuerySet",
     "CaseRowQuerySet",
+    "CollectionPeriodExtension",
     "ComplianceChannelRules",
     "ComplianceOverride",
     "ComplianceRefusal",
@@ -69,10 +81,22 @@ __all__ = [
     "Debtor",
     "OverdueBucket",
     "Party",
+    "Payment",
+    "PaymentPlan",
     "Placement",
     "PlacementRowError",
     "PlacementStream",
+    "Promise",
     "QualityChecklistItem",
+    "SafetyAlert",
+    "SpecialProcedure",
+    "SpecialProcedureDocument",
+    "VisitDeadlineExtension",
+    "VisitNomination",
+    "VisitPhoto",
+    "VisitPlan",
+    "VisitPlanStop",
+    "VisitReport",
     "WeeklyReport",
     "assignment_due_for",
     "overdue_bucket",

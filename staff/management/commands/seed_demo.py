@@ -16,6 +16,8 @@ DEMO_MODULES = [
     "staff.assessment.demo",
     "staff.attendance.demo",
     "staff.demo_talent",
+    "cases.demo_money",
+    "cases.demo_visits",
 ]
 
 

@@ -31,7 +31,7 @@ def workflow_defaults(db):
     import_module("cases.migrations.0010_default_outcomes_and_rule_sets").create_defaults(
         apps, None
     )
-    import_module("cases.migrations.0015_default_quality_checklist").add_items(apps, None)
+    import_module("cases.migrations.0017_default_quality_checklist").add_items(apps, None)
 
 
 @pytest.fixture

@@ -29,6 +29,6 @@ def add_items(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0014_reports_campaigns_quality")]
+    dependencies = [("cases", "0016_reports_campaigns_quality")]
 
     operations = [migrations.RunPython(add_items, migrations.RunPython.noop)]
