@@ -92,3 +92,33 @@ def test_week_figures_count_promises_and_confirmed_payments(
     assert results.amount_confirmed == Decimal("500.00")
     assert results.cases_paid == 1
     assert results.progress_percent == 50
+
+
+def test_week_figures_count_the_visits_requested(
+    clock, agreement_a, collector_a, staff_user, branch_a
+):
+    from staff import roles
+
+    Nomination = selectors.optional_model("VisitNomination")
+    if Nomination is None:
+        pytest.skip("field visits are not installed")
+    clock(shanghai(2026, 11, 24, 10, 0))
+    field_collector = staff_user(roles.FIELD_COLLECTOR, branch=branch_a, username="field.a")
+    case = assigned_case(agreement_a, collector_a)
+    Nomination.objects.create(
+        case=case,
+        branch=branch_a,
+        nominated_by=collector_a,
+        field_collector=field_collector,
+        reason="No answer for two weeks",
+        address="Shanghai Road 1",
+        find_out="Still there?",
+        nominated_at=shanghai(2026, 11, 24, 9, 0),
+        list_day=WEEK + dt.timedelta(days=1),
+        due_at=shanghai(2026, 11, 26, 9, 0),
+    )
+    figures = selectors.collector_figures(
+        collector_a, start_day=WEEK, end_day=WEEK + dt.timedelta(days=6)
+    )
+    assert figures["visits_requested"] == 1
+    assert figures["visits_done"] == 0
