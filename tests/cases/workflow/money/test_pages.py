@@ -292,3 +292,15 @@ def test_admin_staff_set_the_agreements_plan_terms(at_today, as_user, case_a, st
     ) == (Decimal("25.00"), 6, 12)
     page = as_user(admin).get(f"/cases/agreements/{agreement.pk}/")
     assert "At most 6 instalments" in page.content.decode()
+
+
+def test_finance_dashboard_shows_the_claims_waiting(
+    at_today, as_user, case_a, collector_a, finance_a
+):
+    payment_claim(case=case_a, actor=collector_a, amount="120", paid_on=TODAY, channel="to_bank")
+    page = as_user(finance_a).get("/").content.decode()
+    assert 'id="panel-payments-to-confirm"' in page
+    assert 'data-testid="claims-waiting">1<' in page
+    assert "120.00" in page
+    collector_page = as_user(collector_a).get("/").content.decode()
+    assert 'id="panel-payments-to-confirm"' not in collector_page
