@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -35,6 +35,7 @@ from ..selectors import queue as queue_selectors
 from ..services import calls as call_services
 from ..services.call_promises import call_log_with_promise
 from .common import history_rows
+from .ranged import ranged_file_response
 
 logger = logging.getLogger("cases.views")
 
@@ -340,23 +341,6 @@ def call_detail(request, pk: int):
 
 # --- The recording, streamed with ranges ---------------------------------------------------
 
-RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
-CHUNK = 64 * 1024
-
-
-def _file_chunks(handle, start: int, length: int):
-    try:
-        handle.seek(start)
-        remaining = length
-        while remaining > 0:
-            chunk = handle.read(min(CHUNK, remaining))
-            if not chunk:
-                break
-            remaining -= len(chunk)
-            yield chunk
-    finally:
-        handle.close()
-
 
 @role_required(*CASE_PAGE_ROLES)
 @in_company_time
@@ -365,45 +349,10 @@ def call_recording(request, pk: int):
     call = _call(request, pk)
     if not call.recording:
         raise Http404
-    try:
-        handle = call.recording.open("rb")
-        size = call.recording.size
-    except (FileNotFoundError, OSError):
-        logger.error("stored recording is missing", extra={"call_id": call.pk})
-        raise Http404 from None
-    content_type = call.recording_content_type or "application/octet-stream"
-    header = request.headers.get("Range", "").strip()
-    start, end, status = 0, size - 1, 200
-    if header:
-        match = RANGE.match(header)
-        if match is None or (not match.group(1) and not match.group(2)):
-            # Several ranges or a malformed header: answer with the whole file (RFC 9110).
-            match = None
-        if match is not None:
-            first, last = match.groups()
-            if first:
-                start = int(first)
-                end = min(int(last), size - 1) if last else size - 1
-            else:  # a suffix: the last N bytes
-                start = max(size - int(last), 0)
-            if start >= size or start > end:
-                handle.close()
-                response = HttpResponse(status=416)
-                response["Content-Range"] = f"bytes */{size}"
-                response["Accept-Ranges"] = "bytes"
-                response["Cache-Control"] = "private, no-store"
-                return response
-            status = 206
-    length = end - start + 1 if size else 0
-    response = StreamingHttpResponse(
-        _file_chunks(handle, start, length), status=status, content_type=content_type
+    return ranged_file_response(
+        request,
+        call.recording,
+        content_type=call.recording_content_type,
+        filename=f"call-{call.pk}.{call.recording.name.rsplit('.', 1)[-1]}",
+        log_extra={"call_id": call.pk},
     )
-    response["Content-Length"] = str(length)
-    response["Accept-Ranges"] = "bytes"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Disposition"] = (
-        f'inline; filename="call-{call.pk}.{call.recording.name.rsplit(".", 1)[-1]}"'
-    )
-    if status == 206:
-        response["Content-Range"] = f"bytes {start}-{end}/{size}"
-    return response
