@@ -191,3 +191,100 @@ def collector_weekly(run) -> ReportData:
 def collector_monthly(run) -> ReportData:
     rows, summary = _collector_rows(run)
     return ReportData(columns=COLLECTOR_COLUMNS, rows=rows, summary=summary)
+
+
+SUMMED = (
+    "cases_held",
+    "calls",
+    "contacts",
+    "promises_made",
+    "promises_kept",
+    "visits_requested",
+    "visits_done",
+    "overrides",
+)
+
+
+def _grouped_rows(rows: list[dict], key) -> list[dict]:
+    """Collector rows summed by `key(row)` → (sort key, first columns)."""
+    groups: dict[tuple, dict] = {}
+    for row in rows:
+        group_key, first = key(row)
+        group = groups.setdefault(
+            group_key,
+            {
+                **first,
+                "collectors": 0,
+                "amount_confirmed": Decimal("0.00"),
+                **dict.fromkeys(SUMMED, 0),
+            },
+        )
+        group["collectors"] += 1
+        for figure in SUMMED:
+            group[figure] += row[figure]
+        group["amount_confirmed"] += Decimal(row["amount_confirmed"])
+    out = []
+    for _key, group in sorted(groups.items()):
+        group["amount_confirmed"] = str(group["amount_confirmed"])
+        # A team's or branch's contact rate: conversations per call.
+        group["contact_rate"] = (
+            f"{group['contacts'] / group['calls']:.1%}" if group["calls"] else None
+        )
+        out.append(group)
+    return out
+
+
+GROUP_FIGURE_COLUMNS = [
+    Column("collectors", _("Collectors")),
+    Column("cases_held", _("Cases held")),
+    Column("calls", _("Calls")),
+    Column("contacts", _("Conversations")),
+    Column("contact_rate", _("Contact rate"), numeric=False),
+    Column("promises_made", _("Promises made")),
+    Column("promises_kept", _("Promises kept")),
+    Column("amount_confirmed", _("Amount confirmed")),
+    Column("visits_requested", _("Visits requested")),
+    Column("visits_done", _("Visits done")),
+    Column("overrides", _("Compliance overrides")),
+]
+TEAM_COLUMNS = [
+    Column("team", _("Team"), numeric=False),
+    Column("branch", _("Branch"), numeric=False),
+    *GROUP_FIGURE_COLUMNS,
+]
+BRANCH_COLUMNS = [Column("branch", _("Branch"), numeric=False), *GROUP_FIGURE_COLUMNS]
+
+
+@report_kind(
+    "team_weekly",
+    label=_("Teams' weekly report"),
+    period="week",
+    columns=TEAM_COLUMNS,
+    chart=("calls", "contacts"),
+)
+def team_weekly(run) -> ReportData:
+    rows, summary = _collector_rows(run)
+    teams = _grouped_rows(
+        rows,
+        lambda row: (
+            (row["branch"], row["team"]),
+            {"team": row["team"] or "—", "branch": row["branch"], "branch_id": row["branch_id"]},
+        ),
+    )
+    return ReportData(columns=TEAM_COLUMNS, rows=teams, summary=summary)
+
+
+@report_kind(
+    "branch_monthly",
+    label=_("Branches' monthly report to headquarters"),
+    period="month",
+    columns=BRANCH_COLUMNS,
+    chart=("amount_confirmed",),
+)
+def branch_monthly(run) -> ReportData:
+    rows, summary = _collector_rows(run)
+    branches = _grouped_rows(
+        rows,
+        lambda row: ((row["branch"],), {"branch": row["branch"], "branch_id": row["branch_id"]}),
+    )
+    return ReportData(columns=BRANCH_COLUMNS, rows=branches, summary=summary)

@@ -128,3 +128,25 @@ def test_the_weekly_report_reads_the_rollups(week_world):
     )
     # The run left the week's rollups behind for the dashboards.
     assert DailyCollectorFigures.objects.filter(day__gte=WEEK[0], day__lte=WEEK[1]).exists()
+
+
+def test_team_and_branch_reports_sum_their_collectors(week_world):
+    from reporting import services
+    from reporting.models import ReportResult
+
+    for kind in ("team_weekly", "branch_monthly"):
+        period = WEEK if kind == "team_weekly" else (dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+        if period[1] >= rollups.company_day(timezone.now()):
+            period = (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+        run = services.run_request(
+            kind=kind, period_start=period[0], period_end=period[1], trigger="manual"
+        )
+        assert services.run_execute(run.pk) == "succeeded"
+    teams = ReportResult.objects.get(kind="team_weekly").rows
+    branch_a = week_world["branch_a"].name
+    team_a = [row for row in teams if row["branch"] == branch_a]
+    assert sum(row["calls"] for row in team_a) == 3
+    assert sum(row["collectors"] for row in team_a) == 2
+    assert {row["contact_rate"] for row in team_a if row["calls"]} == {"33.3%"}
+    branches = {row["branch"]: row for row in ReportResult.objects.get(kind="branch_monthly").rows}
+    assert set(branches) == {branch_a, week_world["branch_b"].name}
