@@ -241,6 +241,23 @@ class ReportResult(models.Model):
         return f"{self.kind} {self.period_start}–{self.period_end}"
 
 
+class DailyCollectorFiguresQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """HQ: all; supervisors, branch managers, admin staff and finance: their branch;
+        collectors: their own days."""
+        from staff import roles
+        from staff.selectors import has_role, profile_of, sees_all_branches
+
+        if sees_all_branches(user):
+            return self
+        profile = profile_of(user)
+        if profile is None:
+            return self.none()
+        if has_role(user, roles.SUPERVISOR, roles.BRANCH_MANAGER, roles.ADMIN_STAFF, roles.FINANCE):
+            return self.filter(branch_id=profile.branch_id)
+        return self.filter(collector=user)
+
+
 class DailyCollectorFigures(models.Model):
     """One collector's work on one company day: the rollup every report reads, so that a
     report over weeks or months never scans the call log. Recomputed whole for a day
@@ -268,6 +285,8 @@ class DailyCollectorFigures(models.Model):
     visits_requested = models.PositiveIntegerField(_("visits requested"), default=0)
     visits_done = models.PositiveIntegerField(_("visits done"), default=0)
     computed_at = models.DateTimeField(_("computed at"))
+
+    objects = DailyCollectorFiguresQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("daily collector figures")

@@ -19,7 +19,7 @@ from django.utils import timezone
 from cases.models import AgreementCommissionRate, CaseAssignmentBatch, CaseHold, ContactPoint
 from frontdesk import services as desk_services
 from frontdesk.models import Document
-from reporting.models import ReportResult, ReportRun, Scope
+from reporting.models import DailyCollectorFigures, ReportResult, ReportRun, Scope
 from staff import roles
 from staff.approvals import ApprovalKind, register_approval_kind
 from staff.models import ApprovalRequest, Notification
@@ -116,6 +116,14 @@ def _side(code: str) -> SimpleNamespace:
         generated_at=timezone.now(),
         columns=[{"key": "collector", "numeric": False}],
         rows=[{"collector": f"Collector {code}", "branch_id": side.branch.pk}],
+    )
+
+    side.rollup_row = DailyCollectorFigures.objects.create(
+        day=dt.date(2026, 11, 16),
+        collector=side.collector,
+        branch=side.branch,
+        calls=3,
+        computed_at=timezone.now(),
     )
 
     side.visit = desk_services.visit_register(
