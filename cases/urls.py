@@ -2,7 +2,20 @@
 
 from django.urls import path
 
-from .views import assignment, banks, calls, case_pages, casepage, compliance, placements
+from .views import (
+    assignment,
+    banks,
+    calls,
+    case_pages,
+    casepage,
+    compliance,
+    money,
+    payments,
+    placements,
+    procedures,
+    visit_reports,
+    visits,
+)
 
 app_name = "cases"
 urlpatterns = [
@@ -93,8 +106,58 @@ urlpatterns = [
         name="compliance_violation_confirm",
     ),
     # --- calls
+    path("<int:pk>/promises/new/", money.promise_create, name="promise_create"),
+    path("promises/<int:pk>/cancel/", money.promise_cancel, name="promise_cancel"),
+    path("<int:pk>/payments/new/", money.payment_claim, name="payment_claim"),
+    path("<int:pk>/plans/new/", money.plan_create, name="plan_create"),
+    path("plans/<int:pk>/", money.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/cancel/", money.plan_cancel, name="plan_cancel"),
+    path("payments/", payments.payment_list, name="payments"),
+    path("payments/<int:pk>/", payments.payment_detail, name="payment_detail"),
+    path("payments/<int:pk>/confirm/", payments.payment_confirm, name="payment_confirm"),
+    path("payments/<int:pk>/reject/", payments.payment_reject, name="payment_reject"),
+    path("payments/<int:pk>/reverse/", payments.payment_reverse, name="payment_reverse"),
+    path("payments/<int:pk>/receipt/", payments.payment_receipt, name="payment_receipt"),
     path("queue/", calls.queue, name="queue"),
     path("<int:pk>/calls/new/", calls.call_log_create, name="call_log"),
     path("calls/<int:pk>/", calls.call_detail, name="call_detail"),
     path("calls/<int:pk>/recording/", calls.call_recording, name="call_recording"),
+    # --- field visits (issue 10)
+    path("<int:pk>/visits/new/", visits.visit_nominate, name="visit_nominate"),
+    path("visits/", visits.visit_list, name="visit_list"),
+    path("visits/<int:pk>/", visits.visit_detail, name="visit_detail"),
+    path("visits/<int:pk>/cancel/", visits.visit_cancel, name="visit_cancel"),
+    path("visits/<int:pk>/extension/", visits.visit_extension_request, name="visit_extension"),
+    path("visits/<int:pk>/alert/", visits.safety_alert_raise, name="safety_alert_raise"),
+    path("visits/<int:pk>/report/", visit_reports.visit_report_create, name="visit_report_create"),
+    path("visits/plans/new/", visits.visit_plan_create, name="visit_plan_create"),
+    path("visits/plans/<int:pk>/", visits.visit_plan, name="visit_plan"),
+    path("visits/reports/<int:pk>/", visit_reports.visit_report, name="visit_report"),
+    path(
+        "visits/reports/<int:pk>/review/",
+        visit_reports.visit_report_review,
+        name="visit_report_review",
+    ),
+    path(
+        "visits/reports/<int:pk>/recording/",
+        visit_reports.visit_report_recording,
+        name="visit_report_recording",
+    ),
+    path("visits/photos/<int:pk>/", visit_reports.visit_photo, name="visit_photo"),
+    path("visits/alerts/<int:pk>/", visits.safety_alert, name="safety_alert"),
+    # --- special procedures and collection periods (issue 10)
+    path("<int:pk>/procedures/new/", procedures.procedure_request, name="procedure_request"),
+    path("procedures/<int:pk>/", procedures.procedure_detail, name="procedure"),
+    path("procedures/<int:pk>/start/", procedures.procedure_start, name="procedure_start"),
+    path("procedures/<int:pk>/close/", procedures.procedure_close, name="procedure_close"),
+    path(
+        "procedures/documents/<int:pk>/",
+        procedures.procedure_document,
+        name="procedure_document",
+    ),
+    path(
+        "<int:pk>/period-extension/",
+        procedures.period_extension_request,
+        name="period_extension",
+    ),
 ]

@@ -147,3 +147,79 @@ class LeaveRequestAdmin(_ReadOnlyAdmin):
 class OvertimeRequestAdmin(_ReadOnlyAdmin):
     list_display = ["user", "work_date", "expected_hours", "actual_hours", "status"]
     list_filter = ["status", "branch"]
+
+
+# --- Issue 12: the rules kept as data (thresholds, recruitment policy) and the rows ------
+from .models import (  # noqa: E402 - grouped with their admin classes
+    Candidate,
+    Handover,
+    KeyPost,
+    RecruitmentPolicy,
+    TrainingPlan,
+    Vacancy,
+    WarningThreshold,
+)
+
+
+@admin.register(WarningThreshold)
+class WarningThresholdAdmin(SimpleHistoryAdmin):
+    list_display = ["signal", "threshold", "window_days", "enabled"]
+    list_editable = ["threshold", "window_days", "enabled"]
+
+    def has_add_permission(self, request):
+        return False  # one row per registered signal, made by the migration
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RecruitmentPolicy)
+class RecruitmentPolicyAdmin(SimpleHistoryAdmin):
+    list_display = ["interview_score_max", "probation_days", "rejected_retention_days"]
+
+    def has_add_permission(self, request):
+        return not RecruitmentPolicy.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TrainingPlan)
+class TrainingPlanAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "branch", "starts_on", "ends_on", "status", "is_onboarding"]
+    list_filter = ["branch", "status", "is_onboarding"]
+    search_fields = ["title"]
+    readonly_fields = ["status"]  # moved only by the services (approval, completion)
+
+
+@admin.register(Vacancy)
+class VacancyAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "branch", "role", "level", "headcount", "status"]
+    list_filter = ["branch", "status"]
+
+
+@admin.register(Candidate)
+class CandidateAdmin(admin.ModelAdmin):
+    # Personal data: listed by name and stage only; the pages show it masked with records.
+    list_display = ["name", "vacancy", "stage", "applied_at", "purged_at"]
+    list_filter = ["stage", "branch"]
+    fields = ["name", "vacancy", "stage", "background_check", "applied_at", "purged_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(KeyPost)
+class KeyPostAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "branch", "holder"]
+    list_filter = ["branch"]
+
+
+@admin.register(Handover)
+class HandoverAdmin(SimpleHistoryAdmin):
+    list_display = ["leaver", "successor", "supervisor", "leaving_on", "status"]
+    list_filter = ["status", "branch"]

@@ -20,7 +20,18 @@ from .compliance import (
     ContactChannel,
 )
 from .debtors import Case, CaseQuerySet, ContactPoint, Debtor
+from .money import Payment, PaymentPlan, Promise
 from .placements import Placement, PlacementRowError, PlacementStream, assignment_due_for
+from .procedures import CollectionPeriodExtension, SpecialProcedure, SpecialProcedureDocument
+from .visits import (
+    SafetyAlert,
+    VisitDeadlineExtension,
+    VisitNomination,
+    VisitPhoto,
+    VisitPlan,
+    VisitPlanStop,
+    VisitReport,
+)
 from .work import (
     CallLog,
     CallOutcome,
@@ -46,6 +57,7 @@ __all__ = [
     "CaseHold",
     "CaseQuerySet",
     "CaseRowQuerySet",
+    "CollectionPeriodExtension",
     "ComplianceChannelRules",
     "ComplianceOverride",
     "ComplianceRefusal",
@@ -56,9 +68,21 @@ __all__ = [
     "Debtor",
     "OverdueBucket",
     "Party",
+    "Payment",
+    "PaymentPlan",
     "Placement",
     "PlacementRowError",
     "PlacementStream",
+    "Promise",
+    "SafetyAlert",
+    "SpecialProcedure",
+    "SpecialProcedureDocument",
+    "VisitDeadlineExtension",
+    "VisitNomination",
+    "VisitPhoto",
+    "VisitPlan",
+    "VisitPlanStop",
+    "VisitReport",
     "assignment_due_for",
     "overdue_bucket",
 ]

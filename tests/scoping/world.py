@@ -19,12 +19,14 @@ from django.utils import timezone
 from cases.models import AgreementCommissionRate, CaseAssignmentBatch, CaseHold, ContactPoint
 from frontdesk import services as desk_services
 from frontdesk.models import Document
+from reporting.models import ReportResult, ReportRun, Scope
 from staff import roles
 from staff.approvals import ApprovalKind, register_approval_kind
 from staff.models import ApprovalRequest, Notification
 from tests.cases.api.builders import issue_key, make_case, make_debtor, make_placement
 from tests.cases.conftest import AgreementFactory, BankFactory
 from tests.factories import BranchFactory, DepartmentFactory, make_staff
+from tests.staff.talent.world_rows import add_talent_rows
 
 ID_NUMBERS = {"A": "110101199003078515", "B": "11010519491231002X"}  # valid check digits
 PHONES = {"A": "+8613812345678", "B": "+8613912345678"}
@@ -95,6 +97,27 @@ def _side(code: str) -> SimpleNamespace:
         requested_by=side.collector,
     )
 
+    side.report_run = ReportRun.objects.create(
+        kind="collector_weekly",
+        period_start=dt.date(2026, 11, 16),
+        period_end=dt.date(2026, 11, 22),
+        scope=Scope.BRANCH,
+        scope_id=side.branch.pk,
+        trigger=ReportRun.Trigger.MANUAL,
+        status=ReportRun.Status.SUCCEEDED,
+    )
+    side.report_result = ReportResult.objects.create(
+        kind="collector_weekly",
+        period_start=dt.date(2026, 11, 16),
+        period_end=dt.date(2026, 11, 22),
+        scope=Scope.BRANCH,
+        scope_id=side.branch.pk,
+        run=side.report_run,
+        generated_at=timezone.now(),
+        columns=[{"key": "collector", "numeric": False}],
+        rows=[{"collector": f"Collector {code}", "branch_id": side.branch.pk}],
+    )
+
     side.visit = desk_services.visit_register(
         actor=side.desk, visitor_name=f"Visitor {code}", purpose="meeting", host=side.collector
     )
@@ -114,6 +137,7 @@ def _side(code: str) -> SimpleNamespace:
     side.step = desk_services.document_route(
         document=side.document, actor=side.desk, recipient=side.supervisor
     )
+    add_talent_rows(side)  # training, recruitment, succession (issue 12)
     return side
 
 

@@ -11,7 +11,12 @@ DEMO_MODULES = [
     "cases.demo",
     "cases.demo_work",
     "frontdesk.demo",
+    "staff.promotion.demo",
+    "staff.assessment.demo",
     "staff.attendance.demo",
+    "staff.demo_talent",
+    "cases.demo_money",
+    "cases.demo_visits",
 ]
 
 

@@ -42,7 +42,7 @@ def add_leave_types(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('staff', '0006_approval_requests'),
+        ("staff", "0009_assessment"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
