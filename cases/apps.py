@@ -21,6 +21,7 @@ SOURCE_MODULES: list[str] = [
     "cases.views.visits",
     "cases.views.procedures",
     "cases.dashboard_visits",
+    "cases.views.reports",
 ]
 
 

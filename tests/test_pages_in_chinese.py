@@ -30,7 +30,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from cases.models import Placement
+from cases.models import CallLog, Placement
 from cases.services.banks import bank_create, bank_update
 from cases.services.cases import case_recall
 from frontdesk import services as desk_services
@@ -148,6 +148,23 @@ PAGES: dict[str, Callable] = {
     "cases:placement_detail (failed)": lambda w: reverse(
         "cases:placement_detail", args=[w.failed_placement.pk]
     ),
+    "cases:weekly_reports": lambda w: reverse("cases:weekly_reports"),
+    "cases:weekly_report_detail": lambda w: reverse(
+        "cases:weekly_report_detail", args=[w.home.weekly_report.pk]
+    ),
+    "cases:monthly_summary": lambda w: reverse("cases:monthly_summary"),
+    "cases:handover": lambda w: reverse("cases:handover", args=[w.home.collector.pk]),
+    "cases:campaign_list": lambda w: reverse("cases:campaign_list"),
+    "cases:campaign_create": lambda w: reverse("cases:campaign_create"),
+    "cases:campaign_detail": lambda w: reverse("cases:campaign_detail", args=[w.home.campaign.pk]),
+    "cases:campaign_edit": lambda w: reverse("cases:campaign_edit", args=[w.home.campaign.pk]),
+    "cases:quality_reviews": lambda w: reverse("cases:quality_reviews"),
+    "cases:quality_checklist": lambda w: reverse("cases:quality_checklist"),
+    "cases:quality_scores": lambda w: reverse("cases:quality_scores"),
+    "cases:quality_review_detail": lambda w: reverse(
+        "cases:quality_review_detail", args=[w.home.quality_review.pk]
+    ),
+    "cases:quality_review_call": lambda w: reverse("cases:quality_review_call", args=[w.call.pk]),
     # attendance, leave and overtime
     "staff:attendance_sheet": lambda w: reverse(
         "staff:attendance_sheet", args=[w.home.collector.pk, w.month.year, w.month.month]
@@ -307,6 +324,7 @@ def _world_data(world) -> set[str]:
                 side.debtor.name if hasattr(side.debtor, "name") else "",
                 side.agreement.number,
                 getattr(getattr(side, "hold", None), "reason", ""),
+                getattr(getattr(side, "campaign", None), "name", ""),
                 side.bank.routine_contact_name,
                 side.bank.emergency_contact_name,
                 side.bank.file_transfer_channel,
@@ -365,6 +383,18 @@ def world(db):
             badge_number="V-07",
             badge_confirmed=True,
         )
+    # A call not reviewed yet, for the page that scores one.
+    world.call = CallLog.objects.create(
+        case=world.home.case,
+        collector=world.home.collector,
+        contact_point=world.home.contact_point,
+        party="debtor",
+        started_at=world.home.reviewed_call.started_at,
+        outcome=world.home.reviewed_call.outcome,
+        status="completed",
+        completed_at=world.home.reviewed_call.started_at,
+        telephony_recording_id="PBX-NEW",
+    )
     world.promotion = promotion_application(world.home)
     StaffProfile.objects.update(language="zh-hans")
     _attendance_rows(world)  # after: its notifications go out in the readers' language

@@ -192,6 +192,14 @@ ROUTES: dict[str, Callable] = {
     # cases: assignment (supervisors; a collector of branch B, a case of branch B)
     "cases:assignment_collector": lambda f: {"pk": f.collector.pk},
     "cases:assignment_case": lambda f: {"pk": f.case.pk},
+    # cases: reports, handover, campaigns, call quality (issue 10)
+    "cases:weekly_report_detail": lambda f: {"pk": f.weekly_report.pk},
+    "cases:handover": lambda f: {"pk": f.collector.pk},
+    "cases:handover_apply": lambda f: {"pk": f.collector.pk},
+    "cases:campaign_detail": lambda f: {"pk": f.campaign.pk},
+    "cases:campaign_edit": lambda f: {"pk": f.campaign.pk},
+    "cases:quality_review_call": lambda f: {"pk": _call_on(f).pk},
+    "cases:quality_review_detail": lambda f: {"pk": f.quality_review.pk},
     # promotion reviews (tests/staff/promotion/world.py)
     "promotion:apply": lambda f: {"cycle_pk": promotion_cycle(f.collector).pk},
     "promotion:application": lambda f: {"pk": promotion_application(f).pk},

@@ -21,6 +21,7 @@ UNSCOPED = {
     "cases.CallOutcome": "reference data, the same for everyone",
     "cases.ComplianceRuleSet": "reference data, the same for everyone",
     "cases.ComplianceChannelRules": "reference data, the same for everyone",
+    "cases.QualityChecklistItem": "the call quality checklist: reference data, the same for all",
     "staff.Branch": "the list of branches is not secret",
     "reporting.ReportSchedule": "one company schedule; read by admin staff, changed by HQ's",
     "staff.WorkdayOverride": "the company calendar is the same for everyone",
@@ -51,6 +52,11 @@ READERS = {
     "cases.ContactPoint": (roles.SUPERVISOR, "contact_point"),
     "cases.Case": (roles.SUPERVISOR, "case"),
     "cases.CaseAssignmentBatch": (roles.SUPERVISOR, "assignment_batch"),
+    "cases.WeeklyReport": (roles.SUPERVISOR, "weekly_report"),
+    "cases.Campaign": (roles.BRANCH_MANAGER, "campaign"),
+    "cases.CampaignCase": (roles.SUPERVISOR, "campaign_case"),
+    "cases.CallQualityReview": (roles.SUPERVISOR, "quality_review"),
+    "cases.CallQualityMark": (roles.BRANCH_MANAGER, "quality_mark"),
     "staff.StaffProfile": (roles.HR, "staff_profile"),
     "staff.Department": (roles.HR, None),
     "staff.PromotionApplication": (roles.HR, "promotion_application"),
@@ -205,6 +211,23 @@ def test_hq_sees_every_branch(world, hq):
     assert {world.home.placement, world.foreign.placement} <= set(
         Placement.objects.visible_to(hq_admin)
     )
+
+
+def test_collectors_see_their_own_reports_reviews_and_the_campaigns_they_lead(world):
+    from cases.models import CallQualityReview, Campaign, WeeklyReport
+    from tests.factories import make_staff
+
+    colleague = make_staff(roles.PHONE_COLLECTOR, branch=world.home.branch)
+    for model, attribute in (
+        (WeeklyReport, "weekly_report"),
+        (Campaign, "campaign"),
+        (CallQualityReview, "quality_review"),
+    ):
+        assert list(model.objects.visible_to(world.home.collector)) == [
+            getattr(world.home, attribute)
+        ]
+        assert not model.objects.visible_to(colleague).exists()
+        assert not model.objects.visible_to(world.users[roles.FINANCE]).exists()
 
 
 def test_candidates_are_seen_by_hr_and_their_interviewers_only(world):

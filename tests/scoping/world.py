@@ -137,8 +137,70 @@ def _side(code: str) -> SimpleNamespace:
     side.step = desk_services.document_route(
         document=side.document, actor=side.desk, recipient=side.supervisor
     )
+    _team_work_rows(side)
     add_talent_rows(side)  # training, recruitment, succession (issue 12)
     return side
+
+
+def _team_work_rows(side: SimpleNamespace) -> None:
+    """A weekly report, a campaign and a call quality review of the side's collector."""
+    from cases.models import (
+        CallLog,
+        CallOutcome,
+        CallQualityReview,
+        Campaign,
+        CampaignCase,
+        WeeklyReport,
+    )
+
+    now = timezone.now()
+    side.weekly_report = WeeklyReport.objects.create(
+        collector=side.collector, branch=side.branch, week_start=dt.date(2026, 11, 16)
+    )
+    side.campaign = Campaign.objects.create(
+        name=f"Campaign {side.branch.code}",
+        branch=side.branch,
+        lead=side.collector,
+        starts_on=dt.date(2026, 11, 1),
+        ends_on=dt.date(2026, 12, 31),
+        target_amount="1000.00",
+        created_by=side.supervisor,
+    )
+    side.campaign_case = CampaignCase.objects.create(
+        campaign=side.campaign, case=side.case, added_by=side.supervisor
+    )
+    outcome, _created = CallOutcome.objects.get_or_create(
+        code="contacted", defaults={"label": "Contacted", "answered": True, "conversation": True}
+    )
+    side.reviewed_call = CallLog.objects.create(
+        case=side.case,
+        collector=side.collector,
+        contact_point=side.contact_point,
+        party="debtor",
+        started_at=now,
+        outcome=outcome,
+        status="completed",
+        completed_at=now,
+        telephony_recording_id="PBX-REVIEWED",
+    )
+    side.quality_review = CallQualityReview.objects.create(
+        call=side.reviewed_call,
+        collector=side.collector,
+        case=side.case,
+        reviewer=side.supervisor,
+        score=40,
+        reviewed_at=now,
+    )
+    side.quality_mark = side.quality_review.marks.create(item=_checklist_item(), weight=100, mark=1)
+
+
+def _checklist_item():
+    from cases.models import QualityChecklistItem
+
+    item, _created = QualityChecklistItem.objects.get_or_create(
+        code="verified_party", defaults={"label": "Verified the party", "weight": 20}
+    )
+    return item
 
 
 def build_world() -> SimpleNamespace:

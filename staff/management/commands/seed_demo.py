@@ -10,6 +10,7 @@ DEMO_MODULES = [
     "staff.demo",
     "cases.demo",
     "cases.demo_work",
+    "cases.demo_teamwork",
     "frontdesk.demo",
     "staff.promotion.demo",
     "staff.assessment.demo",
