@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from collections_office.workdays import company_tz
 from staff.models import AttendanceMonth, AttendanceRecord
 from staff.selectors import profile_of
-from staff.services import notification_send
+from staff.services import notification_in_their_language
 
 from .days import month_bounds, today
 from .scope import is_hr_for
@@ -113,11 +113,13 @@ def attendance_flag_missing_clock_outs() -> int:
             ).update(clock_out_missing_flagged_at=timezone.now())
             if not claimed:
                 continue
-            notification_send(
+            day = record.work_date
+            notification_in_their_language(
                 recipient=record.user,
-                title=_("You did not clock out on %(date)s")
-                % {"date": date_format(record.work_date)},
-                body=_("Ask HR to correct the day, or the day shows as not clocked out."),
+                make=lambda day=day: (
+                    _("You did not clock out on %(date)s") % {"date": date_format(day)},
+                    _("Ask HR to correct the day, or the day shows as not clocked out."),
+                ),
                 url=reverse("staff:attendance"),
                 email=False,
             )

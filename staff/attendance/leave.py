@@ -26,7 +26,7 @@ from staff.selectors import profile_of
 
 from .clock import ensure_month_open
 from .days import AM, PM, leave_working_days, today
-from .scope import is_hr_for, is_line_manager_of
+from .scope import CALENDAR_ROLES, is_hr_for, is_line_manager_of
 
 # The agency's leave types as shipped (the migration writes the same rows): code, name,
 # days per year (None: no limit), days carried over, HR approves above, paid.
@@ -296,7 +296,35 @@ def leave_decided(*, leave: LeaveRequest, approved: bool, decider) -> LeaveReque
     if approved and leave.start_date <= today():
         leave.status = LeaveRequest.Status.TAKEN
     leave.save(update_fields=["status", "decided_by", "decided_at"])
+    if approved and leave.cover_id:
+        _tell_the_cover(leave)
     return leave
+
+
+def _tell_the_cover(leave: LeaveRequest) -> None:
+    """The colleague named to cover the work hears of it once the leave is approved."""
+    from django.urls import reverse
+
+    from staff.services import notification_in_their_language
+
+    name = leave.user.get_full_name() or leave.user.username
+    notification_in_their_language(
+        recipient=leave.cover,
+        actor=leave.user,
+        make=lambda: (
+            _("You cover %(name)s's work from %(start)s to %(end)s")
+            % {"name": name, "start": leave.start_date, "end": leave.end_date},
+            _("Their leave is approved; agree the handover with them."),
+        ),
+        # No link: the leave's page is the person's and their managers', not the cover's.
+        url=reverse("staff:leave_calendar") if _sees_calendar(leave.cover) else "",
+    )
+
+
+def _sees_calendar(user) -> bool:
+    from staff.access import user_has_roles
+
+    return user_has_roles(user, CALENDAR_ROLES)
 
 
 @transaction.atomic

@@ -19,6 +19,8 @@ from staff.selectors import has_role, profile_of, sees_all_branches
 # Roles that lead people (approve leave and overtime, confirm hours, see the team).
 MANAGER_ROLES = (roles.SUPERVISOR, roles.BRANCH_MANAGER, roles.DEPARTMENT_HEAD)
 BRANCH_WIDE_ROLES = (roles.SUPERVISOR, roles.BRANCH_MANAGER, roles.HR)
+# Who reads the branch's "who is away" calendar (names, dates, cover; never the reason).
+CALENDAR_ROLES = (*MANAGER_ROLES, roles.HR, roles.FRONT_DESK, roles.ADMIN_STAFF)
 
 
 def people_filter(user, *, user_field: str = "user", branch_field: str = "branch") -> Q | None:

@@ -23,10 +23,9 @@ from . import overtime as overtime_services
 from . import selectors
 from .days import today
 from .forms import LeaveApplyForm, LeaveReturnForm, OvertimeApplyForm, OvertimeRecordForm
-from .scope import MANAGER_ROLES, is_hr_for, is_line_manager_of
+from .scope import CALENDAR_ROLES, MANAGER_ROLES, is_hr_for, is_line_manager_of
 from .views_attendance import _flash, _month_param, _neighbours
 
-CALENDAR_ROLES = (*MANAGER_ROLES, roles.HR, roles.FRONT_DESK, roles.ADMIN_STAFF)
 TOTALS_ROLES = (*MANAGER_ROLES, roles.HR, roles.FINANCE)
 
 

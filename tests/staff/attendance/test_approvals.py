@@ -12,7 +12,7 @@ from django.http import Http404
 from staff import roles
 from staff.attendance.leave import leave_apply, leave_cancel
 from staff.attendance.overtime import overtime_apply
-from staff.models import ApprovalRequest, LeaveRequest, OvertimeRequest
+from staff.models import ApprovalRequest, LeaveRequest, Notification, OvertimeRequest
 from staff.services_approvals import approval_decide, approval_withdraw
 from tests.factories import DepartmentFactory, make_staff
 
@@ -41,6 +41,8 @@ def test_the_supervisor_approves_a_leave_and_it_is_approved(team, time_machine):
     approval_decide(approval=approval, user=team.supervisor, approve=True)
     leave.refresh_from_db()
     assert (leave.status, leave.decided_by) == (LeaveRequest.Status.APPROVED, team.supervisor)
+    told = Notification.objects.get(recipient=team.colleague)  # the cover
+    assert "You cover" in told.title
 
 
 def test_approving_ones_own_leave_is_refused_and_nothing_changes(team, time_machine):

@@ -22,6 +22,7 @@ from staff.models import (
     AttendanceMonth,
     AttendanceRecord,
     Notification,
+    StaffProfile,
     WorkdayOverride,
     WorkingHours,
 )
@@ -66,13 +67,15 @@ def test_clocking_out_without_clocking_in_or_twice_is_refused(team, time_machine
 
 
 def test_a_forgotten_clock_out_is_flagged_next_morning_once(team, time_machine):
+    StaffProfile.objects.filter(user=team.collector).update(language="zh-hans")
     time_machine.move_to(local(2025, 10, 9, 9, 0))
     attendance_clock_in(user=team.collector)
     assert attendance_flag_missing_clock_outs() == 0  # the same day: not forgotten yet
     time_machine.move_to(local(2025, 10, 10, 8, 30))
     assert attendance_flag_missing_clock_outs() == 1
     assert attendance_flag_missing_clock_outs() == 0  # a second run tells nobody again
-    assert Notification.objects.filter(recipient=team.collector).count() == 1
+    notification = Notification.objects.get(recipient=team.collector)
+    assert "没有下班打卡" in notification.title  # in the person's own language
     row = next(
         r
         for r in day_rows(person=team.collector, month=dt.date(2025, 10, 1))

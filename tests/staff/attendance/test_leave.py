@@ -168,3 +168,27 @@ def test_bad_input_is_refused_on_its_field(team, time_machine):
             apply(team, start, end, **arguments)
         assert field in refused.value.error_dict, field
     assert not LeaveRequest.objects.exists()
+
+
+def test_the_hr_threshold_is_data(team, time_machine):
+    time_machine.move_to(local(2025, 3, 3, 9))
+    team.annual.hr_approval_over_days = Decimal("1")
+    team.annual.save()
+    leave = apply(team, dt.date(2025, 3, 10), dt.date(2025, 3, 11))
+    assert leave.needs_hr
+
+
+def test_a_late_return_leaves_the_days_after_the_leave_as_absence(team, time_machine):
+    from staff.attendance.days import day_rows
+
+    time_machine.move_to(local(2025, 3, 3, 9))
+    leave = apply(team, dt.date(2025, 3, 10), dt.date(2025, 3, 11))
+    leave_decided(leave=leave, approved=True, decider=team.head)
+    time_machine.move_to(local(2025, 3, 14, 9))
+    leave_record_return(leave=leave, actor=team.hr, returned_on=dt.date(2025, 3, 14))
+    leave.refresh_from_db()
+    assert leave.days == 2  # a late return charges no more leave
+    rows = {r.date: r for r in day_rows(person=team.collector, month=dt.date(2025, 3, 1))}
+    assert rows[dt.date(2025, 3, 11)].status == "leave"
+    assert rows[dt.date(2025, 3, 12)].absent_days == 1
+    assert rows[dt.date(2025, 3, 13)].absent_days == 1
