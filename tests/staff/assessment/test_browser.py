@@ -40,7 +40,8 @@ def test_hr_sets_weights_runs_the_annual_assessment_and_downloads_the_results(
     }
     browser_login(page, hr.username)
 
-    page.goto("/staff/assessments/")
+    page.click("#nav-assessments")
+    page.wait_for_url("**/staff/assessments/")
     page.select_option("#id_kind", "annual_collector")
     page.fill("#id_year", "2025")
     page.click("#template-create")
