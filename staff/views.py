@@ -72,6 +72,7 @@ def staff_detail(request, pk: int):
     profile = staff_get(user=request.user, pk=pk)
     from .promotion.forms import LevelCorrectForm
     from .promotion.selectors import level_history
+    from .training.selectors import training_history
 
     return render(
         request,
@@ -80,6 +81,7 @@ def staff_detail(request, pk: int):
             "profile": profile,
             "history": level_history(user=request.user, person=profile.user),
             "level_form": LevelCorrectForm() if has_role(request.user, roles.HR) else None,
+            "training_history": training_history(user=request.user, profile=profile),
         },
     )
 

@@ -3,6 +3,7 @@
 An area adds its module below (promotion reviews, attendance and leave, training, ...).
 """
 
+from .approvals import ApprovalRequest, ApprovalRequestQuerySet
 from .assessment import (
     MANAGER_KINDS,
     Assessment,
@@ -13,6 +14,8 @@ from .assessment import (
     AssessmentSection,
     AssessmentTemplate,
 )
+from .attendance import AttendanceMonth, AttendanceRecord, PeopleRecordQuerySet, WorkingHours
+from .leave import LeaveRequest, LeaveType, OvertimeRequest
 from .organisation import (
     CAREER_LADDER,
     Branch,
@@ -40,10 +43,21 @@ from .promotion import (
     PromotionStageRecord,
     UpheldComplaint,
 )
+from .recruitment import Candidate, Interview, RecruitmentPolicy, Vacancy
+from .succession import Handover, HandoverItem, KeyPost, Successor, WarningThreshold
+from .training import (
+    SessionAttendance,
+    TrainingEnrolment,
+    TrainingNeed,
+    TrainingPlan,
+    TrainingSession,
+)
 
 __all__ = [
     "CAREER_LADDER",
     "MANAGER_KINDS",
+    "ApprovalRequest",
+    "ApprovalRequestQuerySet",
     "Assessment",
     "AssessmentItem",
     "AssessmentKind",
@@ -51,16 +65,27 @@ __all__ = [
     "AssessmentRound",
     "AssessmentSection",
     "AssessmentTemplate",
+    "AttendanceMonth",
+    "AttendanceRecord",
     "Branch",
     "BranchScopedQuerySet",
+    "Candidate",
     "CommitteeVote",
     "ComplexCaseDefinition",
     "DemoData",
     "Department",
+    "Handover",
+    "HandoverItem",
+    "Interview",
+    "KeyPost",
+    "LeaveRequest",
+    "LeaveType",
     "LevelChange",
     "MonthlyTarget",
     "Notification",
     "NotificationQuerySet",
+    "OvertimeRequest",
+    "PeopleRecordQuerySet",
     "PersonalDataView",
     "Position",
     "PromotionAppeal",
@@ -69,8 +94,18 @@ __all__ = [
     "PromotionCycle",
     "PromotionEvidence",
     "PromotionStageRecord",
+    "RecruitmentPolicy",
+    "SessionAttendance",
     "StaffProfile",
+    "Successor",
+    "TrainingEnrolment",
+    "TrainingNeed",
+    "TrainingPlan",
+    "TrainingSession",
     "UpheldComplaint",
+    "Vacancy",
+    "WarningThreshold",
     "WorkdayOverride",
+    "WorkingHours",
     "next_position",
 ]

@@ -393,6 +393,24 @@ class PromotionApplication(models.Model):
         return f"{self.applicant} → {self.get_to_position_display()} ({self.cycle})"
 
 
+class ApplicationPartQuerySet(models.QuerySet):
+    """Rows of an application (stages, evidence, votes): seen by whoever sees the application."""
+
+    def visible_to(self, user):
+        return self.filter(application__in=PromotionApplication.objects.visible_to(user))
+
+
+class AppealQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Whoever sees the application, and the person who filed the appeal."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(
+            models.Q(application__in=PromotionApplication.objects.visible_to(user))
+            | models.Q(filed_by=user)
+        )
+
+
 class PromotionStageRecord(models.Model):
     """Who did what to an application, when: every step of the chain leaves one."""
 
@@ -432,6 +450,8 @@ class PromotionStageRecord(models.Model):
     to_status = models.CharField(_("to"), max_length=20, blank=True)
     comment = models.TextField(_("opinion / comment"), blank=True)
 
+    objects = ApplicationPartQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("stage record")
         verbose_name_plural = _("stage records")
@@ -462,6 +482,8 @@ class PromotionEvidence(models.Model):
         verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = ApplicationPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("evidence file")
@@ -496,6 +518,8 @@ class CommitteeVote(models.Model):
     choice = models.CharField(_("vote"), max_length=8, choices=Choice.choices)
     comment = models.TextField(_("comment"), blank=True)
     voted_at = models.DateTimeField(_("voted at"), auto_now_add=True)
+
+    objects = ApplicationPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("committee vote")
@@ -547,6 +571,8 @@ class PromotionAppeal(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision"), blank=True)
     history = HistoricalRecords()
+
+    objects = AppealQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("appeal")

@@ -146,8 +146,9 @@ def committee_decide(*, application, actor, effective_on: dt.date | None = None,
         moved = _move(locked, action=Action.COMMITTEE_REFUSED, actor=actor, comment=comment)
         _notify(
             [moved.applicant],
-            title=_("Your promotion application: %(stage)s")
-            % {"stage": moved.get_status_display()},
+            title=lambda: (
+                _("Your promotion application: %(stage)s") % {"stage": moved.get_status_display()}
+            ),
             body=comment,
             url=application_url(moved),
             actor=actor,
@@ -166,8 +167,10 @@ def committee_decide(*, application, actor, effective_on: dt.date | None = None,
     moved = _move(locked, action=Action.COMMITTEE_APPROVED, actor=actor, comment=comment)
     _notify(
         [moved.applicant],
-        title=_("Your promotion is on public notice until %(day)s")
-        % {"day": local_date(ends) - dt.timedelta(days=1)},
+        title=lambda: (
+            _("Your promotion is on public notice until %(day)s")
+            % {"day": local_date(ends) - dt.timedelta(days=1)}
+        ),
         url=application_url(moved),
         actor=actor,
     )
@@ -198,8 +201,10 @@ def appeal_file(*, application, filed_by, grounds: str) -> PromotionAppeal:
     )
     _notify(
         hr_reviewers(locked),
-        title=_("Appeal against a promotion on notice: %(name)s")
-        % {"name": locked.personal_details.get("name", "")},
+        title=lambda: (
+            _("Appeal against a promotion on notice: %(name)s")
+            % {"name": locked.personal_details.get("name", "")}
+        ),
         body=grounds,
         url=application_url(locked),
         actor=filed_by,
@@ -258,8 +263,10 @@ def appeal_decide(*, appeal, actor, uphold: bool, note: str) -> PromotionAppeal:
         )
         _notify(
             application.cycle.committee.all(),
-            title=_("Appeal upheld: promotion back before the committee: %(name)s")
-            % {"name": application.personal_details.get("name", "")},
+            title=lambda: (
+                _("Appeal upheld: promotion back before the committee: %(name)s")
+                % {"name": application.personal_details.get("name", "")}
+            ),
             body=note,
             url=application_url(application),
             actor=actor,
@@ -274,8 +281,9 @@ def appeal_decide(*, appeal, actor, uphold: bool, note: str) -> PromotionAppeal:
         )
     _notify(
         [locked_appeal.filed_by, application.applicant],
-        title=_("Appeal on a promotion: %(result)s")
-        % {"result": locked_appeal.get_status_display()},
+        title=lambda: (
+            _("Appeal on a promotion: %(result)s") % {"result": locked_appeal.get_status_display()}
+        ),
         body=note,
         url=application_url(application),
         actor=actor,
@@ -340,8 +348,10 @@ def _appoint_one(pk: int, *, now, on) -> bool:
     _record(application, action=Action.APPOINTED, actor=None, before=Status.PUBLIC_NOTICE)
     _notify(
         [application.applicant],
-        title=_("You are appointed %(position)s from %(day)s")
-        % {"position": application.get_to_position_display(), "day": application.effective_on},
+        title=lambda: (
+            _("You are appointed %(position)s from %(day)s")
+            % {"position": application.get_to_position_display(), "day": application.effective_on}
+        ),
         url=application_url(application),
     )
     return True

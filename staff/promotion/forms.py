@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from ..models import CommitteeVote, Position, PromotionCriteria
+from ..models import CommitteeVote, ComplexCaseDefinition, Position, PromotionCriteria
 from .setup import STEP_POSITIONS
 
 TEXTAREA = {"rows": 3, "class": "form-control"}
@@ -167,6 +167,32 @@ class CriteriaForm(forms.ModelForm):
             "capability_requirements": forms.Textarea(attrs={"rows": 2}),
             "attitude_requirements": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+
+# The codes of cases.Case.Classification (the staff app does not import cases).
+DEBTOR_CLASSIFICATIONS = [
+    ("cash", _("Able to pay: press for cash")),
+    ("collateral", _("Unable but viable: collateral or guarantee")),
+    ("in_kind", _("Unable to pay: settlement in kind")),
+    ("litigation", _("Malicious: legal action")),
+]
+
+
+class ComplexCaseForm(forms.ModelForm):
+    classifications = forms.MultipleChoiceField(
+        label=_("debtor classifications"),
+        choices=DEBTOR_CLASSIFICATIONS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = ComplexCaseDefinition
+        fields = ["min_balance", "min_days_overdue", "classifications"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -33,7 +33,7 @@ from ..models import (
     next_position,
 )
 from ..selectors import has_role, sees_all_branches, user_branch
-from ..services import notification_send
+from ..services import notification_in_their_language
 from .eligibility import at_level_since, evaluate
 from .files import check_evidence_file
 
@@ -64,13 +64,17 @@ def application_url(application) -> str:
     return reverse("promotion:application", args=[application.pk])
 
 
-def _notify(recipients, *, title: str, body: str = "", url: str = "", actor=None) -> None:
+def _notify(recipients, *, title, body: str = "", url: str = "", actor=None) -> None:
+    """In-app and email, each in the recipient's own language: `title` is a callable
+    evaluated with that language active (what it says depends on who reads it)."""
     seen = set()
     for person in recipients:
         if person is None or person.pk in seen or (actor is not None and person.pk == actor.pk):
             continue
         seen.add(person.pk)
-        notification_send(recipient=person, title=title, body=body, url=url, actor=actor)
+        notification_in_their_language(
+            recipient=person, make=lambda: (str(title()), body), url=url, actor=actor
+        )
 
 
 def _people_with_role(role: str, *, branch):
@@ -265,7 +269,9 @@ def application_submit(
     _record(application, action=Action.SUBMITTED, actor=applicant)
     _notify(
         department_reviewers(application),
-        title=_("Promotion application to review: %(name)s") % {"name": profile.display_name},
+        title=lambda: (
+            _("Promotion application to review: %(name)s") % {"name": profile.display_name}
+        ),
         url=application_url(application),
         actor=applicant,
     )
@@ -335,7 +341,9 @@ def department_review(*, application, actor, decision: str, opinion: str):
     url = application_url(moved)
     _notify(
         [moved.applicant],
-        title=_("Your promotion application: %(stage)s") % {"stage": moved.get_status_display()},
+        title=lambda: (
+            _("Your promotion application: %(stage)s") % {"stage": moved.get_status_display()}
+        ),
         body=opinion,
         url=url,
         actor=actor,
@@ -343,8 +351,10 @@ def department_review(*, application, actor, decision: str, opinion: str):
     if moved.status == Status.HR_REVIEW:
         _notify(
             hr_reviewers(moved),
-            title=_("Promotion application for HR review: %(name)s")
-            % {"name": moved.personal_details.get("name", "")},
+            title=lambda: (
+                _("Promotion application for HR review: %(name)s")
+                % {"name": moved.personal_details.get("name", "")}
+            ),
             url=url,
             actor=actor,
         )
@@ -374,7 +384,9 @@ def application_resubmit(*, application, actor, note: str, files=()):
     _record(locked, action=Action.RESUBMITTED, actor=actor, comment=note or "", before=before)
     _notify(
         department_reviewers(locked),
-        title=_("More evidence added: %(name)s") % {"name": locked.personal_details.get("name")},
+        title=lambda: (
+            _("More evidence added: %(name)s") % {"name": locked.personal_details.get("name")}
+        ),
         url=application_url(locked),
         actor=actor,
     )
@@ -402,14 +414,18 @@ def hr_review(*, application, actor, recommend: bool, evaluation: str):
         moved.refresh_from_db()
         _notify(
             moved.cycle.committee.all(),
-            title=_("Promotion application before the committee: %(name)s")
-            % {"name": moved.personal_details.get("name", "")},
+            title=lambda: (
+                _("Promotion application before the committee: %(name)s")
+                % {"name": moved.personal_details.get("name", "")}
+            ),
             url=application_url(moved),
             actor=actor,
         )
     _notify(
         [moved.applicant],
-        title=_("Your promotion application: %(stage)s") % {"stage": moved.get_status_display()},
+        title=lambda: (
+            _("Your promotion application: %(stage)s") % {"stage": moved.get_status_display()}
+        ),
         url=application_url(moved),
         actor=actor,
     )

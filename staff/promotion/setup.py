@@ -106,6 +106,16 @@ def criteria_save(*, actor, criteria: PromotionCriteria) -> PromotionCriteria:
 
 
 @transaction.atomic
+def complex_definition_save(*, actor, definition):
+    """HR's edit of what counts as a complex case (history keeps the old values)."""
+    _require_role(actor, roles.HR)
+    definition.full_clean()
+    definition._history_user = actor
+    definition.save()
+    return definition
+
+
+@transaction.atomic
 def monthly_target_set(*, actor, collector, month: dt.date, amount) -> MonthlyTarget | None:
     """A supervisor sets (or, with no amount, clears) a collector's target for a month."""
     _require_role(actor, roles.SUPERVISOR)

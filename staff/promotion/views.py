@@ -296,8 +296,12 @@ def evidence_download(request, pk: int, evidence_pk: int):
     evidence = application.evidence.filter(pk=evidence_pk).first()
     if evidence is None:
         raise Http404
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
     response = FileResponse(
-        evidence.file.open("rb"),
+        handle,
         content_type=evidence.content_type,
         as_attachment=True,
         filename=evidence.original_name,

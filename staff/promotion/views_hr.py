@@ -18,6 +18,7 @@ from staff.access import role_required
 from .. import roles
 from ..models import (
     CAREER_LADDER,
+    ComplexCaseDefinition,
     MonthlyTarget,
     Position,
     PromotionCriteria,
@@ -79,15 +80,29 @@ def criteria(request):
                 "form": form,
             }
         )
+    definition = ComplexCaseDefinition.objects.order_by("pk").first() or ComplexCaseDefinition(
+        min_balance=0, min_days_overdue=0
+    )
+    bound = request.method == "POST" and request.POST.get("step") == "complex"
+    complex_form = forms.ComplexCaseForm(
+        request.POST if bound else None, instance=definition, prefix="complex"
+    )
+    if bound and complex_form.is_valid():
+        try:
+            setup.complex_definition_save(
+                actor=request.user, definition=complex_form.save(commit=False)
+            )
+        except ValidationError as exc:
+            form_errors_from(complex_form, exc)
+        else:
+            saved = True
     if saved:
         messages.success(request, _("Criteria saved."))
         return redirect("promotion:criteria")
-    from ..models import ComplexCaseDefinition
-
     return render(
         request,
         "staff/promotion/criteria.html",
-        {"steps": forms_by_step, "complex": ComplexCaseDefinition.objects.first()},
+        {"steps": forms_by_step, "complex_form": complex_form},
     )
 
 

@@ -35,7 +35,7 @@
           { type: "line", label: labels.bar, data: data.months.map(function () { return monthly ? monthly.bar : null; }), borderColor: "#dc3545", pointRadius: 0 },
         ],
       },
-      options: { animation: false, scales: { y: { beginAtZero: true } } },
+      options: { animation: false, aspectRatio: 4, scales: { y: { beginAtZero: true } } },
     });
   }
 })();

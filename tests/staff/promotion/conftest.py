@@ -50,6 +50,20 @@ def stand_in_figures(*, user_ids, start, end):
 
 
 @pytest.fixture(autouse=True)
+def _shipped_criteria(db):
+    """The data migration's criteria, back if a transactional test (a browser test) flushed
+    them (with --reuse-db a flushed test database stays flushed for the next run)."""
+    import importlib
+
+    from django.apps import apps
+
+    from staff.models import ComplexCaseDefinition, PromotionCriteria
+
+    if not PromotionCriteria.objects.exists() or not ComplexCaseDefinition.objects.exists():
+        importlib.import_module("staff.migrations.0008_promotion_defaults").add_defaults(apps, None)
+
+
+@pytest.fixture(autouse=True)
 def _stand_in_figures(settings):
     settings.PERFORMANCE_FIGURES_FUNCTION = "tests.staff.promotion.conftest.stand_in_figures"
     STAND_IN.clear()

@@ -227,3 +227,36 @@ def test_notice_board_is_for_everyone_and_the_appeal_form_works(client, people, 
 
 def test_password_constant_is_shared():
     assert TEST_PASSWORD
+
+
+def test_the_dashboard_shows_what_waits_and_where_mine_stands(client, people, cycle):
+    application = submit(cycle, people["applicant"])
+    client.force_login(people["head"])
+    body = client.get(reverse("dashboard")).content.decode()
+    assert 'id="panel-promotion"' in body
+    assert "1 application waits for your review" in body
+    client.force_login(people["applicant"])
+    body = client.get(reverse("dashboard")).content.decode()
+    assert reverse("promotion:application", args=[application.pk]) in body
+    client.force_login(people["hr_b"])
+    assert 'id="panel-promotion"' not in client.get(reverse("dashboard")).content.decode()
+
+
+def test_hr_defines_what_a_complex_case_is(client, people):
+    from staff.models import ComplexCaseDefinition
+
+    client.force_login(people["hq_hr"])
+    response = client.post(
+        reverse("promotion:criteria"),
+        {
+            "step": "complex",
+            "complex-min_balance": "80000",
+            "complex-min_days_overdue": "365",
+            "complex-classifications": ["litigation"],
+        },
+    )
+    assert response.status_code == 302
+    definition = ComplexCaseDefinition.objects.get()
+    assert (definition.min_balance, definition.min_days_overdue) == (80000, 365)
+    assert definition.classifications == ["litigation"]
+    assert definition.history.latest().history_user == people["hq_hr"]

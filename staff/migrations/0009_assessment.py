@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('staff', '0007_promotion_defaults'),
+        ('staff', '0008_promotion_defaults'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('staff', '0005_demo_data'),
+        ('staff', '0006_approval_requests'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
