@@ -16,6 +16,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
@@ -478,6 +479,37 @@ def _write_outcomes(assessments: list[Assessment], *, round_, now, actor) -> Non
     )
 
 
+def _training_needs(bottom: list[Assessment], *, round_, actor) -> None:
+    """The bottom M's training plan outcome becomes an open training need of each (source
+    "assessment"), for HR to put into a plan (issue 12's training; read by model name)."""
+    try:
+        need_model = apps.get_model("staff", "TrainingNeed")
+    except LookupError:
+        return
+    profiles = dict(
+        StaffProfile.objects.filter(user_id__in=[a.subject_id for a in bottom]).values_list(
+            "user_id", "pk"
+        )
+    )
+    topic = _("Annual assessment %(period)s: training plan (bottom of the ranking)") % {
+        "period": round_.label
+    }
+    need_model.objects.bulk_create(
+        [
+            need_model(
+                profile_id=profiles[a.subject_id],
+                source="assessment",
+                topic=topic[:200],
+                notes=_("Total %(total)s, rank %(rank)s in the company.")
+                % {"total": a.total, "rank": a.rank_in_company},
+                raised_by=actor,
+            )
+            for a in bottom
+            if a.subject_id in profiles
+        ]
+    )
+
+
 def weighted_total(parts: list[tuple[Decimal, Decimal | None]]) -> Decimal | None:
     """[(effective weight, score out of 100 or None)] → the weighted mean of the scored parts."""
     weighed = [(w, s) for w, s in parts if s is not None and w > 0]
@@ -580,6 +612,10 @@ def round_finalise(*, round: AssessmentRound, actor) -> AssessmentRound:
         assessment.finalised_at = now
         assessment.finalised_by = actor
     _write_outcomes(list(assessments.values()), round_=round_, now=now, actor=actor)
+    if annual:
+        _training_needs(
+            [a for a in assessments.values() if a.training_plan], round_=round_, actor=actor
+        )
     round_.finalised_at = now
     round_.save()
     return round_

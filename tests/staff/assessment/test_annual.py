@@ -22,6 +22,7 @@ from staff.models import (
     AssessmentResult,
     AssessmentSection,
     Position,
+    TrainingNeed,
 )
 from tests.factories import make_staff
 
@@ -110,6 +111,9 @@ def test_the_annual_totals_ranks_and_outcomes_equal_the_hand_computed_fixture(
     assert {u: got[u].rank_in_branch for u in got} == {a.pk: 1, b.pk: 2, d.pk: 1, c.pk: 2}
     assert [u for u in got if got[u].reward] == [d.pk]
     assert [u for u in got if got[u].training_plan] == [b.pk]
+    # … and b's training plan outcome is an open training need for HR to plan.
+    need = TrainingNeed.objects.get()
+    assert (need.profile.user_id, need.source, need.status) == (b.pk, "assessment", "open")
     assert sorted(u for u in got if got[u].promotion_eligible) == sorted([a.pk, d.pk])
     assert got[c.pk].left_out == "Task completion"
     assert all(x.status == Assessment.Status.FINALISED for x in got.values())

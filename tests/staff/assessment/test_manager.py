@@ -20,6 +20,8 @@ from staff.models import (
     AssessmentItem,
     AssessmentKind,
     AssessmentResult,
+    AssessmentRound,
+    AssessmentTemplate,
     Department,
     Position,
     UpheldComplaint,
@@ -199,3 +201,35 @@ def test_the_monthly_assessment_follows_the_results_only(hq_hr, team, fake_figur
     compute(round_)
     round_finalise(round=round_, actor=hq_hr)
     assert Assessment.objects.get(round=round_).total == Decimal("50.00")
+
+
+def test_the_early_warning_low_assessment_signal_reads_the_latest_finalised_total(team):
+    from staff.succession.signals import SIGNALS, Setting
+
+    manager, t1, _t2, _t3 = team
+    template = AssessmentTemplate.objects.create(
+        kind=AssessmentKind.MANAGER_QUARTERLY, year=2026, name="q"
+    )
+    for label, start, end, total in (
+        ("2026 Q1", dt.date(2026, 1, 1), dt.date(2026, 3, 31), Decimal("45")),
+        ("2026 Q2", dt.date(2026, 4, 1), dt.date(2026, 6, 30), Decimal("59.99")),
+    ):
+        round_ = AssessmentRound.objects.create(
+            template=template, label=label, period_start=start, period_end=end
+        )
+        Assessment.objects.create(
+            round=round_,
+            subject=manager,
+            branch=manager.staff_profile.branch,
+            status=Assessment.Status.FINALISED,
+            total=total,
+        )
+    read = SIGNALS["low_assessment"].reader
+    profiles = [manager.staff_profile, t1.staff_profile]
+    setting = Setting(threshold=Decimal("60"), window_days=365)
+    readings = read(profiles, setting, dt.date(2026, 7, 15))
+    assert readings[manager.staff_profile.pk].status == "on"
+    assert "2026 Q2" in readings[manager.staff_profile.pk].explanation
+    assert readings[t1.staff_profile.pk].status == "off"  # no assessment: no warning
+    lower = Setting(threshold=Decimal("59.99"), window_days=365)
+    assert read(profiles, lower, dt.date(2026, 7, 15))[manager.staff_profile.pk].status == "off"
