@@ -8,6 +8,7 @@ AREA_MODULES: list[str] = [
     "staff.promotion.dashboard",
     "staff.assessment.tasks",
     "staff.assessment.panels",
+    "staff.assessment.hooks",
     # attendance, leave and overtime (issue 12)
     "staff.attendance.dashboard",
     "staff.attendance.approvals",

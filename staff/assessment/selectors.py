@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from staff.models import (
     Assessment,
+    AssessmentItem,
     AssessmentResult,
     AssessmentRound,
     AssessmentTemplate,
@@ -56,12 +57,24 @@ def assessment_get(*, user, pk: int) -> Assessment:
 
 
 def assessment_results(assessment: Assessment) -> list[AssessmentResult]:
-    """The item results in the template's order, with their items and sections."""
-    return list(
-        AssessmentResult.objects.filter(assessment=assessment)
-        .select_related("item__section", "scored_by")
-        .order_by("item__section__position", "item__position", "item_id")
-    )
+    """One result per item of the template, in its order; an item nobody scored yet has no
+    row, and stands here as an empty (unsaved) result."""
+    saved = {
+        result.item_id: result
+        for result in AssessmentResult.objects.filter(assessment=assessment).select_related(
+            "scored_by"
+        )
+    }
+    results = []
+    for item in (
+        AssessmentItem.objects.filter(section__template_id=assessment.round.template_id)
+        .select_related("section")
+        .order_by("section__position", "position", "pk")
+    ):
+        result = saved.get(item.pk) or AssessmentResult(assessment=assessment)
+        result.item = item
+        results.append(result)
+    return results
 
 
 def round_rows(*, user, round: AssessmentRound, branch_id=None) -> QuerySet:

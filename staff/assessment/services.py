@@ -13,14 +13,13 @@ Scoring rules (docs/decisions.md, issues 11/12):
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from staff.models import (
     Assessment,
@@ -35,6 +34,7 @@ from staff.models import (
 
 from .access import may_administer, may_score
 from .defaults import DEFAULTS
+from .finalise import round_finalise  # noqa: F401 - finalising is a service too
 from .indicators import (
     COLLECTOR_POSITIONS,
     MANAGER_POSITIONS,
@@ -306,13 +306,12 @@ def _compute(round_: AssessmentRound) -> None:
         AssessmentItem.objects.filter(section__template=round_.template).select_related("section")
     )
     computed = [item for item in items if item.is_computed]
-    scored = [item for item in items if not item.is_computed]
     subjects = round_subjects(round_)
     AssessmentRound.objects.filter(pk=round_.pk).update(subjects_total=len(subjects))
     for start in range(0, len(subjects), CHUNK):
         chunk = subjects[start : start + CHUNK]
         with transaction.atomic():
-            assessment_ids = _assessments_for(round_, chunk, scored)
+            assessment_ids = _assessments_for(round_, chunk)
             context = IndicatorContext(
                 user_ids=[user_id for user_id, _branch in chunk],
                 start=round_.period_start,
@@ -346,9 +345,10 @@ def _compute(round_: AssessmentRound) -> None:
     )
 
 
-def _assessments_for(round_, chunk, scored_items) -> dict[int, int]:
-    """{user id: assessment id} for the chunk, creating the missing assessments (and their
-    empty scored results) in bulk."""
+def _assessments_for(round_, chunk) -> dict[int, int]:
+    """{user id: assessment id} for the chunk, creating the missing assessments in bulk.
+    Scored items get their result row when a reviewer scores them (none is written
+    empty: 2,000 people × 8 scored items would be 16,000 rows for nothing)."""
     existing = dict(
         Assessment.objects.filter(
             round=round_, subject_id__in=[user_id for user_id, _b in chunk]
@@ -366,14 +366,6 @@ def _assessments_for(round_, chunk, scored_items) -> dict[int, int]:
                 round=round_, subject_id__in=[a.subject_id for a in new]
             )
         existing.update({a.subject_id: a.pk for a in created})
-        AssessmentResult.objects.bulk_create(
-            [
-                AssessmentResult(assessment_id=a.pk, item=item)
-                for a in created
-                for item in scored_items
-            ],
-            ignore_conflicts=True,
-        )
     return existing
 
 
@@ -436,123 +428,3 @@ def assessment_score(
     result.full_clean()
     result.save()
     return result
-
-
-# --- Finalisation: totals, ranks, outcomes --------------------------------------------------
-
-
-def weighted_total(parts: list[tuple[Decimal, Decimal | None]]) -> Decimal | None:
-    """[(effective weight, score out of 100 or None)] → the weighted mean of the scored parts."""
-    weighed = [(w, s) for w, s in parts if s is not None and w > 0]
-    weight = sum((w for w, _s in weighed), Decimal("0"))
-    if not weight:
-        return None
-    total = sum((w * s for w, s in weighed), Decimal("0")) / weight
-    return total.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def competition_ranks(totals: dict[int, Decimal]) -> dict[int, int]:
-    """{key: rank}, highest first; ties share a rank and the next rank skips (1, 2, 2, 4)."""
-    ordered = sorted(totals.values(), reverse=True)
-    first_index = {}
-    for index, total in enumerate(ordered):
-        first_index.setdefault(total, index + 1)
-    return {key: first_index[total] for key, total in totals.items()}
-
-
-@transaction.atomic
-def round_finalise(*, round: AssessmentRound, actor) -> AssessmentRound:
-    """Totals, ranks (branch and company) and outcomes of every assessment of a round, in
-    one pass over its results. Refused while any counted scored item has no score."""
-    _check_admin(actor)
-    round_ = AssessmentRound.objects.select_for_update().select_related("template").get(pk=round.pk)
-    template = round_.template
-    if round_.finalised_at:
-        raise ValidationError(_("This round is already finalised."))
-    if round_.run_status != AssessmentRound.RunStatus.DONE:
-        raise ValidationError(_("Compute the round before finalising it."))
-    items = {
-        item.pk: item
-        for item in AssessmentItem.objects.filter(section__template=template).select_related(
-            "section"
-        )
-    }
-    weight_of = {pk: item.section.weight * item.weight / HUNDRED for pk, item in items.items()}
-    assessments = {
-        a.pk: a for a in Assessment.objects.filter(round=round_).select_related("subject")
-    }
-    parts = defaultdict(list)
-    missing_scores = defaultdict(list)
-    left_out = defaultdict(list)
-    for assessment_id, item_id, normalised in AssessmentResult.objects.filter(
-        assessment__round=round_
-    ).values_list("assessment_id", "item_id", "normalised"):
-        item = items[item_id]
-        parts[assessment_id].append((weight_of[item_id], normalised))
-        if normalised is None and weight_of[item_id] > 0:
-            (left_out if item.is_computed else missing_scores)[assessment_id].append(item.name)
-    if missing_scores:
-        names = sorted(
-            str(assessments[pk].subject.get_full_name() or assessments[pk].subject.username)
-            for pk in missing_scores
-        )
-        raise ValidationError(
-            _("%(count)s people still have items to score (%(names)s).")
-            % {
-                "count": len(names),
-                "names": ", ".join(names[:5]) + (" …" if len(names) > 5 else ""),
-            }
-        )
-    now = timezone.now()
-    totals = {}
-    for pk, assessment in assessments.items():
-        assessment.total = weighted_total(parts[pk])
-        assessment.left_out = ", ".join(left_out[pk])[:500]
-        if assessment.total is not None:
-            totals[pk] = assessment.total
-    company = competition_ranks(totals)
-    by_branch = defaultdict(dict)
-    for pk, total in totals.items():
-        by_branch[assessments[pk].branch_id][pk] = total
-    branch_ranks = {}
-    for branch_totals in by_branch.values():
-        branch_ranks.update(competition_ranks(branch_totals))
-    # Bottom M: ranked from the lowest total up, ties sharing a place.
-    from_bottom = competition_ranks({pk: -total for pk, total in totals.items()})
-    annual = template.kind == AssessmentKind.ANNUAL_COLLECTOR
-    for pk, assessment in assessments.items():
-        ranked = pk in totals
-        assessment.rank_in_company = company.get(pk)
-        assessment.rank_in_branch = branch_ranks.get(pk)
-        assessment.promotion_eligible = bool(
-            annual and ranked and assessment.total >= template.promotion_threshold
-        )
-        assessment.reward = bool(annual and ranked and company[pk] <= template.reward_top_count)
-        assessment.training_plan = bool(
-            annual and ranked and from_bottom[pk] <= template.training_bottom_count
-        )
-        assessment.status = Assessment.Status.FINALISED
-        assessment.finalised_at = now
-        assessment.finalised_by = actor
-    bulk_update_with_history(
-        list(assessments.values()),
-        Assessment,
-        [
-            "total",
-            "left_out",
-            "rank_in_company",
-            "rank_in_branch",
-            "promotion_eligible",
-            "reward",
-            "training_plan",
-            "status",
-            "finalised_at",
-            "finalised_by",
-        ],
-        batch_size=500,
-        default_user=actor,
-        default_change_reason="finalised",
-    )
-    round_.finalised_at = now
-    round_.save()
-    return round_

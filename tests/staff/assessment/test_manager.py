@@ -20,6 +20,8 @@ from staff.models import (
     AssessmentItem,
     AssessmentKind,
     AssessmentResult,
+    AssessmentRound,
+    AssessmentTemplate,
     Department,
     Position,
     UpheldComplaint,
@@ -72,6 +74,28 @@ def complaint(person, day):
     )
 
 
+def trained(person, day, *, present=True):
+    """One training session attended (or missed) by `person` on `day`."""
+    from staff.models import SessionAttendance, TrainingEnrolment, TrainingPlan, TrainingSession
+
+    plan = TrainingPlan.objects.create(
+        branch=person.staff_profile.branch,
+        title="Negotiation",
+        goal="g",
+        content="c",
+        method=TrainingPlan.Method.values[0],
+        trainer="t",
+        starts_on=day,
+        ends_on=day,
+        created_by=person,
+    )
+    enrolment = TrainingEnrolment.objects.create(plan=plan, profile=person.staff_profile)
+    session = TrainingSession.objects.create(plan=plan, held_on=day, topic="t", hours=2)
+    SessionAttendance.objects.create(
+        session=session, enrolment=enrolment, present=present, recorded_by=person
+    )
+
+
 def _quarter(hq_hr):
     template = template_create(kind=AssessmentKind.MANAGER_QUARTERLY, year=2026, actor=hq_hr)
     AssessmentItem.objects.filter(section__template=template, indicator="team_results").update(
@@ -104,6 +128,9 @@ def test_a_quarterly_manager_assessment_equals_the_hand_computed_fixture(
     complaint(t1, dt.date(2026, 4, 20))
     complaint(t1, dt.date(2026, 3, 31))  # before the quarter: not counted
     complaint(manager, dt.date(2026, 7, 1))  # after it: not counted
+    trained(t1, dt.date(2026, 5, 10))
+    trained(t2, dt.date(2026, 5, 10), present=False)  # absent: not counted
+    trained(t3, dt.date(2026, 3, 10))  # before the quarter: not counted
     round_ = _quarter(hq_hr)
     compute(round_)
     assessment = _score(round_, hq_hr)
@@ -119,18 +146,18 @@ def test_a_quarterly_manager_assessment_equals_the_hand_computed_fixture(
         "team_results": (Decimal("200000"), Decimal("50.00")),
         # T1 and T2 on the first day; T1 still there on the last
         "team_retention": (Decimal("50.00"), Decimal("55.56")),
-        # the training records are not installed on this branch: not yet available
-        "training_participation": (None, None),
+        # one of the three present at a session: 33.33% against a target of 80%
+        "training_participation": (Decimal("33.33"), Decimal("41.66")),
         # one complaint, 20 points each; two violations, 25 points each
         "complaints": (Decimal("1"), Decimal("80.00")),
         "compliance_record": (Decimal("2"), Decimal("50.00")),
     }
     assessment.refresh_from_db()
-    # weights: results 40; retention 12, training 9 (left out), coaching 9; complaints 9,
-    # service 6; record 9, rules 6 →
-    # (40·50 + 12·55.56 + 9·80 + 9·80 + 6·60 + 9·50 + 6·100) / 91 = 5516.72 / 91 = 60.62
-    assert assessment.total == Decimal("60.62")
-    assert assessment.left_out == "Training participation"
+    # weights: results 40; retention 12, training 9, coaching 9; complaints 9, service 6;
+    # record 9, rules 6 →
+    # (40·50 + 12·55.56 + 9·41.66 + 9·80 + 9·80 + 6·60 + 9·50 + 6·100) / 100 = 58.92
+    assert assessment.total == Decimal("58.92")
+    assert assessment.left_out == ""
     assert assessment.rank_in_company == 1
     # Outcomes belong to the collectors' annual assessment only.
     assert not (assessment.reward or assessment.training_plan or assessment.promotion_eligible)
@@ -152,9 +179,10 @@ def test_without_a_figures_function_the_case_figures_are_not_yet_available(hq_hr
     assert results["team_retention"] == Decimal("50.00")  # staff-side: still computed
     assessment.refresh_from_db()
     assert results["complaints"] == 0  # staff-side too: none upheld
-    # (retention 12·55.56 + coaching 9·80 + complaints 9·100 + service 6·60 + rules 6·100)
-    # / 42 = 3246.72 / 42
-    assert assessment.total == Decimal("77.30")
+    assert results["training_participation"] == 0  # nobody of the team trained
+    # (retention 12·55.56 + training 9·0 + coaching 9·80 + complaints 9·100 + service 6·60
+    # + rules 6·100) / 51 = 3246.72 / 51
+    assert assessment.total == Decimal("63.66")
     assert "Team results" in assessment.left_out
 
 
@@ -173,3 +201,35 @@ def test_the_monthly_assessment_follows_the_results_only(hq_hr, team, fake_figur
     compute(round_)
     round_finalise(round=round_, actor=hq_hr)
     assert Assessment.objects.get(round=round_).total == Decimal("50.00")
+
+
+def test_the_early_warning_low_assessment_signal_reads_the_latest_finalised_total(team):
+    from staff.succession.signals import SIGNALS, Setting
+
+    manager, t1, _t2, _t3 = team
+    template = AssessmentTemplate.objects.create(
+        kind=AssessmentKind.MANAGER_QUARTERLY, year=2026, name="q"
+    )
+    for label, start, end, total in (
+        ("2026 Q1", dt.date(2026, 1, 1), dt.date(2026, 3, 31), Decimal("45")),
+        ("2026 Q2", dt.date(2026, 4, 1), dt.date(2026, 6, 30), Decimal("59.99")),
+    ):
+        round_ = AssessmentRound.objects.create(
+            template=template, label=label, period_start=start, period_end=end
+        )
+        Assessment.objects.create(
+            round=round_,
+            subject=manager,
+            branch=manager.staff_profile.branch,
+            status=Assessment.Status.FINALISED,
+            total=total,
+        )
+    read = SIGNALS["low_assessment"].reader
+    profiles = [manager.staff_profile, t1.staff_profile]
+    setting = Setting(threshold=Decimal("60"), window_days=365)
+    readings = read(profiles, setting, dt.date(2026, 7, 15))
+    assert readings[manager.staff_profile.pk].status == "on"
+    assert "2026 Q2" in readings[manager.staff_profile.pk].explanation
+    assert readings[t1.staff_profile.pk].status == "off"  # no assessment: no warning
+    lower = Setting(threshold=Decimal("59.99"), window_days=365)
+    assert read(profiles, lower, dt.date(2026, 7, 15))[manager.staff_profile.pk].status == "off"
