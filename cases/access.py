@@ -170,3 +170,39 @@ def may_see_personal_data(user, case) -> bool:
     if has_role(user, *PERSONAL_DATA_VIEWER_ROLES):
         return True
     return case.assigned_to_id is not None and case.assigned_to_id == getattr(user, "pk", None)
+
+
+# --- Reports, campaigns, quality reviews (issue 10) ---------------------------------------
+
+# Who reviews weekly reports, runs handovers and campaigns, and scores calls.
+TEAM_LEAD_ROLES = (roles.SUPERVISOR,)
+# Who reads the team's reports, campaigns and quality scores (their branch; HQ all).
+TEAM_READER_ROLES = (roles.SUPERVISOR, roles.BRANCH_MANAGER)
+
+
+def _own_or_branch(user, *, own_field: str, branch_field: str) -> Q | None:
+    if not getattr(user, "is_authenticated", False):
+        return _NOTHING
+    if has_role(user, *TEAM_READER_ROLES):
+        return branch_condition(user, branch_field)
+    if has_role(user, *COLLECTOR_ROLES):
+        return Q(**{own_field: user})
+    return _NOTHING
+
+
+def weekly_report_visibility(user) -> Q | None:
+    """A collector their own reports; supervisors and branch managers their branch's."""
+    return _own_or_branch(user, own_field="collector", branch_field="branch")
+
+
+def campaign_visibility(user, *, prefix: str = "") -> Q | None:
+    """Supervisors and branch managers their branch's campaigns; a collector those they lead."""
+    return _own_or_branch(user, own_field=f"{prefix}lead", branch_field=f"{prefix}branch")
+
+
+def quality_review_visibility(user, *, prefix: str = "") -> Q | None:
+    """Supervisors and branch managers: reviews of their branch's cases; a collector the
+    reviews of their own calls."""
+    return _own_or_branch(
+        user, own_field=f"{prefix}collector", branch_field=f"{prefix}case__branch"
+    )

@@ -11,6 +11,9 @@ SOURCE_MODULES: list[str] = [
     "cases.selectors.queue",
     "cases.selectors.calls",
     "cases.views.calls",
+    "cases.selectors.money",
+    "cases.views.money",
+    "cases.services.plan_approval",
     # field visits, special procedures, collection periods (issue 10)
     "cases.approvals",
     "cases.selectors.visits",
@@ -18,6 +21,7 @@ SOURCE_MODULES: list[str] = [
     "cases.views.visits",
     "cases.views.procedures",
     "cases.dashboard_visits",
+    "cases.views.reports",
 ]
 
 

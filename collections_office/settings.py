@@ -261,7 +261,10 @@ CELERY_TIMEZONE = "UTC"
 # replacing the root handlers with Celery's plain ones.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# Schedules live in code (django-celery-beat does not support Django 6.1): each app
+# Beat reads the report schedules from the database (reporting/beat.py) besides the
+# fixed jobs of collections_office/celery.py.
+CELERY_BEAT_SCHEDULER = "reporting.beat:DatabaseScheduler"
+# Fixed jobs live in code (django-celery-beat does not support Django 6.1): each app
 # adds its entries in collections_office/celery.py.
 
 # --- Auth and sessions ---------------------------------------------------------
@@ -497,6 +500,9 @@ COMPLIANCE_OVERRIDE_VALID_MINUTES = env_int("COMPLIANCE_OVERRIDE_VALID_MINUTES",
 # What promotion reviews (the staff app, which never imports cases) call for a collector's
 # compliance in a period: a dotted path to `(collector=, start=, end=) -> dict`.
 COMPLIANCE_SUMMARY_FUNCTION = "cases.selectors.compliance.compliance_summary"
+# What promotion reviews and the annual assessment call for people's performance figures
+# in a period: `(user_ids=, start=, end=) -> {user id: staff.performance.PerformanceFigures}`.
+PERFORMANCE_FIGURES_FUNCTION = "cases.performance.performance_figures"
 
 if DJANGO_ENV == "test":
     # Hashing cost is not what the tests test; the validators still apply.

@@ -1,6 +1,8 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views, views_approvals
+from .assessment.urls import urlpatterns as assessment_urlpatterns
+from .attendance import urls as attendance_urls
 
 app_name = "staff"
 urlpatterns = [
@@ -24,4 +26,11 @@ urlpatterns = [
         views.notification_mark_all_read,
         name="notifications_read_all",
     ),
+    *assessment_urlpatterns,
+    # issue 12: training, recruitment, turnover early warning and succession
+    path("training/", include("staff.training.urls")),
+    path("recruitment/", include("staff.recruitment.urls")),
+    path("succession/", include("staff.succession.urls")),
 ]
+# Attendance, leave and overtime (issue 12).
+urlpatterns += attendance_urls.urlpatterns

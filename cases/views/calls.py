@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from functools import partial
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -25,13 +26,14 @@ from staff.selectors import get_scoped_object_or_404, has_role
 
 from .. import selectors
 from ..access import CASE_SUPERVISOR_ROLES, COLLECTOR_ROLES
-from ..call_forms import NEW_NUMBER, CallLogForm, QueueFilterForm
+from ..call_forms import NEW_NUMBER, PROMISE_OUTCOME, CallLogForm, QueueFilterForm
 from ..case_page import case_panel
 from ..compliance.checks import ComplianceRefused
 from ..models import CallLog, Case, ContactPoint, OverdueBucket, overdue_bucket
 from ..selectors import calls as call_selectors
 from ..selectors import queue as queue_selectors
 from ..services import calls as call_services
+from ..services.call_promises import call_log_with_promise
 from .common import history_rows
 from .ranged import ranged_file_response
 
@@ -178,8 +180,18 @@ def call_log_create(request, pk: int):
         if from_queue:
             _form, queue_before = _queue_for(request.user, queue_params)
             position = queue_selectors.queue_position(queue_before, pk=case.pk)
+        promise = data["outcome"].code == PROMISE_OUTCOME
+        log = (
+            partial(
+                call_log_with_promise,
+                promise_amount=data.get("promise_amount"),
+                promise_due_on=data.get("promise_due_on"),
+            )
+            if promise
+            else call_services.call_log
+        )
         try:
-            call = call_services.call_log(
+            call = log(
                 case=case,
                 actor=request.user,
                 contact_point=data.get("contact_point_obj"),
@@ -208,7 +220,9 @@ def call_log_create(request, pk: int):
                     request, _("Call saved as a draft: attach its recording to complete it.")
                 )
             else:
-                messages.success(request, _("Call logged."))
+                messages.success(
+                    request, _("Call and promise logged.") if promise else _("Call logged.")
+                )
             if from_queue:
                 _form, queue_after = _queue_for(request.user, queue_params)
                 following = queue_selectors.queue_next_after(

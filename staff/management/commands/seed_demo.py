@@ -10,8 +10,14 @@ DEMO_MODULES = [
     "staff.demo",
     "cases.demo",
     "cases.demo_work",
-    "cases.demo_visits",
+    "cases.demo_teamwork",
     "frontdesk.demo",
+    "staff.promotion.demo",
+    "staff.assessment.demo",
+    "staff.attendance.demo",
+    "staff.demo_talent",
+    "cases.demo_money",
+    "cases.demo_visits",
 ]
 
 

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0013_assignment_first_action_index'),
+        ('cases', '0014_promises_plans_payments'),
         ('staff', '0005_demo_data'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
