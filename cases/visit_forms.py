@@ -34,6 +34,9 @@ class _Styled(forms.Form):
     prefix_id = "visit"
 
     def __init__(self, *args, **kwargs):
+        # Several of these forms share a page (the case page's panels): their own auto ids
+        # keep the field wrappers' ids unique.
+        kwargs.setdefault("auto_id", f"{self.prefix_id}_%s")
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             widget = field.widget

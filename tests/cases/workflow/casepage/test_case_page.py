@@ -203,8 +203,9 @@ def test_case_page_query_count_does_not_grow_with_the_rows(
     assert counts[0] == counts[1]
     # Panels of every workflow area add their few queries each; what matters is above.
     # Issue 10's visits, procedures and period: 3 timeline sources + 5 panel queries
-    # (a supervisor sees the nomination form: its field collectors and addresses).
-    assert counts[1] <= 40
+    # (a supervisor sees the nomination form: its field collectors and addresses);
+    # promises and payments (issue 10) add 2 more.
+    assert counts[1] <= 42
 
 
 def test_case_page_speaks_chinese(as_user, collector_a, case, settings):
