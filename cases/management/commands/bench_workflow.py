@@ -28,6 +28,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from cases.benchmarking.casepage_profile import CasePageProfile
 from cases.benchmarking.workflow_data import WorkflowData
 from cases.benchmarking.workflow_drive import WorkflowDrive
 
@@ -54,11 +55,20 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=0)
         parser.add_argument("--skip-load", action="store_true")
         parser.add_argument("--skip-drive", action="store_true")
+        parser.add_argument(
+            "--profile",
+            type=int,
+            default=0,
+            metavar="PAGES",
+            help="instead of driving: time PAGES case pages in this process and profile them",
+        )
 
     def handle(self, *args, **options):
         if connection.vendor != "postgresql":
             raise CommandError("bench_workflow needs PostgreSQL (DATABASE_URL).")
         if not options["skip_load"]:
             WorkflowData(self.stdout).load(options)
-        if not options["skip_drive"]:
+        if options["profile"]:
+            CasePageProfile(self.stdout).run(options["profile"])
+        elif not options["skip_drive"]:
             WorkflowDrive(self.stdout).drive(options)
