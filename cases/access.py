@@ -10,8 +10,9 @@ agreements the branch handles.
 
 `case_visibility(user)` is the rule of DESIGN §3 for cases, as a `Q`:
 - supervisors, branch managers and admin staff: their branch (HQ: all);
-- phone collectors: the cases assigned to them (field collectors: the same until
-  visit lists arrive);
+- phone collectors: the cases assigned to them;
+- field collectors: the cases assigned to them and the cases on their visit lists (an
+  open visit nomination to them: waiting for the visit or its report under review);
 - anyone else: nothing.
 Models whose rows belong to a case (calls, holds, assignments …) scope through it
 with `prefix="case__"`, so the rule is written once.
@@ -57,10 +58,46 @@ def case_visibility(user, *, prefix: str = "") -> Q | None:
         if branch is None and not sees_all_branches(user):
             return _NOTHING
         condition = Q(**{f"{prefix}assigned_to": user})
+        if has_role(user, roles.FIELD_COLLECTOR):
+            condition |= Q(**{f"{prefix}pk__in": _visit_list_case_ids(user)})
         if not sees_all_branches(user):
             condition &= Q(**{f"{prefix}branch": branch})
         return condition
     return _NOTHING
+
+
+def _visit_list_case_ids(user):
+    """The cases on a field collector's visit lists (open nominations to them)."""
+    from cases.models import VisitNomination
+
+    return VisitNomination.objects.filter(
+        field_collector=user, status__in=VisitNomination.OPEN_STATUSES
+    ).values("case_id")
+
+
+# Who reads a branch's field visits, procedures and periods as a whole.
+VISIT_OVERSEER_ROLES = (roles.SUPERVISOR, roles.BRANCH_MANAGER)
+
+
+def visit_row_visibility(
+    user, *, collector_path: str, branch_path: str = "branch", case_path: str | None = None
+) -> Q | None:
+    """Field-visit rows (nominations, plans, reports, alerts …): supervisors and branch
+    managers their branch (HQ all); a field collector the rows that are theirs
+    (`collector_path`); a phone collector the rows of the cases they see (`case_path`,
+    the prefix to the row's case; rows without a case: nothing)."""
+    if not getattr(user, "is_authenticated", False):
+        return _NOTHING
+    if has_role(user, *VISIT_OVERSEER_ROLES):
+        return branch_condition(user, branch_path)
+    condition = _NOTHING
+    if has_role(user, roles.FIELD_COLLECTOR):
+        condition = Q(**{collector_path: user})
+    if case_path is not None and has_role(user, roles.PHONE_COLLECTOR):
+        by_case = case_visibility(user, prefix=case_path)
+        if by_case is not None:
+            condition |= by_case
+    return condition
 
 
 def branch_condition(user, field: str) -> Q | None:
@@ -133,3 +170,39 @@ def may_see_personal_data(user, case) -> bool:
     if has_role(user, *PERSONAL_DATA_VIEWER_ROLES):
         return True
     return case.assigned_to_id is not None and case.assigned_to_id == getattr(user, "pk", None)
+
+
+# --- Reports, campaigns, quality reviews (issue 10) ---------------------------------------
+
+# Who reviews weekly reports, runs handovers and campaigns, and scores calls.
+TEAM_LEAD_ROLES = (roles.SUPERVISOR,)
+# Who reads the team's reports, campaigns and quality scores (their branch; HQ all).
+TEAM_READER_ROLES = (roles.SUPERVISOR, roles.BRANCH_MANAGER)
+
+
+def _own_or_branch(user, *, own_field: str, branch_field: str) -> Q | None:
+    if not getattr(user, "is_authenticated", False):
+        return _NOTHING
+    if has_role(user, *TEAM_READER_ROLES):
+        return branch_condition(user, branch_field)
+    if has_role(user, *COLLECTOR_ROLES):
+        return Q(**{own_field: user})
+    return _NOTHING
+
+
+def weekly_report_visibility(user) -> Q | None:
+    """A collector their own reports; supervisors and branch managers their branch's."""
+    return _own_or_branch(user, own_field="collector", branch_field="branch")
+
+
+def campaign_visibility(user, *, prefix: str = "") -> Q | None:
+    """Supervisors and branch managers their branch's campaigns; a collector those they lead."""
+    return _own_or_branch(user, own_field=f"{prefix}lead", branch_field=f"{prefix}branch")
+
+
+def quality_review_visibility(user, *, prefix: str = "") -> Q | None:
+    """Supervisors and branch managers: reviews of their branch's cases; a collector the
+    reviews of their own calls."""
+    return _own_or_branch(
+        user, own_field=f"{prefix}collector", branch_field=f"{prefix}case__branch"
+    )

@@ -11,6 +11,17 @@ SOURCE_MODULES: list[str] = [
     "cases.selectors.queue",
     "cases.selectors.calls",
     "cases.views.calls",
+    "cases.selectors.money",
+    "cases.views.money",
+    "cases.services.plan_approval",
+    # field visits, special procedures, collection periods (issue 10)
+    "cases.approvals",
+    "cases.selectors.visits",
+    "cases.selectors.procedures",
+    "cases.views.visits",
+    "cases.views.procedures",
+    "cases.dashboard_visits",
+    "cases.views.reports",
 ]
 
 

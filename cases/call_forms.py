@@ -11,6 +11,8 @@ from cases.selectors.queue import LAST_CONTACT_FILTERS
 from collections_office.personal_data import mask_phone
 
 NEW_NUMBER = "new"
+# The outcome whose call records a promise to pay (amount and date on the form).
+PROMISE_OUTCOME = "promise_to_pay"
 LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
 
 
@@ -62,6 +64,13 @@ class CallLogForm(forms.Form):
     telephony_recording_id = forms.CharField(
         label=_("… or the telephony system's recording id"), required=False, max_length=120
     )
+    # With the outcome "promise to pay": the promise itself (cases/services/call_promises.py).
+    promise_amount = forms.CharField(label=_("Amount promised"), required=False, max_length=20)
+    promise_due_on = forms.DateField(
+        label=_("To pay by"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     # The queue this case was opened from (its filters), to land on the next case.
     queue = forms.CharField(required=False, widget=forms.HiddenInput, max_length=500)
 
@@ -109,6 +118,7 @@ class CallLogForm(forms.Form):
                 widget.attrs.setdefault("class", "form-control")
             widget.attrs.setdefault("id", f"call-{name.replace('_', '-')}")
         self.callback_outcomes = [str(o.pk) for o in outcomes if o.requires_callback]
+        self.promise_outcomes = [str(o.pk) for o in outcomes if o.code == PROMISE_OUTCOME]
 
     def clean_outcome(self) -> CallOutcome:
         return self.outcomes[self.cleaned_data["outcome"]]

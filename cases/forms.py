@@ -84,6 +84,9 @@ class AgreementForm(BootstrapMixin, forms.ModelForm):
             "reconciliation_day",
             "collection_period_days",
             "compliance_rule_set",
+            "plan_min_down_payment_percent",
+            "plan_max_instalments",
+            "plan_max_term_months",
             "document",
             "notes",
         ]

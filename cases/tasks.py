@@ -25,3 +25,22 @@ from cases.services.placements import placement_import
 def placement_import_task(placement_id: int) -> str:
     """Imports placement `placement_id`; a second delivery of the same id does nothing."""
     return placement_import(placement_id=placement_id).status
+
+
+@shared_task(
+    name="cases.tasks.promises_settle_task",
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=30,
+    max_retries=5,
+    soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
+    time_limit=settings.CELERY_TASK_TIME_LIMIT,
+)
+def promises_settle_task() -> int:
+    """Settles the open promises that fell due before today (company date); a second run
+    the same day changes nothing."""
+    from django.utils import timezone
+
+    from cases.services.promise_settlement import promises_settle
+    from collections_office.workdays import local_date
+
+    return promises_settle(today=local_date(timezone.now()))

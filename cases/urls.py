@@ -2,7 +2,24 @@
 
 from django.urls import path
 
-from .views import assignment, banks, calls, case_pages, casepage, compliance, placements
+from .views import (
+    assignment,
+    banks,
+    calls,
+    campaigns,
+    case_pages,
+    casepage,
+    compliance,
+    handover,
+    money,
+    payments,
+    placements,
+    procedures,
+    quality,
+    reports,
+    visit_reports,
+    visits,
+)
 
 app_name = "cases"
 urlpatterns = [
@@ -93,9 +110,79 @@ urlpatterns = [
         name="compliance_violation_confirm",
     ),
     # --- calls
+    path("<int:pk>/promises/new/", money.promise_create, name="promise_create"),
+    path("promises/<int:pk>/cancel/", money.promise_cancel, name="promise_cancel"),
+    path("<int:pk>/payments/new/", money.payment_claim, name="payment_claim"),
+    path("<int:pk>/plans/new/", money.plan_create, name="plan_create"),
+    path("plans/<int:pk>/", money.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/cancel/", money.plan_cancel, name="plan_cancel"),
+    path("payments/", payments.payment_list, name="payments"),
+    path("payments/<int:pk>/", payments.payment_detail, name="payment_detail"),
+    path("payments/<int:pk>/confirm/", payments.payment_confirm, name="payment_confirm"),
+    path("payments/<int:pk>/reject/", payments.payment_reject, name="payment_reject"),
+    path("payments/<int:pk>/reverse/", payments.payment_reverse, name="payment_reverse"),
+    path("payments/<int:pk>/receipt/", payments.payment_receipt, name="payment_receipt"),
     path("queue/", calls.queue, name="queue"),
     path("<int:pk>/calls/new/", calls.call_log_create, name="call_log"),
     path("<int:pk>/calls/start/", calls.call_start_view, name="call_start"),
     path("calls/<int:pk>/", calls.call_detail, name="call_detail"),
     path("calls/<int:pk>/recording/", calls.call_recording, name="call_recording"),
+    # --- field visits (issue 10)
+    path("<int:pk>/visits/new/", visits.visit_nominate, name="visit_nominate"),
+    path("visits/", visits.visit_list, name="visit_list"),
+    path("visits/<int:pk>/", visits.visit_detail, name="visit_detail"),
+    path("visits/<int:pk>/cancel/", visits.visit_cancel, name="visit_cancel"),
+    path("visits/<int:pk>/extension/", visits.visit_extension_request, name="visit_extension"),
+    path("visits/<int:pk>/alert/", visits.safety_alert_raise, name="safety_alert_raise"),
+    path("visits/<int:pk>/report/", visit_reports.visit_report_create, name="visit_report_create"),
+    path("visits/plans/new/", visits.visit_plan_create, name="visit_plan_create"),
+    path("visits/plans/<int:pk>/", visits.visit_plan, name="visit_plan"),
+    path("visits/reports/<int:pk>/", visit_reports.visit_report, name="visit_report"),
+    path(
+        "visits/reports/<int:pk>/review/",
+        visit_reports.visit_report_review,
+        name="visit_report_review",
+    ),
+    path(
+        "visits/reports/<int:pk>/recording/",
+        visit_reports.visit_report_recording,
+        name="visit_report_recording",
+    ),
+    path("visits/photos/<int:pk>/", visit_reports.visit_photo, name="visit_photo"),
+    path("visits/alerts/<int:pk>/", visits.safety_alert, name="safety_alert"),
+    # --- special procedures and collection periods (issue 10)
+    path("<int:pk>/procedures/new/", procedures.procedure_request, name="procedure_request"),
+    path("procedures/<int:pk>/", procedures.procedure_detail, name="procedure"),
+    path("procedures/<int:pk>/start/", procedures.procedure_start, name="procedure_start"),
+    path("procedures/<int:pk>/close/", procedures.procedure_close, name="procedure_close"),
+    path(
+        "procedures/documents/<int:pk>/",
+        procedures.procedure_document,
+        name="procedure_document",
+    ),
+    path(
+        "<int:pk>/period-extension/",
+        procedures.period_extension_request,
+        name="period_extension",
+    ),
+    # --- reports, handover, campaigns, call quality (issue 10)
+    path("reports/weekly/", reports.weekly_reports, name="weekly_reports"),
+    path("reports/weekly/open/", reports.weekly_report_start, name="weekly_report_start"),
+    path("reports/weekly/<int:pk>/", reports.weekly_report_detail, name="weekly_report_detail"),
+    path("reports/monthly/", reports.monthly_summary, name="monthly_summary"),
+    path("assignment/collectors/<int:pk>/handover/", handover.handover, name="handover"),
+    path(
+        "assignment/collectors/<int:pk>/handover/apply/",
+        handover.handover_apply,
+        name="handover_apply",
+    ),
+    path("campaigns/", campaigns.campaign_list, name="campaign_list"),
+    path("campaigns/new/", campaigns.campaign_create, name="campaign_create"),
+    path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/edit/", campaigns.campaign_edit, name="campaign_edit"),
+    path("quality/", quality.quality_reviews, name="quality_reviews"),
+    path("quality/checklist/", quality.quality_checklist, name="quality_checklist"),
+    path("quality/scores/", quality.quality_scores, name="quality_scores"),
+    path("quality/calls/<int:pk>/", quality.quality_review_call, name="quality_review_call"),
+    path("quality/reviews/<int:pk>/", quality.quality_review_detail, name="quality_review_detail"),
 ]

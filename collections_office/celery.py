@@ -26,9 +26,45 @@ app.conf.beat_schedule = {
         # While no worker runs, sweeps do not pile up: the next one does the same work.
         "options": {"expires": 55},
     },
+    # 00:10 Asia/Shanghai: settle the promises that fell due yesterday (kept, partly kept,
+    # broken), so the morning's queues put broken promises first (cases/services/
+    # promise_settlement.py; idempotent: a re-run or a late run does the same).
+    "cases-promises-settle": {
+        "task": "cases.tasks.promises_settle_task",
+        "schedule": crontab(minute=10, hour=16),
+    },
     # 09:00 Asia/Shanghai: remind people of documents not signed for / replies past due.
     "frontdesk-document-reminders": {
         "task": "frontdesk.tasks.send_document_reminders",
         "schedule": crontab(minute=0, hour=1),
+    },
+    # 00:10 Asia/Shanghai, and hourly after: promotions whose public notice ended take
+    # effect on their effective date (idempotent: each application is appointed once).
+    "staff-promotion-appointments": {
+        "task": "staff.tasks.promotion_appoint_due",
+        "schedule": crontab(minute=10),
+    },
+    # 08:30 Asia/Shanghai: yesterday's forgotten clock-outs are flagged (idempotent).
+    "attendance-missing-clock-outs": {
+        "task": "staff.tasks.attendance_flag_missing_clock_outs",
+        "schedule": crontab(minute=30, hour=0),
+    },
+    # 00:05 Asia/Shanghai: approved leave starting today becomes "on leave".
+    "leave-mark-taken": {
+        "task": "staff.tasks.leaves_mark_taken",
+        "schedule": crontab(minute=5, hour=16),
+    },
+    # 02:10–02:30 Asia/Shanghai (18:xx UTC), at night: recruitment and training upkeep.
+    "staff-rejected-candidates-purge": {
+        "task": "staff.tasks.rejected_candidates_purge",
+        "schedule": crontab(minute=10, hour=18),
+    },
+    "staff-referral-bonuses-flag": {
+        "task": "staff.tasks.referral_bonuses_flag",
+        "schedule": crontab(minute=20, hour=18),
+    },
+    "staff-onboarding-sweep": {
+        "task": "staff.tasks.onboarding_sweep",
+        "schedule": crontab(minute=30, hour=18),
     },
 }

@@ -261,7 +261,10 @@ CELERY_TIMEZONE = "UTC"
 # replacing the root handlers with Celery's plain ones.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# Schedules live in code (django-celery-beat does not support Django 6.1): each app
+# Beat reads the report schedules from the database (reporting/beat.py) besides the
+# fixed jobs of collections_office/celery.py.
+CELERY_BEAT_SCHEDULER = "reporting.beat:DatabaseScheduler"
+# Fixed jobs live in code (django-celery-beat does not support Django 6.1): each app
 # adds its entries in collections_office/celery.py.
 
 # --- Auth and sessions ---------------------------------------------------------
@@ -485,11 +488,21 @@ FIRST_ACTION_SLA_MINUTES = env_int("FIRST_ACTION_SLA_MINUTES", 120)
 QUEUE_STALE_AFTER_DAYS = env_int("QUEUE_STALE_AFTER_DAYS", 7)
 # Largest call recording accepted (bytes).
 CALL_RECORDING_MAX_BYTES = env_int("CALL_RECORDING_MAX_MB", 50) * 1024 * 1024
+# Field visits (DESIGN §4.5): due this many working days after the hand-over; photos
+# up to this size, at most this many per report; their location data (EXIF GPS …) is
+# removed unless the company keeps it.
+VISIT_DUE_WORKING_DAYS = env_int("VISIT_DUE_WORKING_DAYS", 2)
+VISIT_PHOTO_MAX_BYTES = env_int("VISIT_PHOTO_MAX_MB", 15) * 1024 * 1024
+VISIT_PHOTOS_MAX_COUNT = env_int("VISIT_PHOTOS_MAX_COUNT", 10)
+VISIT_PHOTOS_KEEP_LOCATION = env_bool("VISIT_PHOTOS_KEEP_LOCATION", default=False)
 # How long a supervisor's compliance override stays usable (minutes).
 COMPLIANCE_OVERRIDE_VALID_MINUTES = env_int("COMPLIANCE_OVERRIDE_VALID_MINUTES", 60)
 # What promotion reviews (the staff app, which never imports cases) call for a collector's
 # compliance in a period: a dotted path to `(collector=, start=, end=) -> dict`.
 COMPLIANCE_SUMMARY_FUNCTION = "cases.selectors.compliance.compliance_summary"
+# What promotion reviews and the annual assessment call for people's performance figures
+# in a period: `(user_ids=, start=, end=) -> {user id: staff.performance.PerformanceFigures}`.
+PERFORMANCE_FIGURES_FUNCTION = "cases.performance.performance_figures"
 
 if DJANGO_ENV == "test":
     # Hashing cost is not what the tests test; the validators still apply.

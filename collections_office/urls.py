@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/language/", staff_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("staff/", include("staff.urls")),
+    path("promotion/", include("staff.promotion.urls")),
     path("cases/", include("cases.urls")),
     path("frontdesk/", include("frontdesk.urls")),
     path("reports/", include("reporting.urls")),

@@ -2,6 +2,9 @@
 
 from django.utils import timezone
 
+from collections_office.workdays import company_tz
+from staff.attendance.selectors import away_today
+
 from .models import Visit
 from .selectors import (
     is_desk,
@@ -30,7 +33,14 @@ def dashboard_panels(user) -> list[dict]:
                 "unsigned_count": steps.count(),
                 "unsigned": steps[:5],
                 "now": timezone.now(),
-            }
+            },
+            {
+                # Whom a visitor cannot meet today: the desk says so before calling up.
+                "template": "frontdesk/_dashboard_away.html",
+                "away_today": away_today(
+                    user=user, day=timezone.localdate(timezone.now(), company_tz())
+                ),
+            },
         ]
     if not getattr(user, "is_authenticated", False):
         return []

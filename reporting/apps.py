@@ -5,3 +5,20 @@ from django.utils.translation import gettext_lazy as _
 class ReportingConfig(AppConfig):
     name = "reporting"
     verbose_name = _("Reporting")
+
+    def ready(self) -> None:
+        from collections_office import recovery
+
+        from . import kinds  # noqa: F401 - registers the report kinds
+        from .services import stalled_run_ids
+
+        def resume_report_run(run_id: int) -> None:
+            from .tasks import run_report
+
+            run_report.delay(run_id)
+
+        recovery.register(
+            recovery.ResumableJob(
+                name="report-run", stalled=stalled_run_ids, resume=resume_report_run
+            )
+        )

@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import pages
 
 app_name = "reporting"
-urlpatterns: list = []
+urlpatterns = [
+    path("", pages.report_index, name="index"),
+    path("results/<int:pk>/", pages.result_detail, name="result"),
+    path("runs/", pages.run_list_page, name="runs"),
+    path("runs/start/", pages.run_start, name="run_start"),
+    path("runs/<int:pk>/again/", pages.run_again, name="run_again"),
+    path("schedules/", pages.schedule_list_page, name="schedules"),
+    path("schedules/<int:pk>/edit/", pages.schedule_edit, name="schedule_edit"),
+]

@@ -4,10 +4,11 @@ from django.shortcuts import render
 
 import cases.dashboard
 import frontdesk.dashboard
+import reporting.dashboard
 import staff.dashboard
 
 # Each app contributes the panels it owns; the order is the order on the page.
-PANEL_SOURCES = [cases.dashboard, frontdesk.dashboard, staff.dashboard]
+PANEL_SOURCES = [cases.dashboard, frontdesk.dashboard, staff.dashboard, reporting.dashboard]
 
 
 def dashboard(request):

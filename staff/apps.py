@@ -4,7 +4,16 @@ from django.utils.translation import gettext_lazy as _
 
 # Modules of the staff areas that register dashboard panels, notification kinds or
 # approval kinds when imported; each area adds its own here.
-AREA_MODULES: list[str] = []
+AREA_MODULES: list[str] = [
+    "staff.promotion.dashboard",
+    "staff.assessment.tasks",
+    "staff.assessment.panels",
+    # attendance, leave and overtime (issue 12)
+    "staff.attendance.dashboard",
+    "staff.attendance.approvals",
+    "staff.succession.panels",  # issue 12: early warning, vacancies, training
+    "staff.training.approval",  # issue 12: training plans in the shared approvals
+]
 
 
 class StaffConfig(AppConfig):

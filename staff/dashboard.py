@@ -36,3 +36,19 @@ def _team(user) -> dict | None:
             "total": sum(by_position.values()),
         }
     return None
+
+
+@panels.register("approvals-waiting", order=5)
+def _approvals_waiting(user) -> dict | None:
+    """Deciders: how many requests wait for them, the longest-waiting first."""
+    from .approvals import kinds_decided_by
+    from .selectors_approvals import approvals_pending_for
+
+    if not kinds_decided_by(user):
+        return None
+    waiting = approvals_pending_for(user).order_by("requested_at", "pk")
+    return {
+        "template": "staff/approvals/_dashboard.html",
+        "waiting_count": waiting.count(),
+        "oldest": list(waiting[:5]),
+    }

@@ -80,6 +80,24 @@ def notification_send(
     return notification
 
 
+def notification_in_their_language(
+    *, recipient, make, url: str = "", actor=None, email: bool = True
+) -> Notification:
+    """Sends a notification written in the recipient's own language: `make()` returns
+    (title, body) and runs with that language active (the sender's may differ)."""
+    from django.utils import translation
+
+    from .selectors import profile_of
+
+    profile = profile_of(recipient)
+    language = (profile.language if profile else "") or settings.LANGUAGE_CODE
+    with translation.override(language):
+        title, body = make()
+    return notification_send(
+        recipient=recipient, actor=actor, title=title, body=body, url=url, email=email
+    )
+
+
 def _notification_email(notification_pk: int) -> None:
     notification = Notification.objects.select_related("recipient").get(pk=notification_pk)
     text = notification.body

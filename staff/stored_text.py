@@ -61,6 +61,18 @@ TEMPLATES = (
     gettext_noop(
         "Calls 08:00–22:00 China time; at most 6 unanswered attempts per number per day; relatives and colleagues only once the debtor is unreachable (6 failed attempts over all the debtor's numbers within 3 days, no conversation) and only to ask how to reach the debtor; every call recorded."  # noqa: E501
     ),
+    # Weekly reports, campaigns and call quality reviews (issue 10).
+    gettext_noop("Started"),
+    gettext_noop("Narrative saved"),
+    gettext_noop("Submitted"),
+    gettext_noop("Submitted again"),
+    gettext_noop("Accepted"),
+    gettext_noop("Returned"),
+    gettext_noop("Created"),
+    gettext_noop("Changed"),
+    gettext_noop("Call reviewed"),
+    gettext_noop("Confirmed as a violation"),
+    gettext_noop("Checklist changed"),
     gettext_noop("US Regulation F (12 CFR 1006)"),
     gettext_noop(
         "Calls 08:00–21:00 in the debtor's local time; at most 7 calls in 7 consecutive days per debt, none for 7 days after a conversation; third parties only to locate the debtor; every call recorded."  # noqa: E501

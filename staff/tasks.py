@@ -13,3 +13,61 @@ def password_reset_mail_send(*, email: str, domain: str, use_https: bool, langua
     # Mail servers fail transiently (OSError covers SMTP and socket errors): retry.
     with translation.override(language):
         accounts.password_reset_mail_send(email=email, domain=domain, use_https=use_https)
+
+
+@shared_task(ignore_result=True, time_limit=600)
+def promotion_appoint_due() -> int:
+    """Appointments whose public notice ended and whose effective date came (idempotent)."""
+    from .promotion.committee import appoint_due
+
+    with translation.override(None):
+        return appoint_due()
+
+
+@shared_task(ignore_result=True, time_limit=600)
+def attendance_flag_missing_clock_outs() -> int:
+    """Each morning: days clocked in but not out are flagged and the person told (once)."""
+    from .attendance.clock import attendance_flag_missing_clock_outs as flag
+
+    return flag()
+
+
+@shared_task(ignore_result=True, time_limit=600)
+def leaves_mark_taken() -> int:
+    """Each night: approved leave whose first day has come shows as being taken."""
+    from .attendance.leave import leaves_mark_taken as mark
+
+    return mark()
+
+
+# --- Recruitment and training (issue 12): daily, idempotent --------------------------------
+
+
+@shared_task(ignore_result=True, time_limit=600)
+def rejected_candidates_purge() -> int:
+    """Erases the personal data of candidates rejected longer ago than the retention rule."""
+    from .recruitment.services import rejected_candidates_purge as purge
+
+    return purge()
+
+
+@shared_task(ignore_result=True, time_limit=300)
+def referral_bonuses_flag() -> int:
+    """Flags referred hires who passed probation (the referrer's bonus is due)."""
+    from django.utils import timezone
+
+    from .recruitment.services import referral_bonuses_flag as flag
+
+    return flag(today=timezone.localdate())
+
+
+@shared_task(ignore_result=True, time_limit=300)
+def onboarding_sweep() -> int:
+    """Enrols people hired in the last 30 days who have no onboarding yet (however made)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from .training.services import onboarding_sweep as sweep
+
+    return sweep(hired_since=timezone.localdate() - dt.timedelta(days=30))

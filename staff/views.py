@@ -18,6 +18,7 @@ from .access import role_required
 from .models import Position
 from .selectors import (
     get_scoped_object_or_404,
+    has_role,
     notification_list,
     notification_unread_count,
     staff_get,
@@ -69,7 +70,20 @@ def staff_directory(request):
 @role_required(*DIRECTORY_ROLES)
 def staff_detail(request, pk: int):
     profile = staff_get(user=request.user, pk=pk)
-    return render(request, "staff/detail.html", {"profile": profile})
+    from .promotion.forms import LevelCorrectForm
+    from .promotion.selectors import level_history
+    from .training.selectors import training_history
+
+    return render(
+        request,
+        "staff/detail.html",
+        {
+            "profile": profile,
+            "history": level_history(user=request.user, person=profile.user),
+            "level_form": LevelCorrectForm() if has_role(request.user, roles.HR) else None,
+            "training_history": training_history(user=request.user, profile=profile),
+        },
+    )
 
 
 def notification_centre(request):

@@ -41,6 +41,17 @@ def _media_in_tmp(settings, tmp_path):
     _store_files_under(settings, tmp_path)
 
 
+@pytest.fixture(autouse=True)
+def _default_language_in_each_test():
+    """A page requested in Chinese leaves Chinese active in the thread (LocaleMiddleware
+    activates, nothing deactivates); each test starts in the default language."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def media_shared_with_worker(celery_worker_process, settings):
     """The test process (web) stores files where the worker reads them."""

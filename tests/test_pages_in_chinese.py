@@ -30,7 +30,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from cases.models import Placement
+from cases.models import CallLog, Placement
 from cases.services.banks import bank_create, bank_update
 from cases.services.cases import case_recall
 from frontdesk import services as desk_services
@@ -39,6 +39,8 @@ from staff.models import StaffProfile
 from tests.cases.api.builders import make_placement
 
 from .scoping.world import build_world
+from .staff.assessment.world import scored_assessment
+from .staff.promotion.world import promotion_application
 
 PAGES: dict[str, Callable] = {
     "dashboard": lambda w: reverse("dashboard"),
@@ -48,6 +50,67 @@ PAGES: dict[str, Callable] = {
     "staff:directory": lambda w: reverse("staff:directory"),
     "staff:detail": lambda w: reverse("staff:detail", args=[w.home.staff_profile.pk]),
     "staff:notifications": lambda w: reverse("staff:notifications"),
+    # promotion reviews
+    "promotion:mine": lambda w: reverse("promotion:mine"),
+    "promotion:apply": lambda w: reverse("promotion:apply", args=[w.promotion.cycle_id]),
+    "promotion:application": lambda w: reverse("promotion:application", args=[w.promotion.pk]),
+    "promotion:queue": lambda w: reverse("promotion:queue"),
+    "promotion:notices": lambda w: reverse("promotion:notices"),
+    "promotion:notice": lambda w: reverse("promotion:notice", args=[w.promotion.pk]),
+    "promotion:cycles": lambda w: reverse("promotion:cycles"),
+    "promotion:criteria": lambda w: reverse("promotion:criteria"),
+    "promotion:ladder": lambda w: reverse("promotion:ladder"),
+    "promotion:complaints": lambda w: reverse("promotion:complaints"),
+    "promotion:targets": lambda w: reverse("promotion:targets"),
+    # training, recruitment, succession (issue 12)
+    "staff:training_plans": lambda w: reverse("staff:training_plans"),
+    "staff:training_plan_create": lambda w: reverse("staff:training_plan_create"),
+    "staff:training_plan": lambda w: reverse("staff:training_plan", args=[w.home.training_plan.pk]),
+    "staff:training_needs": lambda w: reverse("staff:training_needs"),
+    "staff:training_mine": lambda w: reverse("staff:training_mine"),
+    "staff:recruitment_vacancies": lambda w: reverse("staff:recruitment_vacancies"),
+    "staff:recruitment_vacancy_create": lambda w: reverse("staff:recruitment_vacancy_create"),
+    "staff:recruitment_vacancy": lambda w: reverse(
+        "staff:recruitment_vacancy", args=[w.home.vacancy.pk]
+    ),
+    "staff:recruitment_candidate_create": lambda w: reverse(
+        "staff:recruitment_candidate_create", args=[w.home.vacancy.pk]
+    ),
+    "staff:recruitment_candidate": lambda w: reverse(
+        "staff:recruitment_candidate", args=[w.home.candidate.pk]
+    ),
+    "staff:recruitment_hire": lambda w: reverse(
+        "staff:recruitment_hire", args=[w.home.candidate.pk]
+    ),
+    "staff:recruitment_my_interviews": lambda w: reverse("staff:recruitment_my_interviews"),
+    "staff:succession_early_warning": lambda w: (
+        reverse("staff:succession_early_warning") + "?show=all"
+    ),
+    "staff:succession_thresholds": lambda w: reverse("staff:succession_thresholds"),
+    "staff:succession_posts": lambda w: reverse("staff:succession_posts"),
+    "staff:succession_post": lambda w: reverse("staff:succession_post", args=[w.home.key_post.pk]),
+    "staff:succession_handovers": lambda w: reverse("staff:succession_handovers"),
+    "staff:succession_handover": lambda w: reverse(
+        "staff:succession_handover", args=[w.home.handover.pk]
+    ),
+    "staff:approvals": lambda w: reverse("staff:approvals"),
+    "reporting:index": lambda w: reverse("reporting:index"),
+    "reporting:result": lambda w: reverse("reporting:result", args=[w.home.report_result.pk]),
+    "reporting:runs": lambda w: reverse("reporting:runs"),
+    "reporting:schedules": lambda w: reverse("reporting:schedules"),
+    "staff:assessments": lambda w: (scored_assessment(w), reverse("staff:assessments"))[1],
+    "staff:assessment_template": lambda w: reverse(
+        "staff:assessment_template", args=[scored_assessment(w).round.template_id]
+    ),
+    "staff:assessment_round": lambda w: reverse(
+        "staff:assessment_round", args=[scored_assessment(w).round_id]
+    ),
+    "staff:assessment_detail": lambda w: reverse(
+        "staff:assessment_detail", args=[scored_assessment(w).pk]
+    ),
+    "staff:assessment_person": lambda w: reverse(
+        "staff:assessment_person", args=[scored_assessment(w).subject_id]
+    ),
     "cases:case_list": lambda w: reverse("cases:case_list"),
     "cases:case_detail": lambda w: reverse("cases:case_detail", args=[w.home.case.pk]),
     "cases:casepage_timeline": lambda w: reverse("cases:casepage_timeline", args=[w.home.case.pk]),
@@ -85,6 +148,45 @@ PAGES: dict[str, Callable] = {
     "cases:placement_detail (failed)": lambda w: reverse(
         "cases:placement_detail", args=[w.failed_placement.pk]
     ),
+    "cases:weekly_reports": lambda w: reverse("cases:weekly_reports"),
+    "cases:weekly_report_detail": lambda w: reverse(
+        "cases:weekly_report_detail", args=[w.home.weekly_report.pk]
+    ),
+    "cases:monthly_summary": lambda w: reverse("cases:monthly_summary"),
+    "cases:handover": lambda w: reverse("cases:handover", args=[w.home.collector.pk]),
+    "cases:campaign_list": lambda w: reverse("cases:campaign_list"),
+    "cases:campaign_create": lambda w: reverse("cases:campaign_create"),
+    "cases:campaign_detail": lambda w: reverse("cases:campaign_detail", args=[w.home.campaign.pk]),
+    "cases:campaign_edit": lambda w: reverse("cases:campaign_edit", args=[w.home.campaign.pk]),
+    "cases:quality_reviews": lambda w: reverse("cases:quality_reviews"),
+    "cases:quality_checklist": lambda w: reverse("cases:quality_checklist"),
+    "cases:quality_scores": lambda w: reverse("cases:quality_scores"),
+    "cases:quality_review_detail": lambda w: reverse(
+        "cases:quality_review_detail", args=[w.home.quality_review.pk]
+    ),
+    "cases:quality_review_call": lambda w: reverse("cases:quality_review_call", args=[w.call.pk]),
+    # attendance, leave and overtime
+    "staff:attendance_sheet": lambda w: reverse(
+        "staff:attendance_sheet", args=[w.home.collector.pk, w.month.year, w.month.month]
+    ),
+    "staff:attendance_team": lambda w: reverse("staff:attendance_team"),
+    "staff:attendance_correct": lambda w: reverse("staff:attendance_correct", args=[w.record.pk]),
+    "staff:leave": lambda w: reverse("staff:leave") + "?show=team",
+    "staff:leave_apply": lambda w: reverse("staff:leave_apply"),
+    "staff:leave_detail": lambda w: reverse("staff:leave_detail", args=[w.leave.pk]),
+    "staff:leave_calendar": lambda w: reverse("staff:leave_calendar"),
+    "staff:overtime": lambda w: reverse("staff:overtime") + "?show=team",
+    "staff:overtime_apply": lambda w: reverse("staff:overtime_apply"),
+    "staff:overtime_detail": lambda w: reverse("staff:overtime_detail", args=[w.overtime.pk]),
+    "staff:overtime_totals": lambda w: reverse("staff:overtime_totals"),
+    "cases:payments": lambda w: reverse("cases:payments") + "?status=all",
+    "cases:payment_detail": lambda w: reverse(
+        "cases:payment_detail", args=[w.home.money["payment"].pk]
+    ),
+    "cases:payment_detail (confirmed)": lambda w: reverse(
+        "cases:payment_detail", args=[w.home.money["confirmed"].pk]
+    ),
+    "cases:plan_detail": lambda w: reverse("cases:plan_detail", args=[w.home.money["plan"].pk]),
     "frontdesk:my_items": lambda w: reverse("frontdesk:my_items"),
     "frontdesk:visit_list": lambda w: reverse("frontdesk:visit_list"),
     "frontdesk:visit_register": lambda w: reverse("frontdesk:visit_register"),
@@ -97,6 +199,17 @@ PAGES: dict[str, Callable] = {
     "frontdesk:visit_correct": lambda w: reverse("frontdesk:visit_correct", args=[w.home.visit.pk]),
     "frontdesk:message_list": lambda w: reverse("frontdesk:message_list"),
     "frontdesk:message_take": lambda w: reverse("frontdesk:message_take"),
+    # field visits, special procedures (issue 10)
+    "cases:visit_list": lambda w: reverse("cases:visit_list"),
+    "cases:visit_plan_create": lambda w: reverse("cases:visit_plan_create"),
+    "cases:visit_detail": lambda w: reverse("cases:visit_detail", args=[_visits(w).nomination.pk]),
+    "cases:visit_plan": lambda w: reverse("cases:visit_plan", args=[_visits(w).plan.pk]),
+    "cases:visit_report": lambda w: reverse("cases:visit_report", args=[_visits(w).report.pk]),
+    "cases:visit_report_create": lambda w: reverse(
+        "cases:visit_report_create", args=[_own_visit(w).pk]
+    ),
+    "cases:safety_alert": lambda w: reverse("cases:safety_alert", args=[_visits(w).alert.pk]),
+    "cases:procedure": lambda w: reverse("cases:procedure", args=[_visits(w).procedure.pk]),
     "frontdesk:message_detail": lambda w: reverse(
         "frontdesk:message_detail", args=[w.home.message.pk]
     ),
@@ -112,6 +225,19 @@ PAGES: dict[str, Callable] = {
         "frontdesk:document_correct", args=[w.home.document.pk]
     ),
 }
+
+
+def _visits(w):
+    from tests.cases.visits.rows import visit_rows
+
+    return visit_rows(w.home)
+
+
+def _own_visit(w):
+    from tests.cases.visits.rows import nomination_for
+
+    return nomination_for(w.home, w.users[roles.FIELD_COLLECTOR])
+
 
 # Words that are the same in Chinese text: brand and format names, units, abbreviations.
 ALLOWED_WORDS = {
@@ -180,6 +306,8 @@ def _world_data(world) -> set[str]:
     for user in get_user_model().objects.all():
         values.update({user.get_full_name(), user.first_name, user.last_name, user.username})
     values.update({"Wang Fang", "Zhang Wei", world.failed_placement.original_name})
+    # A test-only approval kind (areas register real, translated kinds).
+    values.add("Scoping test request")
     for side in (world.home, world.foreign):
         values.update(
             {
@@ -196,9 +324,18 @@ def _world_data(world) -> set[str]:
                 side.debtor.name if hasattr(side.debtor, "name") else "",
                 side.agreement.number,
                 getattr(getattr(side, "hold", None), "reason", ""),
+                getattr(getattr(side, "campaign", None), "name", ""),
                 side.bank.routine_contact_name,
                 side.bank.emergency_contact_name,
                 side.bank.file_transfer_channel,
+                side.training_plan.title,
+                side.training_plan.goal,
+                side.training_plan.content,
+                side.training_session.topic,
+                side.training_need.topic,
+                side.vacancy.title,
+                side.candidate.name,
+                side.key_post.title,
             }
         )
     values.add(world.registered_bank.name)
@@ -226,6 +363,9 @@ def world(db):
     world.home.placement.row_errors.create(
         row_number=3, column="principal", message="The amount must not be negative."
     )
+    from .test_scoping_battery import _money_on
+
+    _money_on(world.home)
     case_recall(case=world.home.case, actor=world.superuser, reason="")
     bank_update(bank=world.home.bank, actor=None, routine_contact_name="张经理")
     world.failed_placement = make_placement(
@@ -243,9 +383,54 @@ def world(db):
             badge_number="V-07",
             badge_confirmed=True,
         )
+    # A call not reviewed yet, for the page that scores one.
+    world.call = CallLog.objects.create(
+        case=world.home.case,
+        collector=world.home.collector,
+        contact_point=world.home.contact_point,
+        party="debtor",
+        started_at=world.home.reviewed_call.started_at,
+        outcome=world.home.reviewed_call.outcome,
+        status="completed",
+        completed_at=world.home.reviewed_call.started_at,
+        telephony_recording_id="PBX-NEW",
+    )
+    world.promotion = promotion_application(world.home)
     StaffProfile.objects.update(language="zh-hans")
+    _attendance_rows(world)  # after: its notifications go out in the readers' language
     world.viewers = [*world.users.values(), world.superuser]
     return world
+
+
+def _attendance_rows(world) -> None:
+    """A clocked day, an approved leave (away today) and confirmed overtime of the home
+    collector, through the services (their history too)."""
+    import datetime as dt
+
+    from staff.attendance import clock, leave, overtime
+    from staff.attendance.days import today
+    from staff.attendance.leave import default_leave_types_ensure
+
+    collector, supervisor = world.home.collector, world.home.supervisor
+    world.month = today().replace(day=1)
+    world.record = clock.attendance_clock_in(user=collector)
+    world.leave = leave.leave_apply(
+        user=collector,
+        leave_type=default_leave_types_ensure()["personal"],
+        start_date=today() + dt.timedelta(days=1),
+        start_half="am",
+        end_date=today() + dt.timedelta(days=8),
+        end_half="pm",
+        reason="家事",
+        cover=None,
+    )
+    leave.leave_decided(leave=world.leave, approved=True, decider=supervisor)
+    world.overtime = overtime.overtime_apply(
+        user=collector, work_date=today(), expected_hours=2, reason="月底"
+    )
+    overtime.overtime_decided(overtime=world.overtime, approved=True, decider=supervisor)
+    overtime.overtime_record(overtime=world.overtime, actor=collector, actual_hours=2)
+    overtime.overtime_confirm(overtime=world.overtime, actor=supervisor)
 
 
 def test_every_main_page_reads_in_chinese(world):

@@ -39,14 +39,100 @@ from django.utils.http import urlsafe_base64_encode
 from staff import roles
 
 from .scoping.world import build_world
+from .staff.assessment.world import assessment_of
+from .staff.promotion.world import (
+    appeal_of,
+    evidence_of,
+    promotion_application,
+    promotion_cycle,
+)
+
+ASSESSMENT_REVIEWERS = (roles.HR, roles.BRANCH_MANAGER, roles.DEPARTMENT_HEAD, roles.SUPERVISOR)
 
 pytestmark = pytest.mark.django_db
+
+
+def _schedule():
+    from reporting.models import ReportSchedule
+
+    return ReportSchedule.objects.get_or_create(
+        key="scoping", defaults={"kind": "collector_weekly"}
+    )[0]
+
 
 # URL name → the kwargs that point at a foreign row (see the module docstring).
 ROUTES: dict[str, Callable] = {
     # staff
     "staff:detail": lambda f: {"pk": f.staff_profile.pk},
     "staff:notification_open": lambda f: {"pk": f.notification.pk},
+    # staff: training, recruitment, succession (issue 12)
+    "staff:training_plan": lambda f: {"pk": f.training_plan.pk},
+    "staff:training_plan_edit": lambda f: {"pk": f.training_plan.pk},
+    "staff:training_plan_submit": lambda f: {"pk": f.training_plan.pk},
+    "staff:training_plan_complete": lambda f: {"pk": f.training_plan.pk},
+    "staff:training_plan_enrol": lambda f: {"pk": f.training_plan.pk},
+    "staff:training_session_add": lambda f: {"pk": f.training_plan.pk},
+    "staff:training_attendance": lambda f: [
+        {"pk": f.training_plan.pk, "session_pk": f.training_session.pk},
+        {"pk": f.home.training_plan.pk, "session_pk": f.training_session.pk},
+    ],
+    "staff:training_result": lambda f: [
+        {"pk": f.training_plan.pk, "enrolment_pk": f.training_enrolment.pk},
+        {"pk": f.home.training_plan.pk, "enrolment_pk": f.training_enrolment.pk},
+    ],
+    "staff:training_rating": lambda f: [
+        {"pk": f.training_plan.pk, "enrolment_pk": f.training_enrolment.pk},
+        {"pk": f.home.training_plan.pk, "enrolment_pk": f.training_enrolment.pk},
+    ],
+    "staff:recruitment_vacancy": lambda f: {"pk": f.vacancy.pk},
+    "staff:recruitment_candidate_create": lambda f: {"pk": f.vacancy.pk},
+    "staff:recruitment_candidate": lambda f: {"pk": f.candidate.pk},
+    "staff:recruitment_reveal": lambda f: {"pk": f.candidate.pk},
+    "staff:recruitment_cv": lambda f: {"pk": f.candidate.pk},
+    "staff:recruitment_step": lambda f: {"pk": f.candidate.pk},
+    "staff:recruitment_interview_schedule": lambda f: {"pk": f.candidate.pk},
+    "staff:recruitment_interview_score": lambda f: [
+        {"pk": f.candidate.pk, "interview_pk": f.interview.pk},
+        {"pk": f.home.candidate.pk, "interview_pk": f.interview.pk},
+    ],
+    "staff:recruitment_hire": lambda f: {"pk": f.candidate.pk},
+    "staff:succession_post": lambda f: {"pk": f.key_post.pk},
+    "staff:succession_successor_remove": lambda f: {"pk": f.successor.pk},
+    "staff:succession_handover": lambda f: {"pk": f.handover.pk},
+    "staff:succession_handover_confirm": lambda f: [
+        {"pk": f.handover.pk, "item_pk": f.handover_item.pk},
+        {"pk": f.home.handover.pk, "item_pk": f.handover_item.pk},
+    ],
+    "staff:approval_decide": lambda f: {"pk": f.approval.pk},
+    "staff:approval_withdraw": lambda f: {"pk": f.approval.pk},
+    # reporting
+    "reporting:result": lambda f: {"pk": f.report_result.pk},
+    "reporting:run_again": lambda f: {"pk": f.report_run.pk},
+    "reporting:schedule_edit": lambda f: {"pk": _schedule().pk},
+    # staff: assessments (issues 11/12)
+    "staff:assessment_detail": lambda f: {"pk": assessment_of(f).pk},
+    "staff:assessment_person": lambda f: {"user_id": assessment_of(f).subject_id},
+    "staff:assessment_template": lambda f: {"pk": assessment_of(f).round.template_id},
+    "staff:assessment_round_create": lambda f: {"pk": assessment_of(f).round.template_id},
+    "staff:assessment_round": lambda f: {"pk": assessment_of(f).round_id},
+    "staff:assessment_round_run": lambda f: {"pk": assessment_of(f).round_id},
+    "staff:assessment_round_finalise": lambda f: {"pk": assessment_of(f).round_id},
+    "staff:assessment_round_export": lambda f: [
+        {"pk": assessment_of(f).round_id, "file_format": "csv"},
+        {"pk": assessment_of(f).round_id, "file_format": "xlsx"},
+    ],
+    # staff: attendance, leave and overtime (a collector's own rows)
+    "staff:attendance_sheet": lambda f: _month_of(f),
+    "staff:attendance_sheet_confirm": lambda f: _month_of(f),
+    "staff:attendance_sheet_lock": lambda f: _month_of(f),
+    "staff:attendance_correct": lambda f: {"pk": _attendance_record(f).pk},
+    "staff:leave_detail": lambda f: {"pk": _leave(f).pk},
+    "staff:leave_cancel": lambda f: {"pk": _leave(f).pk},
+    "staff:leave_return": lambda f: {"pk": _leave(f, status="taken").pk},
+    "staff:overtime_detail": lambda f: {"pk": _overtime(f).pk},
+    "staff:overtime_record": lambda f: {"pk": _overtime(f, status="approved").pk},
+    "staff:overtime_confirm": lambda f: {"pk": _overtime(f, status="recorded").pk},
+    "staff:overtime_cancel": lambda f: {"pk": _overtime(f).pk},
     # cases: banks, keys, agreements, placements, cases
     "cases:case_detail": lambda f: {"pk": f.case.pk},
     "cases:case_reveal": lambda f: {"pk": f.case.pk},
@@ -92,9 +178,63 @@ ROUTES: dict[str, Callable] = {
     "cases:call_start": lambda f: {"pk": f.case.pk},
     "cases:call_detail": lambda f: {"pk": _call_on(f).pk},
     "cases:call_recording": lambda f: {"pk": _call_on(f, with_recording=True).pk},
+    # cases: promises, payment plans and payments
+    "cases:promise_create": lambda f: {"pk": f.case.pk},
+    "cases:promise_cancel": lambda f: {"pk": _money_on(f)["promise"].pk},
+    "cases:payment_claim": lambda f: {"pk": f.case.pk},
+    "cases:plan_create": lambda f: {"pk": f.case.pk},
+    "cases:plan_detail": lambda f: {"pk": _money_on(f)["plan"].pk},
+    "cases:plan_cancel": lambda f: {"pk": _money_on(f)["plan"].pk},
+    "cases:payment_detail": lambda f: {"pk": _money_on(f)["payment"].pk},
+    "cases:payment_confirm": lambda f: {"pk": _money_on(f)["payment"].pk},
+    "cases:payment_reject": lambda f: {"pk": _money_on(f)["payment"].pk},
+    "cases:payment_reverse": lambda f: {"pk": _money_on(f)["confirmed"].pk},
+    "cases:payment_receipt": lambda f: {"pk": _money_on(f)["payment"].pk},
     # cases: assignment (supervisors; a collector of branch B, a case of branch B)
     "cases:assignment_collector": lambda f: {"pk": f.collector.pk},
     "cases:assignment_case": lambda f: {"pk": f.case.pk},
+    # cases: reports, handover, campaigns, call quality (issue 10)
+    "cases:weekly_report_detail": lambda f: {"pk": f.weekly_report.pk},
+    "cases:handover": lambda f: {"pk": f.collector.pk},
+    "cases:handover_apply": lambda f: {"pk": f.collector.pk},
+    "cases:campaign_detail": lambda f: {"pk": f.campaign.pk},
+    "cases:campaign_edit": lambda f: {"pk": f.campaign.pk},
+    "cases:quality_review_call": lambda f: {"pk": _call_on(f).pk},
+    "cases:quality_review_detail": lambda f: {"pk": f.quality_review.pk},
+    # promotion reviews (tests/staff/promotion/world.py)
+    "promotion:apply": lambda f: {"cycle_pk": promotion_cycle(f.collector).pk},
+    "promotion:application": lambda f: {"pk": promotion_application(f).pk},
+    "promotion:department_review": lambda f: {"pk": promotion_application(f).pk},
+    "promotion:hr_review": lambda f: {"pk": promotion_application(f).pk},
+    "promotion:vote": lambda f: {"pk": promotion_application(f).pk},
+    "promotion:decide": lambda f: {"pk": promotion_application(f).pk},
+    "promotion:resubmit": lambda f: {"pk": promotion_application(f).pk},
+    "promotion:evidence": lambda f: [
+        {"pk": promotion_application(f).pk, "evidence_pk": evidence_of(f).pk},
+        {"pk": promotion_application(f.home).pk, "evidence_pk": evidence_of(f).pk},
+    ],
+    "promotion:appeal_decide": lambda f: {"pk": appeal_of(f).pk},
+    "promotion:notice": lambda f: {"pk": promotion_application(f).pk},
+    "promotion:level_correct": lambda f: {"pk": f.staff_profile.pk},
+    # cases: field visits, special procedures, periods (issue 10)
+    "cases:visit_nominate": lambda f: {"pk": f.case.pk},
+    "cases:visit_detail": lambda f: {"pk": _visits(f).nomination.pk},
+    "cases:visit_cancel": lambda f: {"pk": _visits(f).nomination.pk},
+    "cases:visit_extension": lambda f: {"pk": _visits(f).nomination.pk},
+    "cases:safety_alert_raise": lambda f: {"pk": _visits(f).nomination.pk},
+    "cases:visit_report_create": lambda f: {"pk": _visits(f).nomination.pk},
+    "cases:visit_plan": lambda f: {"pk": _visits(f).plan.pk},
+    "cases:visit_report": lambda f: {"pk": _visits(f).report.pk},
+    "cases:visit_report_review": lambda f: {"pk": _visits(f).report.pk},
+    "cases:visit_report_recording": lambda f: {"pk": _visits(f).report.pk},
+    "cases:visit_photo": lambda f: {"pk": _visits(f).photo.pk},
+    "cases:safety_alert": lambda f: {"pk": _visits(f).alert.pk},
+    "cases:procedure_request": lambda f: {"pk": f.case.pk},
+    "cases:procedure": lambda f: {"pk": _visits(f).procedure.pk},
+    "cases:procedure_start": lambda f: {"pk": _visits(f).procedure.pk},
+    "cases:procedure_close": lambda f: {"pk": _visits(f).procedure.pk},
+    "cases:procedure_document": lambda f: {"pk": _visits(f).document.pk},
+    "cases:period_extension": lambda f: {"pk": f.case.pk},
     # front desk
     "frontdesk:visit_detail": lambda f: {"pk": f.visit.pk},
     "frontdesk:visit_reveal_id": lambda f: {"pk": f.visit.pk},
@@ -138,6 +278,68 @@ ROUTES: dict[str, Callable] = {
 }
 
 
+def _month_of(f):
+    from staff.attendance.days import today
+
+    day = today()
+    return {"user_id": f.collector.pk, "year": day.year, "month": day.month}
+
+
+def _attendance_record(f):
+    from django.utils import timezone
+
+    from staff.attendance.days import today
+    from staff.models import AttendanceRecord
+
+    record, _created = AttendanceRecord.objects.get_or_create(
+        user=f.collector,
+        work_date=today(),
+        defaults={"branch": f.branch, "clocked_in_at": timezone.now()},
+    )
+    return record
+
+
+def _leave(f, *, status="requested"):
+    import datetime as dt
+
+    from staff.attendance.days import today
+    from staff.attendance.leave import default_leave_types_ensure
+    from staff.models import LeaveRequest
+
+    start = today() + dt.timedelta(days=30)
+    return LeaveRequest.objects.create(
+        user=f.collector,
+        branch=f.branch,
+        leave_type=default_leave_types_ensure()["annual"],
+        start_date=start,
+        end_date=start,
+        days=1,
+        reason="family",
+        status=status,
+    )
+
+
+def _overtime(f, *, status="requested"):
+    from staff.attendance.days import today
+    from staff.models import OvertimeRequest
+
+    return OvertimeRequest.objects.create(
+        user=f.collector,
+        branch=f.branch,
+        work_date=today(),
+        expected_hours=2,
+        actual_hours=2 if status == "recorded" else None,
+        reason="month end",
+        status=status,
+    )
+
+
+def _visits(f):
+    from tests.cases.visits.rows import visit_rows
+
+    return visit_rows(f)
+
+
 def _refusal(f):
     from django.utils import timezone
 
@@ -167,6 +369,59 @@ def _rule_set_channel():
         defaults={"window_start": dt.time(8), "window_end": dt.time(22)},
     )
     return channel
+
+
+def _money_on(f) -> dict:
+    """A promise, a plan waiting for approval, a claimed payment (with a receipt) and a
+    confirmed one on the side's case (made once per side)."""
+    if getattr(f, "money", None):
+        return f.money
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from cases.models import Payment, PaymentPlan, Promise
+
+    today = timezone.localdate()
+    promise = Promise.objects.create(
+        case=f.case,
+        amount=Decimal("100.00"),
+        due_on=today + dt.timedelta(days=3),
+        counts_from=today,
+        made_by=f.collector,
+    )
+    plan = PaymentPlan.objects.create(
+        case=f.case,
+        total_amount=Decimal("100.00"),
+        schedule=[{"amount": "100.00", "due_on": (today + dt.timedelta(days=9)).isoformat()}],
+        within_terms=False,
+        made_by=f.collector,
+    )
+    payment = Payment(
+        case=f.case,
+        amount=Decimal("10.00"),
+        paid_on=today,
+        channel="to_bank",
+        claimed_by=f.collector,
+        receipt_sha256="0" * 64,
+        receipt_content_type="application/pdf",
+    )
+    payment.receipt.save("battery.pdf", ContentFile(b"%PDF-1.4 battery"), save=False)
+    payment.save()
+    confirmed = Payment.objects.create(
+        case=f.case,
+        amount=Decimal("10.00"),
+        paid_on=today,
+        channel="to_bank",
+        claimed_by=f.collector,
+        status="confirmed",
+        confirmed_by=f.supervisor,
+        confirmed_at=timezone.now(),
+    )
+    f.money = {"promise": promise, "plan": plan, "payment": payment, "confirmed": confirmed}
+    return f.money
 
 
 def _call_on(f, *, with_recording: bool = False):
@@ -209,6 +464,20 @@ SHARED: dict[str, tuple[str, ...]] = {
     # Not a row but a secret: the token decides, not who asks; a wrong one shows the
     # "invalid link" page (200), checked by test_a_wrong_reset_token_opens_nothing.
     "password_reset_confirm": roles.ALL_ROLES,
+    # One company schedule (one beat): a branch's admin staff open it read-only and are
+    # told only HQ's change it (test_schedules_are_edited_by_hq_admin_staff…).
+    "reporting:schedule_edit": (roles.ADMIN_STAFF,),
+    # Promotion cycles are the company's, open to every branch: anyone may open the
+    # application form (the service decides who may apply).
+    "promotion:apply": roles.ALL_ROLES,
+    # The notice board is for every staff member by design (DESIGN §5: public notice);
+    # it shows only name, branch, step and dates, and takes appeals from anyone.
+    "promotion:notice": roles.ALL_ROLES,
+    # Assessment templates and rounds are company-wide (one ranking); the rows inside a
+    # round and its exports are the reader's own branch only (tests/staff/assessment/).
+    "staff:assessment_template": ASSESSMENT_REVIEWERS,
+    "staff:assessment_round": ASSESSMENT_REVIEWERS,
+    "staff:assessment_round_export": ASSESSMENT_REVIEWERS,
 }
 
 # Whole URL namespaces the battery does not walk, and why.

@@ -12,7 +12,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cases.models import Case, ContactPoint, Debtor, Placement, PlacementRowError
+from cases.models import (
+    Case,
+    ContactPoint,
+    Debtor,
+    Payment,
+    Placement,
+    PlacementRowError,
+    Promise,
+)
 from cases.selectors.casepage import WorkStatus, work_status
 from collections_office.personal_data import mask_card_number, mask_id_number, mask_phone
 from collections_office.workdays import local_date
@@ -181,13 +189,56 @@ class CaseSerializer(serializers.ModelSerializer):
         return local_date(case.last_contact_at).isoformat()
 
 
+class CasePromiseSerializer(serializers.ModelSerializer):
+    """A promise to pay (or an instalment of a payment plan); who took it is not shown."""
+
+    instalment = serializers.IntegerField(
+        source="plan_instalment",
+        read_only=True,
+        allow_null=True,
+        help_text="The instalment's number in a payment plan; null for a promise of its own.",
+    )
+
+    class Meta:
+        model = Promise
+        fields = ["id", "amount", "due_on", "status", "amount_paid", "instalment", "created_at"]
+        read_only_fields = fields
+
+
+class CasePaymentSerializer(serializers.ModelSerializer):
+    """A confirmed payment; who claimed or confirmed it is not shown."""
+
+    class Meta:
+        model = Payment
+        fields = ["id", "amount", "paid_on", "channel", "reference", "confirmed_at"]
+        read_only_fields = fields
+
+
 class CaseDetailSerializer(CaseSerializer):
     debtor = DebtorDetailSerializer(read_only=True)
     agreement = serializers.IntegerField(source="agreement_id", read_only=True)
     last_placement = serializers.IntegerField(source="last_placement_id", read_only=True)
+    promises = CasePromiseSerializer(
+        source="api_promises",
+        many=True,
+        read_only=True,
+        help_text="Promises to pay and plan instalments (not cancelled ones), newest due first.",
+    )
+    payments = CasePaymentSerializer(
+        source="api_payments",
+        many=True,
+        read_only=True,
+        help_text="Confirmed payments, newest first (claims not yet confirmed are not shown).",
+    )
 
     class Meta(CaseSerializer.Meta):
-        fields = [*CaseSerializer.Meta.fields, "agreement", "last_placement"]
+        fields = [
+            *CaseSerializer.Meta.fields,
+            "agreement",
+            "last_placement",
+            "promises",
+            "payments",
+        ]
         read_only_fields = fields
 
 

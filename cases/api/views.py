@@ -12,6 +12,7 @@ import re
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadhandler import FileUploadHandler
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -32,7 +33,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from cases import selectors
-from cases.models import Case, Placement
+from cases.models import Case, Payment, Placement, Promise
 from cases.selectors.casepage import with_active_hold
 from cases.services.cases import CaseRecallNotAllowed, case_recall
 from cases.throttling import BankApiUploadRateThrottle
@@ -354,6 +355,26 @@ def _updated_since(raw: str) -> dt.datetime:
     return value
 
 
+def money_prefetches() -> list[Prefetch]:
+    """The case detail's promises (not cancelled) and confirmed payments: two queries."""
+    return [
+        Prefetch(
+            "promises",
+            queryset=Promise.objects.exclude(status=Promise.Status.CANCELLED).order_by(
+                "-due_on", "-pk"
+            ),
+            to_attr="api_promises",
+        ),
+        Prefetch(
+            "payments",
+            queryset=Payment.objects.filter(status=Payment.Status.CONFIRMED).order_by(
+                "-paid_on", "-pk"
+            ),
+            to_attr="api_payments",
+        ),
+    ]
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Your cases",
@@ -392,7 +413,7 @@ class CaseViewSet(
         # `work_status` reads the annotation: no query per case for its holds.
         if self.action != "list":
             return with_active_hold(selectors.case_list_for_bank(bank=self.bank)).prefetch_related(
-                selectors.contact_points_prefetch()
+                selectors.contact_points_prefetch(), *money_prefetches()
             )
         params = self.request.query_params
         for name in ("status", "account_no", "updated_since"):

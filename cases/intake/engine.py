@@ -38,13 +38,13 @@ import threading
 import zlib
 import zoneinfo
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import storages
-from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone, translation
@@ -57,6 +57,7 @@ from cases.intake.validation import ERROR, RowProblem, RowValidator
 from cases.intake.writers import BANK_LOCK_NAMESPACE, PostgresWriter, change_reason, writer_for
 from cases.models import Placement, PlacementRowError, PlacementStream
 from collections_office.file_locks import file_lock
+from collections_office.run_locks import run_lock, runs_alive, session_lock
 
 logger = logging.getLogger(__name__)
 
@@ -68,28 +69,8 @@ RUN_LOCK_NAMESPACE = 7203
 _after_batch_hook = None
 
 
-@contextmanager
 def _session_lock(namespace: int, key: int, *, wait: bool):
-    """A PostgreSQL session advisory lock: True while held (elsewhere always True)."""
-    if connection.vendor != "postgresql":
-        yield True
-        return
-    key_pair = [namespace, key % 2_147_483_647]
-    with connection.cursor() as cursor:
-        if wait:
-            cursor.execute("SELECT pg_advisory_lock(%s, %s), true", key_pair)
-        else:
-            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", key_pair)
-        acquired = cursor.fetchone()[-1]
-    try:
-        yield acquired
-    finally:
-        if acquired:
-            try:
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key_pair)
-            except DatabaseError:
-                pass  # the connection is gone, and the lock with it
+    return session_lock(namespace, key, wait=wait)
 
 
 def _file_lock(name: str):
@@ -99,33 +80,12 @@ def _file_lock(name: str):
 
 def _run_lock(placement_id: int):
     """True while this process may import the placement (no other live run has it)."""
-    if connection.vendor != "postgresql":
-        return _file_lock(f"placement-{placement_id}")
-    return _session_lock(RUN_LOCK_NAMESPACE, placement_id, wait=False)
+    return run_lock("placement", RUN_LOCK_NAMESPACE, placement_id)
 
 
 def _runs_alive(placement_ids: list[int]) -> set[int]:
-    """The placements among `placement_ids` whose run lock some live process holds.
-    Only looks (pg_locks) on PostgreSQL, so a run starting meanwhile is never refused."""
-    if not placement_ids:
-        return set()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            # Two-key advisory locks: classid = first key, objid = second, objsubid = 2.
-            cursor.execute(
-                "SELECT objid::bigint FROM pg_locks WHERE locktype = 'advisory'"
-                " AND granted AND objsubid = 2 AND classid = %s"
-                " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
-                [RUN_LOCK_NAMESPACE],
-            )
-            held = {row[0] for row in cursor.fetchall()}
-        return {pk for pk in placement_ids if pk % 2_147_483_647 in held}
-    alive = set()
-    for pk in placement_ids:
-        with _file_lock(f"placement-{pk}") as free:
-            if not free:
-                alive.add(pk)
-    return alive
+    """The placements among `placement_ids` whose run lock some live process holds."""
+    return runs_alive("placement", RUN_LOCK_NAMESPACE, placement_ids)
 
 
 # A received placement whose task has not started after this long was probably never

@@ -1,5 +1,5 @@
 """The cases app's models, by area: banks and agreements, placements, debtors and cases,
-the work on a case, compliance."""
+the work on a case, compliance, reports, campaigns and call quality."""
 
 from .banks import (
     MONEY,
@@ -11,6 +11,7 @@ from .banks import (
     OverdueBucket,
     overdue_bucket,
 )
+from .campaigns import Campaign, CampaignCase
 from .compliance import (
     ComplianceChannelRules,
     ComplianceOverride,
@@ -20,7 +21,25 @@ from .compliance import (
     ContactChannel,
 )
 from .debtors import Case, CaseQuerySet, ContactPoint, Debtor
+from .money import Payment, PaymentPlan, Promise
 from .placements import Placement, PlacementRowError, PlacementStream, assignment_due_for
+from .procedures import CollectionPeriodExtension, SpecialProcedure, SpecialProcedureDocument
+from .quality import (
+    ITEM_SCALE,
+    CallQualityMark,
+    CallQualityReview,
+    QualityChecklistItem,
+)
+from .reports import WeeklyReport
+from .visits import (
+    SafetyAlert,
+    VisitDeadlineExtension,
+    VisitNomination,
+    VisitPhoto,
+    VisitPlan,
+    VisitPlanStop,
+    VisitReport,
+)
 from .work import (
     CallLog,
     CallOutcome,
@@ -32,6 +51,7 @@ from .work import (
 )
 
 __all__ = [
+    "ITEM_SCALE",
     "MONEY",
     "RATE",
     "Agreement",
@@ -40,12 +60,17 @@ __all__ = [
     "BankApiKey",
     "CallLog",
     "CallOutcome",
+    "CallQualityMark",
+    "CallQualityReview",
+    "Campaign",
+    "CampaignCase",
     "Case",
     "CaseAssignment",
     "CaseAssignmentBatch",
     "CaseHold",
     "CaseQuerySet",
     "CaseRowQuerySet",
+    "CollectionPeriodExtension",
     "ComplianceChannelRules",
     "ComplianceOverride",
     "ComplianceRefusal",
@@ -56,9 +81,23 @@ __all__ = [
     "Debtor",
     "OverdueBucket",
     "Party",
+    "Payment",
+    "PaymentPlan",
     "Placement",
     "PlacementRowError",
     "PlacementStream",
+    "Promise",
+    "QualityChecklistItem",
+    "SafetyAlert",
+    "SpecialProcedure",
+    "SpecialProcedureDocument",
+    "VisitDeadlineExtension",
+    "VisitNomination",
+    "VisitPhoto",
+    "VisitPlan",
+    "VisitPlanStop",
+    "VisitReport",
+    "WeeklyReport",
     "assignment_due_for",
     "overdue_bucket",
 ]

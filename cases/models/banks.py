@@ -143,6 +143,31 @@ class Agreement(models.Model):
         verbose_name=_("compliance rules"),
         help_text=_("Leave empty to follow the company's rule set."),
     )
+    # The bank's minimum acceptable terms for a payment plan (DESIGN §4.8): a plan
+    # inside them is recorded at once, one outside them needs a supervisor's approval.
+    # Blank = no limit on that term.
+    plan_min_down_payment_percent = models.DecimalField(
+        _("payment plans: minimum down payment (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+        help_text=_("The first instalment as a share of the plan's total."),
+    )
+    plan_max_instalments = models.PositiveSmallIntegerField(
+        _("payment plans: most instalments"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+    )
+    plan_max_term_months = models.PositiveSmallIntegerField(
+        _("payment plans: longest term (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("From the day the plan is agreed to its last instalment."),
+    )
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     objects = AgreementQuerySet.as_manager()

@@ -279,6 +279,14 @@ class Case(models.Model):
     # Kept by the call log service so the queue orders by columns of this row alone.
     last_call_at = models.DateTimeField(_("last call"), null=True, blank=True)
     next_callback_at = models.DateTimeField(_("callback due"), null=True, blank=True)
+    # Kept by the promise services (cases.services.promises) so the queue ranks promise
+    # work from columns of this row alone: the earliest due date of an open promise, and
+    # the day the latest promise was found broken or partly kept (None once the case has
+    # a newer promise).
+    promise_due_on = models.DateField(_("promise due"), null=True, blank=True, db_default=None)
+    promise_broken_on = models.DateField(
+        _("promise broken on"), null=True, blank=True, db_default=None
+    )
     classification = models.CharField(
         _("debtor classification"),
         max_length=12,
@@ -290,7 +298,13 @@ class Case(models.Model):
     # History is read by case id and date (the case page's timeline). The call log's
     # bookkeeping columns change with every call and are in the call log already.
     history = HistoricalRecords(
-        excluded_fields=["last_call_at", "next_callback_at", "first_action_at"],
+        excluded_fields=[
+            "last_call_at",
+            "next_callback_at",
+            "first_action_at",
+            "promise_due_on",
+            "promise_broken_on",
+        ],
         no_db_index=[
             "status",
             "updated_at",
@@ -347,6 +361,8 @@ class Case(models.Model):
                     "fees",
                     "bank",
                     "overdue_since",
+                    "promise_due_on",
+                    "promise_broken_on",
                 ],
                 condition=Q(assigned_to__isnull=False),
                 name="case_queue_idx",

@@ -22,6 +22,7 @@ from cases.models import (
     CallLog,
     Case,
     CaseAssignment,
+    CaseAssignmentBatch,
     ComplianceOverride,
     Party,
 )
@@ -455,6 +456,11 @@ def assignment_timeline(case: Case, user, limit: int) -> list[TimelineEntry]:
             title = _("Assigned to %(to)s") % {"to": display_name(row.to_collector)}
         elif row.to_collector_id is None:
             title = _("Taken from %(from)s") % {"from": display_name(row.from_collector)}
+        elif row.batch_id and row.batch.kind == CaseAssignmentBatch.Kind.HANDOVER:
+            title = _("Handed over from %(from)s to %(to)s") % {
+                "from": display_name(row.from_collector),
+                "to": display_name(row.to_collector),
+            }
         else:
             title = _("Reassigned from %(from)s to %(to)s") % {
                 "from": display_name(row.from_collector),

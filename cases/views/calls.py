@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from functools import partial
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +27,7 @@ from staff.selectors import get_scoped_object_or_404, has_role
 
 from .. import selectors
 from ..access import CASE_SUPERVISOR_ROLES, COLLECTOR_ROLES
-from ..call_forms import NEW_NUMBER, CallLogForm, QueueFilterForm
+from ..call_forms import NEW_NUMBER, PROMISE_OUTCOME, CallLogForm, QueueFilterForm
 from ..case_page import case_panel
 from ..compliance.checks import ComplianceRefused
 from ..models import CallLog, Case, ContactPoint, OverdueBucket, overdue_bucket
@@ -34,8 +35,10 @@ from ..selectors import calls as call_selectors
 from ..selectors import queue as queue_selectors
 from ..selectors.casepage_data import case_page_data
 from ..services import calls as call_services
+from ..services.call_promises import call_log_with_promise
 from ..services.call_start import call_start, open_started_call
 from .common import history_rows
+from .ranged import ranged_file_response
 
 logger = logging.getLogger("cases.views")
 
@@ -230,8 +233,18 @@ def call_log_create(request, pk: int):
         if from_queue:
             _form, queue_before = _queue_for(request.user, queue_params)
             position = queue_selectors.queue_position(queue_before, pk=case.pk)
+        promise = data["outcome"].code == PROMISE_OUTCOME
+        log = (
+            partial(
+                call_log_with_promise,
+                promise_amount=data.get("promise_amount"),
+                promise_due_on=data.get("promise_due_on"),
+            )
+            if promise
+            else call_services.call_log
+        )
         try:
-            call = call_services.call_log(
+            call = log(
                 started_call=id_param(request.POST.get("started_call")),
                 case=case,
                 actor=request.user,
@@ -261,7 +274,9 @@ def call_log_create(request, pk: int):
                     request, _("Call saved as a draft: attach its recording to complete it.")
                 )
             else:
-                messages.success(request, _("Call logged."))
+                messages.success(
+                    request, _("Call and promise logged.") if promise else _("Call logged.")
+                )
             if from_queue:
                 _form, queue_after = _queue_for(request.user, queue_params)
                 following = queue_selectors.queue_next_after(
@@ -380,23 +395,6 @@ def call_detail(request, pk: int):
 
 # --- The recording, streamed with ranges ---------------------------------------------------
 
-RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
-CHUNK = 64 * 1024
-
-
-def _file_chunks(handle, start: int, length: int):
-    try:
-        handle.seek(start)
-        remaining = length
-        while remaining > 0:
-            chunk = handle.read(min(CHUNK, remaining))
-            if not chunk:
-                break
-            remaining -= len(chunk)
-            yield chunk
-    finally:
-        handle.close()
-
 
 @role_required(*CASE_PAGE_ROLES)
 @in_company_time
@@ -405,45 +403,10 @@ def call_recording(request, pk: int):
     call = _call(request, pk)
     if not call.recording:
         raise Http404
-    try:
-        handle = call.recording.open("rb")
-        size = call.recording.size
-    except (FileNotFoundError, OSError):
-        logger.error("stored recording is missing", extra={"call_id": call.pk})
-        raise Http404 from None
-    content_type = call.recording_content_type or "application/octet-stream"
-    header = request.headers.get("Range", "").strip()
-    start, end, status = 0, size - 1, 200
-    if header:
-        match = RANGE.match(header)
-        if match is None or (not match.group(1) and not match.group(2)):
-            # Several ranges or a malformed header: answer with the whole file (RFC 9110).
-            match = None
-        if match is not None:
-            first, last = match.groups()
-            if first:
-                start = int(first)
-                end = min(int(last), size - 1) if last else size - 1
-            else:  # a suffix: the last N bytes
-                start = max(size - int(last), 0)
-            if start >= size or start > end:
-                handle.close()
-                response = HttpResponse(status=416)
-                response["Content-Range"] = f"bytes */{size}"
-                response["Accept-Ranges"] = "bytes"
-                response["Cache-Control"] = "private, no-store"
-                return response
-            status = 206
-    length = end - start + 1 if size else 0
-    response = StreamingHttpResponse(
-        _file_chunks(handle, start, length), status=status, content_type=content_type
+    return ranged_file_response(
+        request,
+        call.recording,
+        content_type=call.recording_content_type,
+        filename=f"call-{call.pk}.{call.recording.name.rsplit('.', 1)[-1]}",
+        log_extra={"call_id": call.pk},
     )
-    response["Content-Length"] = str(length)
-    response["Accept-Ranges"] = "bytes"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Disposition"] = (
-        f'inline; filename="call-{call.pk}.{call.recording.name.rsplit(".", 1)[-1]}"'
-    )
-    if status == 206:
-        response["Content-Range"] = f"bytes {start}-{end}/{size}"
-    return response

@@ -9,13 +9,13 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from collections_office.workdays import company_tz
 from staff.models import Branch
-from staff.selectors import profile_of, user_branch
-from staff.services import notification_send
+from staff.selectors import user_branch
+from staff.services import notification_in_their_language
 
 from ..selectors import (
     is_desk,
@@ -73,11 +73,7 @@ def notify_in_their_language(*, recipient, actor, url: str, make) -> None:
     """Sends a notification in the recipient's own language (`make()` → title, body)."""
     if _quiet.get():
         return
-    profile = profile_of(recipient)
-    language = (profile.language if profile else "") or translation.get_language() or "en"
-    with translation.override(language):
-        title, body = make()
-    notification_send(recipient=recipient, actor=actor, title=title, body=body, url=url)
+    notification_in_their_language(recipient=recipient, actor=actor, url=url, make=make)
 
 
 def require_desk(actor) -> None:

@@ -16,6 +16,7 @@ from collections_office.exports import NO_STORE, csv_response, xlsx_response
 from collections_office.pages import form_errors_from, id_param, in_company_time, sort_queryset
 from collections_office.workdays import company_tz
 from staff.access import role_required
+from staff.attendance.selectors import away_today
 from staff.services import personal_data_export_record, personal_data_view_record
 
 from .. import forms, selectors, services
@@ -166,7 +167,14 @@ def visit_register(request):
     return render(
         request,
         "frontdesk/visit_form.html",
-        {"form": form, "expected": selectors.visits_expected(user=request.user)[:20]},
+        {
+            "form": form,
+            "expected": selectors.visits_expected(user=request.user)[:20],
+            # Whom a visitor cannot meet today (approved leave; names and dates only).
+            "away_today": away_today(
+                user=request.user, day=timezone.localdate(timezone.now(), company_tz())
+            ),
+        },
     )
 
 

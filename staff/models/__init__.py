@@ -3,6 +3,19 @@
 An area adds its module below (promotion reviews, attendance and leave, training, ...).
 """
 
+from .approvals import ApprovalRequest, ApprovalRequestQuerySet
+from .assessment import (
+    MANAGER_KINDS,
+    Assessment,
+    AssessmentItem,
+    AssessmentKind,
+    AssessmentResult,
+    AssessmentRound,
+    AssessmentSection,
+    AssessmentTemplate,
+)
+from .attendance import AttendanceMonth, AttendanceRecord, PeopleRecordQuerySet, WorkingHours
+from .leave import LeaveRequest, LeaveType, OvertimeRequest
 from .organisation import (
     CAREER_LADDER,
     Branch,
@@ -17,18 +30,82 @@ from .organisation import (
     WorkdayOverride,
     next_position,
 )
+from .promotion import (
+    CommitteeVote,
+    ComplexCaseDefinition,
+    LevelChange,
+    MonthlyTarget,
+    PromotionAppeal,
+    PromotionApplication,
+    PromotionCriteria,
+    PromotionCycle,
+    PromotionEvidence,
+    PromotionStageRecord,
+    UpheldComplaint,
+)
+from .recruitment import Candidate, Interview, RecruitmentPolicy, Vacancy
+from .succession import Handover, HandoverItem, KeyPost, Successor, WarningThreshold
+from .training import (
+    SessionAttendance,
+    TrainingEnrolment,
+    TrainingNeed,
+    TrainingPlan,
+    TrainingSession,
+)
 
 __all__ = [
     "CAREER_LADDER",
+    "MANAGER_KINDS",
+    "ApprovalRequest",
+    "ApprovalRequestQuerySet",
+    "Assessment",
+    "AssessmentItem",
+    "AssessmentKind",
+    "AssessmentResult",
+    "AssessmentRound",
+    "AssessmentSection",
+    "AssessmentTemplate",
+    "AttendanceMonth",
+    "AttendanceRecord",
     "Branch",
     "BranchScopedQuerySet",
+    "Candidate",
+    "CommitteeVote",
+    "ComplexCaseDefinition",
     "DemoData",
     "Department",
+    "Handover",
+    "HandoverItem",
+    "Interview",
+    "KeyPost",
+    "LeaveRequest",
+    "LeaveType",
+    "LevelChange",
+    "MonthlyTarget",
     "Notification",
     "NotificationQuerySet",
+    "OvertimeRequest",
+    "PeopleRecordQuerySet",
     "PersonalDataView",
     "Position",
+    "PromotionAppeal",
+    "PromotionApplication",
+    "PromotionCriteria",
+    "PromotionCycle",
+    "PromotionEvidence",
+    "PromotionStageRecord",
+    "RecruitmentPolicy",
+    "SessionAttendance",
     "StaffProfile",
+    "Successor",
+    "TrainingEnrolment",
+    "TrainingNeed",
+    "TrainingPlan",
+    "TrainingSession",
+    "UpheldComplaint",
+    "Vacancy",
+    "WarningThreshold",
     "WorkdayOverride",
+    "WorkingHours",
     "next_position",
 ]

@@ -21,11 +21,23 @@ UNSCOPED = {
     "cases.CallOutcome": "reference data, the same for everyone",
     "cases.ComplianceRuleSet": "reference data, the same for everyone",
     "cases.ComplianceChannelRules": "reference data, the same for everyone",
+    "cases.QualityChecklistItem": "the call quality checklist: reference data, the same for all",
     "staff.Branch": "the list of branches is not secret",
+    "reporting.ReportSchedule": "one company schedule; read by admin staff, changed by HQ's",
     "staff.WorkdayOverride": "the company calendar is the same for everyone",
     "staff.PersonalDataView": "an audit log read only in the Django admin",
+    "staff.WorkingHours": "a branch's working hours are not secret",
+    "staff.LeaveType": "reference data (the leave types and their rules), the same for everyone",
     "staff.DemoData": "marks rows seeded by seed_demo (production refuses them); no page reads it",
     "frontdesk.DocumentReminder": "bookkeeping of reminders sent; no page reads it",
+    "staff.PromotionCriteria": "the company's promotion rules, the same for everyone",
+    "staff.ComplexCaseDefinition": "part of the company's promotion rules",
+    "staff.PromotionCycle": "promotion cycles are company-wide and open to every branch",
+    "staff.AssessmentTemplate": "the company's assessment rules, the same for every reviewer",
+    "staff.AssessmentSection": "part of an assessment template (company-wide rules)",
+    "staff.AssessmentItem": "part of an assessment template (company-wide rules)",
+    "staff.RecruitmentPolicy": "the company's recruitment rules, the same for everyone",
+    "staff.WarningThreshold": "the early-warning thresholds, the same for everyone",
 }
 
 # model label → (role of the home user who reads it, attribute on world.home/foreign)
@@ -40,13 +52,45 @@ READERS = {
     "cases.ContactPoint": (roles.SUPERVISOR, "contact_point"),
     "cases.Case": (roles.SUPERVISOR, "case"),
     "cases.CaseAssignmentBatch": (roles.SUPERVISOR, "assignment_batch"),
+    "cases.WeeklyReport": (roles.SUPERVISOR, "weekly_report"),
+    "cases.Campaign": (roles.BRANCH_MANAGER, "campaign"),
+    "cases.CampaignCase": (roles.SUPERVISOR, "campaign_case"),
+    "cases.CallQualityReview": (roles.SUPERVISOR, "quality_review"),
+    "cases.CallQualityMark": (roles.BRANCH_MANAGER, "quality_mark"),
     "staff.StaffProfile": (roles.HR, "staff_profile"),
     "staff.Department": (roles.HR, None),
+    "staff.PromotionApplication": (roles.HR, "promotion_application"),
+    "staff.PromotionEvidence": (roles.HR, "promotion_evidence"),
+    "staff.PromotionAppeal": (roles.HR, "promotion_appeal"),
+    "staff.PromotionStageRecord": (roles.HR, None),  # the application's rule, tested there
+    "staff.CommitteeVote": (roles.HR, None),
+    "staff.LevelChange": (roles.HR, None),  # tests/staff/promotion/test_scoping.py
+    "staff.MonthlyTarget": (roles.SUPERVISOR, None),
+    "staff.UpheldComplaint": (roles.HR, None),
+    "staff.ApprovalRequest": (roles.SUPERVISOR, "approval"),
+    "reporting.ReportRun": (roles.ADMIN_STAFF, "report_run"),
+    "reporting.ReportResult": (roles.SUPERVISOR, "report_result"),
+    "staff.Assessment": (roles.HR, "assessment"),
+    "staff.AssessmentResult": (roles.HR, "assessment_result"),
+    "staff.AssessmentRound": None,  # company-wide: one ranking (tests/staff/assessment/)
     "frontdesk.Visit": (roles.FRONT_DESK, "visit"),
     "frontdesk.PhoneMessage": (roles.FRONT_DESK, "message"),
     "frontdesk.Document": (roles.FRONT_DESK, "document"),
     "frontdesk.DocumentAttachment": (roles.FRONT_DESK, "attachment"),
     "frontdesk.RoutingStep": (roles.FRONT_DESK, "step"),
+    # training, recruitment, succession (issue 12)
+    "staff.TrainingPlan": (roles.HR, "training_plan"),
+    "staff.TrainingEnrolment": (roles.HR, "training_enrolment"),
+    "staff.TrainingSession": (roles.HR, "training_session"),
+    "staff.SessionAttendance": (roles.SUPERVISOR, "session_attendance"),
+    "staff.TrainingNeed": (roles.DEPARTMENT_HEAD, None),
+    "staff.Vacancy": (roles.HR, "vacancy"),
+    "staff.Candidate": (roles.HR, "candidate"),
+    "staff.Interview": (roles.HR, "interview"),
+    "staff.KeyPost": (roles.BRANCH_MANAGER, "key_post"),
+    "staff.Successor": (roles.HR, "successor"),
+    "staff.Handover": (roles.HR, "handover"),
+    "staff.HandoverItem": (roles.BRANCH_MANAGER, "handover_item"),
 }
 
 
@@ -71,7 +115,29 @@ def test_every_model_of_ours_has_a_visibility_rule_or_says_why_not():
 
 @pytest.fixture
 def world():
-    return build_world()
+    from tests.staff.assessment.world import assessment_of
+    from tests.staff.promotion.world import promotion_application
+
+    world = build_world()
+    for side in (world.home, world.foreign):
+        side.promotion_application = promotion_application(side)
+        side.promotion_evidence = side.promotion_application.evidence.get()
+        side.promotion_appeal = side.promotion_application.appeals.get()
+        side.assessment = assessment_of(side)
+        side.assessment_result = side.assessment.results.create(item=_any_item(side.assessment))
+    return world
+
+
+def _any_item(assessment):
+    from staff.models import AssessmentItem, AssessmentSection
+
+    section, _ = AssessmentSection.objects.get_or_create(
+        template=assessment.round.template, name="Performance", defaults={"weight": 100}
+    )
+    item, _ = AssessmentItem.objects.get_or_create(
+        section=section, name="Amount", defaults={"weight": 100, "indicator": "amount", "target": 1}
+    )
+    return item
 
 
 def test_a_home_user_sees_home_rows_and_never_foreign_ones(world):
@@ -145,3 +211,40 @@ def test_hq_sees_every_branch(world, hq):
     assert {world.home.placement, world.foreign.placement} <= set(
         Placement.objects.visible_to(hq_admin)
     )
+
+
+def test_collectors_see_their_own_reports_reviews_and_the_campaigns_they_lead(world):
+    from cases.models import CallQualityReview, Campaign, WeeklyReport
+    from tests.factories import make_staff
+
+    colleague = make_staff(roles.PHONE_COLLECTOR, branch=world.home.branch)
+    for model, attribute in (
+        (WeeklyReport, "weekly_report"),
+        (Campaign, "campaign"),
+        (CallQualityReview, "quality_review"),
+    ):
+        assert list(model.objects.visible_to(world.home.collector)) == [
+            getattr(world.home, attribute)
+        ]
+        assert not model.objects.visible_to(colleague).exists()
+        assert not model.objects.visible_to(world.users[roles.FINANCE]).exists()
+
+
+def test_candidates_are_seen_by_hr_and_their_interviewers_only(world):
+    from staff.models import Candidate
+
+    candidate = world.home.candidate
+    assert candidate in Candidate.objects.visible_to(world.home.supervisor)  # interviews them
+    for role in (roles.BRANCH_MANAGER, roles.SUPERVISOR, roles.DEPARTMENT_HEAD, roles.FRONT_DESK):
+        assert candidate not in Candidate.objects.visible_to(world.users[role]), role
+
+
+def test_training_records_own_team_branch(world):
+    from staff.models import TrainingEnrolment
+
+    record = world.home.training_enrolment  # the home collector's
+    assert record in TrainingEnrolment.objects.visible_to(world.home.collector)
+    assert record in TrainingEnrolment.objects.visible_to(world.users[roles.SUPERVISOR])
+    assert record in TrainingEnrolment.objects.visible_to(world.users[roles.HR])
+    assert record not in TrainingEnrolment.objects.visible_to(world.users[roles.PHONE_COLLECTOR])
+    assert record not in TrainingEnrolment.objects.visible_to(world.users[roles.FRONT_DESK])

@@ -12,21 +12,36 @@ from __future__ import annotations
 import datetime as dt
 from types import SimpleNamespace
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from cases.models import AgreementCommissionRate, CaseAssignmentBatch, CaseHold, ContactPoint
 from frontdesk import services as desk_services
 from frontdesk.models import Document
+from reporting.models import ReportResult, ReportRun, Scope
 from staff import roles
-from staff.models import Notification
+from staff.approvals import ApprovalKind, register_approval_kind
+from staff.models import ApprovalRequest, Notification
 from tests.cases.api.builders import issue_key, make_case, make_debtor, make_placement
 from tests.cases.conftest import AgreementFactory, BankFactory
 from tests.factories import BranchFactory, DepartmentFactory, make_staff
+from tests.staff.talent.world_rows import add_talent_rows
 
 ID_NUMBERS = {"A": "110101199003078515", "B": "11010519491231002X"}  # valid check digits
 PHONES = {"A": "+8613812345678", "B": "+8613912345678"}
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + b"scan " * 40
+
+
+# A kind of approval for the world's requests (areas register their own at start-up).
+SCOPING_APPROVAL_KIND = register_approval_kind(
+    ApprovalKind(
+        key="scoping.case_request",
+        label="Scoping test request",
+        approver_roles=(roles.SUPERVISOR,),
+        on_decided=lambda approval, approved: None,
+    )
+)
 
 
 def _side(code: str) -> SimpleNamespace:
@@ -73,6 +88,36 @@ def _side(code: str) -> SimpleNamespace:
         recipient=side.collector, title=f"For {code}", url="/"
     )
 
+    side.approval = ApprovalRequest.objects.create(
+        kind=SCOPING_APPROVAL_KIND.key,
+        branch=side.branch,
+        content_type=ContentType.objects.get_for_model(side.case),
+        object_id=side.case.pk,
+        summary=f"Extend case {code}",
+        requested_by=side.collector,
+    )
+
+    side.report_run = ReportRun.objects.create(
+        kind="collector_weekly",
+        period_start=dt.date(2026, 11, 16),
+        period_end=dt.date(2026, 11, 22),
+        scope=Scope.BRANCH,
+        scope_id=side.branch.pk,
+        trigger=ReportRun.Trigger.MANUAL,
+        status=ReportRun.Status.SUCCEEDED,
+    )
+    side.report_result = ReportResult.objects.create(
+        kind="collector_weekly",
+        period_start=dt.date(2026, 11, 16),
+        period_end=dt.date(2026, 11, 22),
+        scope=Scope.BRANCH,
+        scope_id=side.branch.pk,
+        run=side.report_run,
+        generated_at=timezone.now(),
+        columns=[{"key": "collector", "numeric": False}],
+        rows=[{"collector": f"Collector {code}", "branch_id": side.branch.pk}],
+    )
+
     side.visit = desk_services.visit_register(
         actor=side.desk, visitor_name=f"Visitor {code}", purpose="meeting", host=side.collector
     )
@@ -92,7 +137,70 @@ def _side(code: str) -> SimpleNamespace:
     side.step = desk_services.document_route(
         document=side.document, actor=side.desk, recipient=side.supervisor
     )
+    _team_work_rows(side)
+    add_talent_rows(side)  # training, recruitment, succession (issue 12)
     return side
+
+
+def _team_work_rows(side: SimpleNamespace) -> None:
+    """A weekly report, a campaign and a call quality review of the side's collector."""
+    from cases.models import (
+        CallLog,
+        CallOutcome,
+        CallQualityReview,
+        Campaign,
+        CampaignCase,
+        WeeklyReport,
+    )
+
+    now = timezone.now()
+    side.weekly_report = WeeklyReport.objects.create(
+        collector=side.collector, branch=side.branch, week_start=dt.date(2026, 11, 16)
+    )
+    side.campaign = Campaign.objects.create(
+        name=f"Campaign {side.branch.code}",
+        branch=side.branch,
+        lead=side.collector,
+        starts_on=dt.date(2026, 11, 1),
+        ends_on=dt.date(2026, 12, 31),
+        target_amount="1000.00",
+        created_by=side.supervisor,
+    )
+    side.campaign_case = CampaignCase.objects.create(
+        campaign=side.campaign, case=side.case, added_by=side.supervisor
+    )
+    outcome, _created = CallOutcome.objects.get_or_create(
+        code="contacted", defaults={"label": "Contacted", "answered": True, "conversation": True}
+    )
+    side.reviewed_call = CallLog.objects.create(
+        case=side.case,
+        collector=side.collector,
+        contact_point=side.contact_point,
+        party="debtor",
+        started_at=now,
+        outcome=outcome,
+        status="completed",
+        completed_at=now,
+        telephony_recording_id="PBX-REVIEWED",
+    )
+    side.quality_review = CallQualityReview.objects.create(
+        call=side.reviewed_call,
+        collector=side.collector,
+        case=side.case,
+        reviewer=side.supervisor,
+        score=40,
+        reviewed_at=now,
+    )
+    side.quality_mark = side.quality_review.marks.create(item=_checklist_item(), weight=100, mark=1)
+
+
+def _checklist_item():
+    from cases.models import QualityChecklistItem
+
+    item, _created = QualityChecklistItem.objects.get_or_create(
+        code="verified_party", defaults={"label": "Verified the party", "weight": 20}
+    )
+    return item
 
 
 def build_world() -> SimpleNamespace:

@@ -15,6 +15,10 @@ Two phases (both by default; `--skip-load` reuses a loaded database):
    unassigned list). Prints p50/p95/p99 per page beside a floor: a signed-in
    request Django answers with a redirect, in the same run (HTTP + WSGI + session).
 
+With the cases: 500,000 promises and 300,000 payments (`--promises`, `--payments`), and
+the nightly promise settlement timed over them; `--add-promises` adds just those to a
+database already loaded, `--settle-only` only times the settlement.
+
 Use a database of its own, e.g.
     createdb collections_bench_workflow
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/collections_bench_workflow \\
@@ -29,6 +33,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from cases.benchmarking.casepage_profile import CasePageProfile
+from cases.benchmarking.money_data import MoneyData
 from cases.benchmarking.workflow_data import WorkflowData
 from cases.benchmarking.workflow_drive import WorkflowDrive
 
@@ -53,6 +58,19 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
         parser.add_argument("--threads", type=int, default=2, help="threads per worker")
         parser.add_argument("--port", type=int, default=0)
+        parser.add_argument("--promises", type=int, default=500_000)
+        parser.add_argument("--payments", type=int, default=300_000)
+        parser.add_argument(
+            "--add-promises",
+            action="store_true",
+            help="add the promises and payments to an already loaded database (cases and "
+            "calls untouched), then time the nightly settlement; no drive unless asked",
+        )
+        parser.add_argument(
+            "--settle-only",
+            action="store_true",
+            help="only time the nightly promise settlement on the loaded database",
+        )
         parser.add_argument("--skip-load", action="store_true")
         parser.add_argument("--skip-drive", action="store_true")
         parser.add_argument(
@@ -66,8 +84,16 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if connection.vendor != "postgresql":
             raise CommandError("bench_workflow needs PostgreSQL (DATABASE_URL).")
+        money = MoneyData(self.stdout)
+        if options["add_promises"] or options["settle_only"]:
+            if options["add_promises"]:
+                money.load(promises=options["promises"], payments=options["payments"])
+            money.time_settlement()
+            return
         if not options["skip_load"]:
             WorkflowData(self.stdout).load(options)
+            money.load(promises=options["promises"], payments=options["payments"])
+            money.time_settlement()
         if options["profile"]:
             CasePageProfile(self.stdout).run(options["profile"])
         elif not options["skip_drive"]:

@@ -10,8 +10,12 @@
   var point = form.querySelector("[name=contact_point]");
   var callback = document.getElementById("id_callback_at-wrapper");
   var newNumber = document.getElementById("call-new-number-fields");
+  // A "promise to pay" outcome carries the promise's amount and date.
+  var promiseOutcomes = (form.dataset.promiseOutcomes || "").split(",").filter(Boolean);
+  var promise = document.getElementById("call-promise-fields");
   function update() {
     if (callback && outcome) { callback.hidden = callbackOutcomes.indexOf(outcome.value) < 0; }
+    if (promise && outcome) { promise.hidden = promiseOutcomes.indexOf(outcome.value) < 0; }
     if (newNumber && point) { newNumber.hidden = point.value !== form.dataset.newNumber; }
   }
   if (outcome) { outcome.addEventListener("change", update); }

@@ -6,7 +6,19 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 # Each app owns a `demo.seed(stdout=...)`; people first, everything else needs them.
-DEMO_MODULES = ["staff.demo", "cases.demo", "cases.demo_work", "frontdesk.demo"]
+DEMO_MODULES = [
+    "staff.demo",
+    "cases.demo",
+    "cases.demo_work",
+    "cases.demo_teamwork",
+    "frontdesk.demo",
+    "staff.promotion.demo",
+    "staff.assessment.demo",
+    "staff.attendance.demo",
+    "staff.demo_talent",
+    "cases.demo_money",
+    "cases.demo_visits",
+]
 
 
 class Command(BaseCommand):

@@ -202,7 +202,9 @@ def test_case_page_query_count_does_not_grow_with_the_rows(
         counts.append(len(queries))
     assert counts[0] == counts[1]
     # Panels of every workflow area add their few queries each; what matters is above.
-    assert counts[1] <= 26
+    # Issue 10's visits, procedures and period: 3 timeline sources + 5 panel queries
+    # (a supervisor sees the nomination form: its field collectors and addresses).
+    assert counts[1] <= 40
 
 
 @pytest.mark.parametrize("viewer", ["collector_a", "supervisor_a"])

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("cases", "0014_call_started"),
+        ("cases", "0018_call_started"),
     ]
 
     operations = [

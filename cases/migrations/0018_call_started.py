@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0013_assignment_first_action_index'),
+        ('cases', '0017_default_quality_checklist'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

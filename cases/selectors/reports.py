@@ -1,0 +1,315 @@
+"""Scoped reads of collectors' reports (DESIGN §4.6): the week's figures the system
+fills in, the weekly reports, the late ones, and the monthly case summary.
+
+The figures come from what exists. Promises, payments and visits belong to areas
+built alongside this one: their models are looked up by name
+(`apps.get_model`) and a figure whose model is not installed is None, shown as
+"not yet available", never as zero.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.access import TEAM_LEAD_ROLES, TEAM_READER_ROLES
+from cases.models import (
+    CallLog,
+    Case,
+    CaseAssignment,
+    ComplianceOverride,
+    Party,
+    WeeklyReport,
+)
+from collections_office.workdays import company_tz, is_working_day
+from staff import roles
+from staff.models import StaffProfile
+from staff.selectors import has_role, sees_all_branches, user_branch
+
+from .assignment import first_action_sla
+
+User = get_user_model()
+
+# A week's report is due at this hour (company time) of the first working day after
+# the week (normally Monday 12:00); later it is late (docs/decisions.md).
+REPORT_DUE_HOUR = 12
+# How many past weeks the supervisor's "late reports" panel looks back.
+LATE_WEEKS_SHOWN = 4
+
+# The figures, in the order the report shows them: key → label.
+FIGURES = {
+    "cases_held": _("Cases held at the end of the week"),
+    "calls": _("Calls"),
+    "contacts": _("Conversations with the debtor"),
+    "promises_made": _("Promises made"),
+    "promises_kept": _("Promises kept (fell due this week)"),
+    "amount_confirmed": _("Amount confirmed"),
+    "visits_requested": _("Visits requested"),
+    "visits_done": _("Visits done"),
+    "sla_breaches": _("First-action service-level breaches"),
+    "overrides": _("Compliance overrides granted"),
+}
+MONTHLY_FIGURES = {
+    "cases_held": _("Cases held at the end of the month"),
+    "cases_received": _("Cases received"),
+    "cases_moved_away": _("Cases moved to others"),
+    "cases_settled": _("Cases settled or closed"),
+    **{key: label for key, label in FIGURES.items() if key not in ("cases_held",)},
+}
+
+
+def optional_model(name: str):
+    """A model of the cases app that another area may not have installed yet, or None."""
+    try:
+        return apps.get_model("cases", name)
+    except LookupError:
+        return None
+
+
+# --- Weeks and deadlines ------------------------------------------------------------------
+
+
+def week_start_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[start 00:00, end+1 00:00) in company time, as aware datetimes."""
+    tz = company_tz()
+    return (
+        dt.datetime.combine(start, dt.time(0), tz),
+        dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tz),
+    )
+
+
+def week_bounds(week_start: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    return period_bounds(week_start, week_start + dt.timedelta(days=6))
+
+
+def report_due_at(week_start: dt.date) -> dt.datetime:
+    """Noon (company time) of the first working day after the week."""
+    day = week_start + dt.timedelta(days=7)
+    for _step in range(30):
+        if is_working_day(day):
+            break
+        day += dt.timedelta(days=1)
+    return dt.datetime.combine(day, dt.time(REPORT_DUE_HOUR), company_tz())
+
+
+def last_complete_week(now: dt.datetime | None = None) -> dt.date:
+    today = timezone.localtime(now or timezone.now(), company_tz()).date()
+    return week_start_of(today) - dt.timedelta(days=7)
+
+
+# --- The figures ----------------------------------------------------------------------------
+
+
+def cases_held_at(collector, moment: dt.datetime) -> int:
+    """Open-or-not cases that were with `collector` at `moment`: the last assignment row
+    before it went to them (cases assigned before any history: their current holder)."""
+    last_to = Subquery(
+        CaseAssignment.objects.filter(case=OuterRef("pk"), assigned_at__lt=moment)
+        .order_by("-assigned_at", "-pk")
+        .values("to_collector_id")[:1]
+    )
+    candidates = Case.objects.filter(
+        Q(assigned_to=collector)
+        | Q(
+            pk__in=CaseAssignment.objects.filter(
+                to_collector=collector, assigned_at__lt=moment
+            ).values("case_id")
+        )
+    ).annotate(last_to=last_to)
+    return candidates.filter(
+        Q(last_to=collector.pk)
+        | Q(last_to__isnull=True, assigned_to=collector, assigned_at__lt=moment)
+        | Q(last_to__isnull=True, assigned_to=collector, assigned_at__isnull=True)
+    ).count()
+
+
+def _promise_figures(collector, start, end, start_day, end_day) -> dict:
+    Promise = optional_model("Promise")
+    if Promise is None:
+        return {"promises_made": None, "promises_kept": None}
+    promises = Promise.objects.filter(made_by=collector)
+    return {
+        "promises_made": promises.filter(created_at__gte=start, created_at__lt=end).count(),
+        "promises_kept": promises.filter(
+            status="kept", due_on__gte=start_day, due_on__lte=end_day
+        ).count(),
+    }
+
+
+def _payment_figures(collector, start, end) -> dict:
+    Payment = optional_model("Payment")
+    if Payment is None:
+        return {"amount_confirmed": None}
+    total = Payment.objects.filter(
+        claimed_by=collector, status="confirmed", confirmed_at__gte=start, confirmed_at__lt=end
+    ).aggregate(total=Sum("amount"))["total"]
+    return {"amount_confirmed": total or Decimal("0.00")}
+
+
+def _visit_figures(collector, start, end) -> dict:
+    Nomination = optional_model("VisitNomination")
+    Report = optional_model("VisitReport")
+    figures: dict = {"visits_requested": None, "visits_done": None}
+    if Nomination is not None:
+        figures["visits_requested"] = Nomination.objects.filter(
+            nominated_by=collector, nominated_at__gte=start, nominated_at__lt=end
+        ).count()
+    if Report is not None:
+        figures["visits_done"] = Report.objects.filter(
+            nomination__nominated_by=collector, visited_at__gte=start, visited_at__lt=end
+        ).count()
+    return figures
+
+
+def collector_figures(collector, *, start_day: dt.date, end_day: dt.date, now=None) -> dict:
+    """The figures of `collector` for the days [start_day, end_day] (company time).
+    Values are ints / Decimals, or None when the area that holds them is not installed."""
+    now = now or timezone.now()
+    start, end = period_bounds(start_day, end_day)
+    calls = CallLog.objects.filter(collector=collector, started_at__gte=start, started_at__lt=end)
+    call_counts = calls.aggregate(
+        calls=Count("pk"),
+        contacts=Count("pk", filter=Q(party=Party.DEBTOR, outcome__conversation=True)),
+    )
+    window = first_action_sla()
+    breaches = Case.objects.filter(
+        assigned_to=collector, assigned_at__gte=start, assigned_at__lt=end
+    ).filter(
+        Q(first_action_at__isnull=True, assigned_at__lt=now - window)
+        | Q(first_action_at__gt=F("assigned_at") + window)
+    )
+    figures = {
+        "cases_held": cases_held_at(collector, min(end, now)),
+        **call_counts,
+        **_promise_figures(collector, start, end, start_day, end_day),
+        **_payment_figures(collector, start, end),
+        **_visit_figures(collector, start, end),
+        "sla_breaches": breaches.count(),
+        "overrides": ComplianceOverride.objects.filter(
+            collector=collector, granted_at__gte=start, granted_at__lt=end
+        ).count(),
+    }
+    return figures
+
+
+def monthly_figures(collector, *, month: dt.date, now=None) -> dict:
+    """The month's case summary of `collector` (month = any day of it)."""
+    now = now or timezone.now()
+    first = month.replace(day=1)
+    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    figures = collector_figures(collector, start_day=first, end_day=last, now=now)
+    start, end = period_bounds(first, last)
+    moves = CaseAssignment.objects.filter(assigned_at__gte=start, assigned_at__lt=end)
+    figures["cases_received"] = moves.filter(to_collector=collector).count()
+    figures["cases_moved_away"] = moves.filter(from_collector=collector).count()
+    figures["cases_settled"] = (
+        Case.history.filter(
+            history_date__gte=start,
+            history_date__lt=end,
+            assigned_to_id=collector.pk,
+            status__in=(Case.Status.SETTLED, Case.Status.CLOSED),
+        )
+        .values("id")
+        .distinct()
+        .count()
+    )
+    return figures
+
+
+def frozen(figures: dict) -> dict:
+    """The figures as stored at submission (JSON: amounts as strings, None kept)."""
+    return {
+        key: (str(value) if isinstance(value, Decimal) else value) for key, value in figures.items()
+    }
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    key: str
+    label: str
+    value: object  # None: not yet available
+
+
+def figure_rows(figures: dict, labels: dict = FIGURES) -> list[FigureRow]:
+    return [FigureRow(key, str(label), figures.get(key)) for key, label in labels.items()]
+
+
+# --- Reports ----------------------------------------------------------------------------------
+
+
+def report_list(*, user) -> QuerySet[WeeklyReport]:
+    return WeeklyReport.objects.visible_to(user).select_related(
+        "collector", "branch", "reviewed_by"
+    )
+
+
+def may_review_reports(user) -> bool:
+    return has_role(user, *TEAM_LEAD_ROLES)
+
+
+def may_read_team(user) -> bool:
+    return has_role(user, *TEAM_READER_ROLES)
+
+
+def team_collectors(user) -> QuerySet:
+    """The active phone collectors whose reports `user` reads (their branch; HQ all;
+    a collector: themself)."""
+    collectors = User.objects.filter(
+        is_active=True,
+        groups__name=roles.PHONE_COLLECTOR,
+        staff_profile__status=StaffProfile.Status.ACTIVE,
+    ).select_related("staff_profile__branch")
+    if may_read_team(user):
+        if not sees_all_branches(user):
+            collectors = collectors.filter(staff_profile__branch=user_branch(user))
+    elif has_role(user, roles.PHONE_COLLECTOR):
+        collectors = collectors.filter(pk=user.pk)
+    else:
+        collectors = collectors.none()
+    return collectors.order_by("first_name", "last_name", "username").distinct()
+
+
+@dataclass(frozen=True)
+class LateReport:
+    collector: object
+    week_start: dt.date
+    due_at: dt.datetime
+    report: WeeklyReport | None  # None: not even started
+
+
+def late_reports(*, user, now: dt.datetime | None = None) -> list[LateReport]:
+    """Weeks of the last LATE_WEEKS_SHOWN whose report is past its deadline and was never
+    submitted (no report, or a draft). A returned report is not late: it was on time."""
+    now = now or timezone.now()
+    newest = last_complete_week(now)
+    weeks = [newest - dt.timedelta(days=7 * n) for n in range(LATE_WEEKS_SHOWN)]
+    weeks = [week for week in weeks if report_due_at(week) <= now]
+    collectors = list(team_collectors(user)) if may_read_team(user) else []
+    if not weeks or not collectors:
+        return []
+    reports = {
+        (report.collector_id, report.week_start): report
+        for report in report_list(user=user).filter(week_start__in=weeks, collector__in=collectors)
+    }
+    late = []
+    for week in weeks:
+        for collector in collectors:
+            # Nobody owes a report for a week before they joined.
+            hired = getattr(collector.staff_profile, "hire_date", None)
+            if hired and hired > week + dt.timedelta(days=6):
+                continue
+            report = reports.get((collector.pk, week))
+            if report is None or report.status == WeeklyReport.Status.DRAFT:
+                late.append(LateReport(collector, week, report_due_at(week), report))
+    return late

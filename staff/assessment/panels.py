@@ -1,0 +1,24 @@
+"""The assessment's dashboard panel: a person's latest finalised result, and for HR and
+reviewers a link to the assessments."""
+
+from __future__ import annotations
+
+from staff.dashboard import panels
+from staff.models import Assessment
+
+from .access import may_review
+
+
+@panels.register("assessments", order=80)
+def _assessments(user) -> dict | None:
+    latest = (
+        Assessment.objects.visible_to(user)
+        .filter(subject=user, status=Assessment.Status.FINALISED)
+        .select_related("round__template")
+        .order_by("-round__period_end")
+        .first()
+    )
+    reviewer = may_review(user)
+    if latest is None and not reviewer:
+        return None
+    return {"template": "staff/assessment/_dashboard.html", "latest": latest, "reviewer": reviewer}

@@ -1,0 +1,1 @@
+"""Recruitment: vacancies, candidates from application to hire, their personal data."""
