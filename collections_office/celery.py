@@ -33,6 +33,13 @@ app.conf.beat_schedule = {
         "task": "cases.tasks.promises_settle_task",
         "schedule": crontab(minute=10, hour=16),
     },
+    # The reports' daily rollups: today, yesterday and days whose data changed
+    # (reporting/rollups.py). Missed runs are harmless: the next one does the same work.
+    "reporting-refresh-rollups": {
+        "task": "reporting.tasks.refresh_rollups",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 240},
+    },
     # 09:00 Asia/Shanghai: remind people of documents not signed for / replies past due.
     "frontdesk-document-reminders": {
         "task": "frontdesk.tasks.send_document_reminders",

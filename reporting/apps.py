@@ -10,6 +10,9 @@ class ReportingConfig(AppConfig):
         from collections_office import recovery
 
         from . import kinds  # noqa: F401 - registers the report kinds
+        from .rollups import connect_signals
+
+        connect_signals()
         from .services import stalled_run_ids
 
         def resume_report_run(run_id: int) -> None:

@@ -2,8 +2,7 @@
 computed. Schedules and runs name a kind by its key; a kind's `generate(run)` returns
 the columns, rows and summary that become the run's result (and its CSV and XLSX).
 
-Figures of areas that are not built yet (promises, payments, visits: the collection
-workflow part 2) are None — shown as "not yet available", never as zero.
+Figures come from the daily rollups (reporting.rollups), never from a scan of the call log.
 """
 
 from __future__ import annotations
@@ -11,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.apps import apps
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -97,47 +96,27 @@ def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetim
     return begin, finish
 
 
-def _model_or_none(label: str):
-    try:
-        return apps.get_model(*label.split("."))
-    except LookupError:
-        return None
-
-
 def _collector_rows(run) -> tuple[list[dict], dict]:
-    """Per collector of the company: the week's (or month's) work."""
-    from cases.models import CallLog, Case, ComplianceOverride
+    """Per collector of the company: the period's work, summed from the daily rollups
+    (recomputed for the period first, so the report is exact however the data came)."""
+    from cases.models import Case
     from staff import roles
     from staff.models import StaffProfile
 
-    begin, finish = period_bounds(run.period_start, run.period_end)
+    from .rollups import compute_days, period_figures
+
+    compute_days(run.period_start, run.period_end)
+    figures = period_figures(run.period_start, run.period_end)
     collectors = (
         StaffProfile.objects.filter(
             user__groups__name__in=[roles.PHONE_COLLECTOR, roles.FIELD_COLLECTOR],
-            status=StaffProfile.Status.ACTIVE,
         )
+        .filter(Q(status=StaffProfile.Status.ACTIVE) | Q(user_id__in=list(figures)))
         .select_related("user", "branch", "department")
         .distinct()
         .order_by("branch__name", "employee_number")
     )
     ids = [profile.user_id for profile in collectors]
-    calls = dict(
-        CallLog.objects.filter(collector_id__in=ids, started_at__gte=begin, started_at__lt=finish)
-        .values_list("collector_id")
-        .annotate(n=Count("pk"))
-        .values_list("collector_id", "n")
-    )
-    contacts = dict(
-        CallLog.objects.filter(
-            collector_id__in=ids,
-            started_at__gte=begin,
-            started_at__lt=finish,
-            outcome__conversation=True,
-        )
-        .values_list("collector_id")
-        .annotate(n=Count("pk"))
-        .values_list("collector_id", "n")
-    )
     held = dict(
         Case.objects.filter(assigned_to_id__in=ids)
         .filter(~Q(status__in=[Case.Status.CLOSED, Case.Status.RECALLED, Case.Status.SETTLED]))
@@ -145,19 +124,12 @@ def _collector_rows(run) -> tuple[list[dict], dict]:
         .annotate(n=Count("pk"))
         .values_list("assigned_to_id", "n")
     )
-    overrides = dict(
-        ComplianceOverride.objects.filter(
-            collector_id__in=ids, granted_at__gte=begin, granted_at__lt=finish
-        )
-        .values_list("collector_id")
-        .annotate(n=Count("pk"))
-        .values_list("collector_id", "n")
-    )
-    promises_available = _model_or_none("cases.Promise") is not None
-    payments_available = _model_or_none("cases.Payment") is not None
     rows = []
+    counts = ("calls", "contacts", "overrides", "promises_made", "promises_kept")
+    empty = dict.fromkeys((*counts, "visits_requested", "visits_done"), 0)
     for profile in collectors:
         user_id = profile.user_id
+        done = {**empty, **figures.get(user_id, {})}
         rows.append(
             {
                 "collector_id": user_id,
@@ -167,52 +139,17 @@ def _collector_rows(run) -> tuple[list[dict], dict]:
                 "branch": profile.branch.name,
                 "team": profile.department.name if profile.department else "",
                 "cases_held": held.get(user_id, 0),
-                "calls": calls.get(user_id, 0),
-                "contacts": contacts.get(user_id, 0),
-                "overrides": overrides.get(user_id, 0),
-                # Filled in once the workflow's part 2 has landed (see module docstring).
-                "promises_made": 0 if promises_available else None,
-                "amount_confirmed": 0 if payments_available else None,
+                **{key: done[key] for key in empty},
+                "amount_confirmed": str(done.get("amount_confirmed") or "0.00"),
             }
         )
-    _add_promises_and_payments(rows, ids, run, begin, finish)
     summary = {
         "collectors": len(rows),
         "calls": sum(row["calls"] for row in rows),
         "contacts": sum(row["contacts"] for row in rows),
+        "amount_confirmed": str(sum(Decimal(row["amount_confirmed"]) for row in rows)),
     }
     return rows, summary
-
-
-def _add_promises_and_payments(rows, ids, run, begin, finish) -> None:
-    from django.db.models import Sum
-
-    promise = _model_or_none("cases.Promise")
-    payment = _model_or_none("cases.Payment")
-    by_user = {row["collector_id"]: row for row in rows}
-    if promise is not None:
-        made = (
-            promise.objects.filter(made_by_id__in=ids, created_at__gte=begin, created_at__lt=finish)
-            .values_list("made_by_id")
-            .annotate(n=Count("pk"))
-            .values_list("made_by_id", "n")
-        )
-        for user_id, n in made:
-            by_user[user_id]["promises_made"] = n
-    if payment is not None:
-        confirmed = (
-            payment.objects.filter(
-                claimed_by_id__in=ids,
-                status="confirmed",
-                paid_on__gte=run.period_start,
-                paid_on__lte=run.period_end,
-            )
-            .values_list("claimed_by_id")
-            .annotate(total=Sum("amount"))
-            .values_list("claimed_by_id", "total")
-        )
-        for user_id, total in confirmed:
-            by_user[user_id]["amount_confirmed"] = str(total)
 
 
 COLLECTOR_COLUMNS = [
@@ -224,7 +161,10 @@ COLLECTOR_COLUMNS = [
     Column("calls", _("Calls")),
     Column("contacts", _("Conversations")),
     Column("promises_made", _("Promises made")),
+    Column("promises_kept", _("Promises kept")),
     Column("amount_confirmed", _("Amount confirmed")),
+    Column("visits_requested", _("Visits requested")),
+    Column("visits_done", _("Visits done")),
     Column("overrides", _("Compliance overrides")),
 ]
 
@@ -251,3 +191,100 @@ def collector_weekly(run) -> ReportData:
 def collector_monthly(run) -> ReportData:
     rows, summary = _collector_rows(run)
     return ReportData(columns=COLLECTOR_COLUMNS, rows=rows, summary=summary)
+
+
+SUMMED = (
+    "cases_held",
+    "calls",
+    "contacts",
+    "promises_made",
+    "promises_kept",
+    "visits_requested",
+    "visits_done",
+    "overrides",
+)
+
+
+def _grouped_rows(rows: list[dict], key) -> list[dict]:
+    """Collector rows summed by `key(row)` → (sort key, first columns)."""
+    groups: dict[tuple, dict] = {}
+    for row in rows:
+        group_key, first = key(row)
+        group = groups.setdefault(
+            group_key,
+            {
+                **first,
+                "collectors": 0,
+                "amount_confirmed": Decimal("0.00"),
+                **dict.fromkeys(SUMMED, 0),
+            },
+        )
+        group["collectors"] += 1
+        for figure in SUMMED:
+            group[figure] += row[figure]
+        group["amount_confirmed"] += Decimal(row["amount_confirmed"])
+    out = []
+    for _key, group in sorted(groups.items()):
+        group["amount_confirmed"] = str(group["amount_confirmed"])
+        # A team's or branch's contact rate: conversations per call.
+        group["contact_rate"] = (
+            f"{group['contacts'] / group['calls']:.1%}" if group["calls"] else None
+        )
+        out.append(group)
+    return out
+
+
+GROUP_FIGURE_COLUMNS = [
+    Column("collectors", _("Collectors")),
+    Column("cases_held", _("Cases held")),
+    Column("calls", _("Calls")),
+    Column("contacts", _("Conversations")),
+    Column("contact_rate", _("Contact rate"), numeric=False),
+    Column("promises_made", _("Promises made")),
+    Column("promises_kept", _("Promises kept")),
+    Column("amount_confirmed", _("Amount confirmed")),
+    Column("visits_requested", _("Visits requested")),
+    Column("visits_done", _("Visits done")),
+    Column("overrides", _("Compliance overrides")),
+]
+TEAM_COLUMNS = [
+    Column("team", _("Team"), numeric=False),
+    Column("branch", _("Branch"), numeric=False),
+    *GROUP_FIGURE_COLUMNS,
+]
+BRANCH_COLUMNS = [Column("branch", _("Branch"), numeric=False), *GROUP_FIGURE_COLUMNS]
+
+
+@report_kind(
+    "team_weekly",
+    label=_("Teams' weekly report"),
+    period="week",
+    columns=TEAM_COLUMNS,
+    chart=("calls", "contacts"),
+)
+def team_weekly(run) -> ReportData:
+    rows, summary = _collector_rows(run)
+    teams = _grouped_rows(
+        rows,
+        lambda row: (
+            (row["branch"], row["team"]),
+            {"team": row["team"] or "—", "branch": row["branch"], "branch_id": row["branch_id"]},
+        ),
+    )
+    return ReportData(columns=TEAM_COLUMNS, rows=teams, summary=summary)
+
+
+@report_kind(
+    "branch_monthly",
+    label=_("Branches' monthly report to headquarters"),
+    period="month",
+    columns=BRANCH_COLUMNS,
+    chart=("amount_confirmed",),
+)
+def branch_monthly(run) -> ReportData:
+    rows, summary = _collector_rows(run)
+    branches = _grouped_rows(
+        rows,
+        lambda row: ((row["branch"],), {"branch": row["branch"], "branch_id": row["branch_id"]}),
+    )
+    return ReportData(columns=BRANCH_COLUMNS, rows=branches, summary=summary)

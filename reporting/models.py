@@ -239,3 +239,78 @@ class ReportResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.period_start}–{self.period_end}"
+
+
+class DailyCollectorFiguresQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """HQ: all; supervisors, branch managers, admin staff and finance: their branch;
+        collectors: their own days."""
+        from staff import roles
+        from staff.selectors import has_role, profile_of, sees_all_branches
+
+        if sees_all_branches(user):
+            return self
+        profile = profile_of(user)
+        if profile is None:
+            return self.none()
+        if has_role(user, roles.SUPERVISOR, roles.BRANCH_MANAGER, roles.ADMIN_STAFF, roles.FINANCE):
+            return self.filter(branch_id=profile.branch_id)
+        return self.filter(collector=user)
+
+
+class DailyCollectorFigures(models.Model):
+    """One collector's work on one company day: the rollup every report reads, so that a
+    report over weeks or months never scans the call log. Recomputed whole for a day
+    (reporting.rollups): today and yesterday on every refresh, and any earlier day whose
+    data changed (a backdated call, a payment confirmed for an old date)."""
+
+    day = models.DateField(_("day"))
+    collector = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("collector"),
+    )
+    branch = models.ForeignKey(
+        "staff.Branch", on_delete=models.CASCADE, related_name="+", verbose_name=_("branch")
+    )
+    calls = models.PositiveIntegerField(_("calls"), default=0)
+    contacts = models.PositiveIntegerField(_("conversations"), default=0)
+    overrides = models.PositiveIntegerField(_("compliance overrides"), default=0)
+    promises_made = models.PositiveIntegerField(_("promises made"), default=0)
+    promises_kept = models.PositiveIntegerField(_("promises kept"), default=0)
+    amount_confirmed = models.DecimalField(
+        _("amount confirmed"), max_digits=14, decimal_places=2, default=0
+    )
+    visits_requested = models.PositiveIntegerField(_("visits requested"), default=0)
+    visits_done = models.PositiveIntegerField(_("visits done"), default=0)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    objects = DailyCollectorFiguresQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("daily collector figures")
+        verbose_name_plural = _("daily collector figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "collector"], name="one_rollup_per_collector_day"
+            )
+        ]
+        indexes = [models.Index(fields=["branch", "day"], name="rollup_branch_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.collector_id} {self.day}"
+
+
+class RollupDirtyDay(models.Model):
+    """A company day whose source data changed since its rollup was computed."""
+
+    day = models.DateField(_("day"), unique=True)
+    marked_at = models.DateTimeField(_("marked at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("day to recompute")
+        verbose_name_plural = _("days to recompute")
+
+    def __str__(self) -> str:
+        return str(self.day)

@@ -84,11 +84,11 @@ def result_detail(request, pk: int):
     chart = {
         "type": "bar",
         "data": {
-            "labels": [row.get("collector", "") for row in rows[:40]],
+            "labels": [row.get(columns[0].key, "") for row in rows[:40]],
             "datasets": [
                 {
                     "label": str(data_columns[key].label),
-                    "data": [row.get(key) or 0 for row in rows[:40]],
+                    "data": [float(row.get(key) or 0) for row in rows[:40]],
                 }
                 for key in kind.chart
             ],

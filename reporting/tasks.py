@@ -16,3 +16,11 @@ def run_scheduled_report(schedule_key: str) -> int | None:
 
     run = run_scheduled(schedule_key)
     return run.pk if run else None
+
+
+@shared_task(acks_late=True, expires=240)
+def refresh_rollups() -> int:
+    """Today's and yesterday's rollups, and earlier days whose data changed."""
+    from .rollups import refresh
+
+    return len(refresh())

@@ -12,6 +12,7 @@ AREA_MODULES: list[str] = [
     "staff.attendance.dashboard",
     "staff.attendance.approvals",
     "staff.succession.panels",  # issue 12: early warning, vacancies, training
+    "staff.succession.signal_sources",  # issue 12: signals read from attendance/leave/assessment
     "staff.training.approval",  # issue 12: training plans in the shared approvals
 ]
 

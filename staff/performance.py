@@ -81,6 +81,47 @@ class PerformanceFigures:
         return data
 
 
+# Another installation (or a test) may name a function that returns its own objects with
+# the same attributes: the staff side reads them through these, never through the
+# dataclass's methods.
+
+
+def _get(item, name):
+    return item.get(name) if isinstance(item, dict) else getattr(item, name, None)
+
+
+def lowest_monthly_completion(figures) -> Decimal | None:
+    values = [_get(m, "completion") for m in (_get(figures, "months") or [])]
+    values = [Decimal(str(v)) for v in values if v is not None]
+    return min(values) if values else None
+
+
+def months_with_target(figures) -> int:
+    return sum(1 for m in (_get(figures, "months") or []) if _get(m, "target") is not None)
+
+
+def figures_as_json(figures) -> dict:
+    """Plain JSON of a person's figures, whatever object the figures function returned."""
+    if isinstance(figures, PerformanceFigures):
+        return figures.as_json()
+    data = dict(figures) if isinstance(figures, dict) else dict(vars(figures))
+    data["months"] = [
+        m if isinstance(m, dict) else dict(vars(m)) for m in (data.get("months") or [])
+    ]
+    data["lowest_monthly_completion"] = lowest_monthly_completion(figures)
+
+    def plain(value):
+        if isinstance(value, Decimal | dt.date):
+            return str(value)
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        return value
+
+    return plain(data)
+
+
 def performance_figures(*, user_ids, start: dt.date, end: dt.date) -> dict[int, PerformanceFigures]:
     """{user id: figures} through the function the setting names (the cases app's)."""
     function = import_string(settings.PERFORMANCE_FIGURES_FUNCTION)

@@ -77,6 +77,11 @@ TEMPLATES = (
     gettext_noop(
         "Calls 08:00–21:00 in the debtor's local time; at most 7 calls in 7 consecutive days per debt, none for 7 days after a conversation; third parties only to locate the debtor; every call recorded."  # noqa: E501
     ),
+    # The report schedules' descriptions shipped by reporting's data migrations.
+    gettext_noop("Monday 06:00: the previous Monday–Sunday"),
+    gettext_noop("The 1st at 06:00: the previous month"),
+    gettext_noop("Monday 06:15: the previous Monday–Sunday"),
+    gettext_noop("The 1st at 06:30: the previous month"),
 )
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")

@@ -75,11 +75,12 @@ def campaign_results(campaign: Campaign) -> CampaignResults:
 
 
 def campaigns_led(*, user_ids, start: dt.date, end: dt.date) -> dict[int, int]:
-    """user id → campaigns they led that overlap [start, end] (promotion reviews)."""
+    """user id → campaigns they led that ended in [start, end] (the rule of
+    cases.performance, which promotion reviews read)."""
     ids = list(user_ids)
     rows = (
         Campaign.objects.filter(lead_id__in=ids)
-        .filter(Q(starts_on__lte=end) & Q(ends_on__gte=start))
+        .filter(Q(ends_on__gte=start) & Q(ends_on__lte=end))
         .order_by()
         .values("lead_id")
         .annotate(n=Count("pk"))

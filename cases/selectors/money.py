@@ -103,13 +103,43 @@ def payments_filtered(
     return payments.order_by(order, "pk")
 
 
-def case_money(case: Case) -> dict:
-    """The case page panel's rows (the case was scoped by the caller): three small queries."""
-    promises = list(
+# The case page reads a case's newest promises and payments once for its panel and its
+# timeline's first page (21 entries): the rows are kept on the case object of the request.
+CASE_PAGE_ROWS = 25
+
+
+def _newest(case: Case, key: str, queryset, limit: int) -> list:
+    cached = getattr(case, key, None)
+    if cached is not None and (limit <= CASE_PAGE_ROWS or len(cached) < CASE_PAGE_ROWS):
+        return cached[:limit]
+    rows = list(queryset[: max(limit, CASE_PAGE_ROWS)])
+    setattr(case, key, rows)
+    return rows[:limit]
+
+
+def case_promises(case: Case, limit: int = 10) -> list[Promise]:
+    """The case's newest promises (the case was scoped by the caller), newest first."""
+    queryset = (
         Promise.objects.filter(case_id=case.pk)
         .select_related("made_by")
-        .order_by("-due_on", "-pk")[:10]
+        .order_by("-created_at", "-pk")
     )
+    return _newest(case, "_newest_promises", queryset, limit)
+
+
+def case_payments(case: Case, limit: int = 10) -> list[Payment]:
+    """The case's newest payments (the case was scoped by the caller), newest first."""
+    queryset = (
+        Payment.objects.filter(case_id=case.pk)
+        .select_related("claimed_by", "confirmed_by")
+        .order_by("-claimed_at", "-pk")
+    )
+    return _newest(case, "_newest_payments", queryset, limit)
+
+
+def case_money(case: Case) -> dict:
+    """The case page panel's rows: promises, the live plan, payments (three small queries,
+    two of them shared with the timeline)."""
     plan = (
         PaymentPlan.objects.filter(
             case_id=case.pk,
@@ -118,12 +148,11 @@ def case_money(case: Case) -> dict:
         .order_by("-pk")
         .first()
     )
-    payments = list(
-        Payment.objects.filter(case_id=case.pk)
-        .select_related("claimed_by", "confirmed_by")
-        .order_by("-paid_on", "-pk")[:10]
-    )
-    return {"promises": promises, "plan": plan, "payments": payments}
+    return {
+        "promises": case_promises(case, 10),
+        "plan": plan,
+        "payments": case_payments(case, 10),
+    }
 
 
 # --- Timeline -----------------------------------------------------------------------------------
@@ -136,12 +165,7 @@ def _start_of(day: dt.date) -> dt.datetime:
 @timeline_source("promise")
 def promise_timeline_entries(case: Case, user, limit: int) -> list[TimelineEntry]:
     entries = []
-    rows = (
-        Promise.objects.filter(case_id=case.pk)
-        .select_related("made_by")
-        .order_by("-created_at", "-pk")[:limit]
-    )
-    for promise in rows:
+    for promise in case_promises(case, limit):
         if promise.plan_id:
             title = _("Instalment %(number)s of a payment plan: %(amount)s by %(due)s") % {
                 "number": promise.plan_instalment,
@@ -183,12 +207,7 @@ def promise_timeline_entries(case: Case, user, limit: int) -> list[TimelineEntry
 @timeline_source("payment")
 def payment_timeline_entries(case: Case, user, limit: int) -> list[TimelineEntry]:
     entries = []
-    rows = (
-        Payment.objects.filter(case_id=case.pk)
-        .select_related("claimed_by", "confirmed_by")
-        .order_by("-claimed_at", "-pk")[:limit]
-    )
-    for payment in rows:
+    for payment in case_payments(case, limit):
         values = {
             "amount": f"{payment.amount:,.2f}",
             "paid": payment.paid_on.isoformat(),

@@ -64,6 +64,10 @@ AGREEMENT_FIELDS = (
     "reconciliation_day",
     "collection_period_days",
     "compliance_rule_set",
+    # The minimum terms of a payment plan (issue 10).
+    "plan_min_down_payment_percent",
+    "plan_max_instalments",
+    "plan_max_term_months",
     "branch",
     "document",
     "notes",

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from collections_office.pages import id_param, in_company_time
+from collections_office.pages import id_param, in_company_time, sort_queryset
 from staff import roles
 from staff.access import role_required
 from staff.models import Branch
@@ -28,7 +28,14 @@ User = get_user_model()
 
 CAMPAIGN_ROLES = (*TEAM_READER_ROLES, *COLLECTOR_ROLES)
 PER_PAGE = 50
-FIELDS = ("name", "lead", "starts_on", "ends_on", "target_amount", "description")
+CAMPAIGN_SORTS = {
+    "name": "name",
+    "lead": "lead__first_name",
+    "starts": "starts_on",
+    "ends": "ends_on",
+    "target": "target_amount",
+    "cases": "case_count",
+}
 
 
 def _errors(exc: ValidationError) -> dict[str, list[str]]:
@@ -77,12 +84,15 @@ def _values(post) -> dict:
 @role_required(*CAMPAIGN_ROLES)
 @in_company_time
 def campaign_list(request):
-    campaigns = selectors.campaign_list(user=request.user).order_by("-starts_on", "name", "pk")
+    campaigns, sort = sort_queryset(
+        selectors.campaign_list(user=request.user), request, CAMPAIGN_SORTS, "-starts"
+    )
     return render(
         request,
         "cases/teamwork/campaign_list.html",
         {
             "page": Paginator(campaigns, PER_PAGE).get_page(request.GET.get("page")),
+            "sort": sort,
             "may_create": services.may_manage_campaigns(request.user),
         },
     )

@@ -233,3 +233,30 @@ def plan_cancel(request, pk: int):
 
 
 __all__ = ["Promise", "money_panel"]
+
+
+# --- Dashboard: the claims waiting for a supervisor or finance -----------------------------
+
+
+def _register_dashboard_panel() -> None:
+    from django.db.models import Count, Min, Sum
+
+    from ..dashboard import panels
+    from ..models import Payment
+
+    @panels.register("payments-to-confirm", order=35)
+    def payments_to_confirm(user) -> dict | None:
+        if not has_role(user, *payment_services.PAYMENT_CHECKER_ROLES):
+            return None
+        waiting = money_selectors.payment_list(user=user).filter(status=Payment.Status.CLAIMED)
+        summary = waiting.aggregate(
+            count=Count("pk"), total=Sum("amount"), oldest=Min("claimed_at")
+        )
+        return {
+            "template": "cases/money/_dashboard.html",
+            **summary,
+            "oldest_claims": list(waiting.order_by("claimed_at", "pk")[:5]),
+        }
+
+
+_register_dashboard_panel()

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from collections_office.pages import id_param, in_company_time
+from collections_office.pages import id_param, in_company_time, sort_queryset
 from collections_office.workdays import company_tz
 from staff import roles
 from staff.access import role_required
@@ -30,6 +30,12 @@ from .common import history_rows
 
 REPORT_ROLES = (*TEAM_READER_ROLES, roles.PHONE_COLLECTOR)
 PER_PAGE = 50
+REPORT_SORTS = {
+    "week": "week_start",
+    "collector": "collector__first_name",
+    "status": "status",
+    "submitted": "submitted_at",
+}
 
 
 def _errors(exc: ValidationError) -> dict[str, list[str]]:
@@ -50,7 +56,8 @@ def weekly_reports(request):
     collector_id = id_param(request.GET.get("collector"))
     if collector_id:
         reports = reports.filter(collector_id=collector_id)
-    page = Paginator(reports.order_by("-week_start", "collector__first_name", "pk"), PER_PAGE)
+    reports, sort = sort_queryset(reports, request, REPORT_SORTS, "-week")
+    page = Paginator(reports, PER_PAGE)
     is_collector = has_role(request.user, roles.PHONE_COLLECTOR)
     this_week = selectors.week_start_of(_today())
     return render(
@@ -58,6 +65,7 @@ def weekly_reports(request):
         "cases/teamwork/weekly_reports.html",
         {
             "page": page.get_page(request.GET.get("page")),
+            "sort": sort,
             "status": status,
             "statuses": WeeklyReport.Status.choices,
             "collector_id": collector_id,

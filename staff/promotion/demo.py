@@ -26,6 +26,7 @@ from ..models import (
     PromotionStageRecord,
     next_position,
 )
+from ..performance import figures_as_json
 from ..services import demo_data_mark
 from . import committee, services
 from .eligibility import at_level_since, evaluate
@@ -60,7 +61,7 @@ def _submit(cycle, applicant) -> PromotionApplication:
             "at_level_since": str(at_level_since(applicant) or ""),
             "note": "",
         },
-        figures=standing.figures.as_json() if standing.figures else {},
+        figures=figures_as_json(standing.figures) if standing.figures else {},
         compliance={"summary": standing.compliance, "complaints": standing.complaints},
         capability_statement="熟练运用催收技巧，熟悉相关法律法规，能独立处理复杂案件并指导新同事。",
         attitude_statement="工作认真负责，遵守各项规章制度，积极配合团队完成任务。",

@@ -32,6 +32,7 @@ from ..models import (
     StaffProfile,
     next_position,
 )
+from ..performance import figures_as_json
 from ..selectors import has_role, sees_all_branches, user_branch
 from ..services import notification_in_their_language
 from .eligibility import at_level_since, evaluate
@@ -237,7 +238,7 @@ def application_submit(
             "at_level_since": str(at_level_since(applicant) or ""),
             "note": (personal_note or "").strip(),
         },
-        figures=standing.figures.as_json() if standing.figures else {},
+        figures=figures_as_json(standing.figures) if standing.figures else {},
         compliance={
             "summary": standing.compliance,
             "complaints": standing.complaints,

@@ -59,7 +59,8 @@ def _chart_data(standing) -> dict:
                 "completion": None if m.completion is None else float(m.completion),
                 "target": None if m.target is None else float(m.target),
             }
-            for m in standing.figures.months
+            for m in (getattr(standing.figures, "months", None) or [])
+            if not isinstance(m, dict)
         ]
     return {"criteria": criteria, "months": months}
 

@@ -76,3 +76,4 @@ def default_schedules(db):
     from django.apps import apps
 
     import_module("reporting.migrations.0002_default_schedules").add_defaults(apps, None)
+    import_module("reporting.migrations.0004_team_and_branch_schedules").add_defaults(apps, None)

@@ -120,12 +120,14 @@ def test_schedules_are_edited_by_hq_admin_staff_with_fields_checked(client):
     assert bad.status_code == 200 and "outside 0–23" in bad.content.decode()
     schedule.refresh_from_db()
     assert schedule.hour == "6"
+    history_before = schedule.history.count()
     client.post(
         url, {"minute": "30", "hour": "7", "day_of_week": "1", "day_of_month": "*", "enabled": "on"}
     )
     schedule.refresh_from_db()
     assert (schedule.minute, schedule.hour) == ("30", "7")
-    assert schedule.history.count() == 2
+    assert schedule.history.count() == history_before + 1
+    assert schedule.history.first().hour == "7"
     # A branch's admin staff read the schedules but do not change them.
     from tests.factories import BranchFactory
 

@@ -24,6 +24,7 @@ UNSCOPED = {
     "cases.QualityChecklistItem": "the call quality checklist: reference data, the same for all",
     "staff.Branch": "the list of branches is not secret",
     "reporting.ReportSchedule": "one company schedule; read by admin staff, changed by HQ's",
+    "reporting.RollupDirtyDay": "bookkeeping of days to recompute; no page reads it",
     "staff.WorkdayOverride": "the company calendar is the same for everyone",
     "staff.PersonalDataView": "an audit log read only in the Django admin",
     "staff.WorkingHours": "a branch's working hours are not secret",
@@ -70,6 +71,7 @@ READERS = {
     "staff.ApprovalRequest": (roles.SUPERVISOR, "approval"),
     "reporting.ReportRun": (roles.ADMIN_STAFF, "report_run"),
     "reporting.ReportResult": (roles.SUPERVISOR, "report_result"),
+    "reporting.DailyCollectorFigures": (roles.SUPERVISOR, "rollup_row"),
     "staff.Assessment": (roles.HR, "assessment"),
     "staff.AssessmentResult": (roles.HR, "assessment_result"),
     "staff.AssessmentRound": None,  # company-wide: one ranking (tests/staff/assessment/)

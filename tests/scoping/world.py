@@ -19,7 +19,7 @@ from django.utils import timezone
 from cases.models import AgreementCommissionRate, CaseAssignmentBatch, CaseHold, ContactPoint
 from frontdesk import services as desk_services
 from frontdesk.models import Document
-from reporting.models import ReportResult, ReportRun, Scope
+from reporting.models import DailyCollectorFigures, ReportResult, ReportRun, Scope
 from staff import roles
 from staff.approvals import ApprovalKind, register_approval_kind
 from staff.models import ApprovalRequest, Notification
@@ -118,6 +118,14 @@ def _side(code: str) -> SimpleNamespace:
         rows=[{"collector": f"Collector {code}", "branch_id": side.branch.pk}],
     )
 
+    side.rollup_row = DailyCollectorFigures.objects.create(
+        day=dt.date(2026, 11, 16),
+        collector=side.collector,
+        branch=side.branch,
+        calls=3,
+        computed_at=timezone.now(),
+    )
+
     side.visit = desk_services.visit_register(
         actor=side.desk, visitor_name=f"Visitor {code}", purpose="meeting", host=side.collector
     )
@@ -195,12 +203,15 @@ def _team_work_rows(side: SimpleNamespace) -> None:
 
 
 def _checklist_item():
+    """An item of the default checklist (made again if a browser test's flush removed it)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
     from cases.models import QualityChecklistItem
 
-    item, _created = QualityChecklistItem.objects.get_or_create(
-        code="verified_party", defaults={"label": "Verified the party", "weight": 20}
-    )
-    return item
+    import_module("cases.migrations.0017_default_quality_checklist").add_items(apps, None)
+    return QualityChecklistItem.objects.get(code="verified_party")
 
 
 def build_world() -> SimpleNamespace:

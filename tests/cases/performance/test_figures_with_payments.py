@@ -1,10 +1,10 @@
-"""The money figures against hand-computed numbers, with stand-ins for the payments and
-campaigns of the collection workflow (part 2), built to the contract in the brief.
+"""The money figures against hand-computed numbers, on the real cases.Payment and
+cases.Campaign (collection workflow part 2) — or, in an installation without them, on
+stand-ins built to the contract in the brief.
 
-The stand-in models exist only inside these tests: they are registered as
-cases.Payment / cases.Campaign, their tables created in the test's transaction (rolled
-back with it), and unregistered afterwards, so no other test ever sees them. When the real
-models land this module is skipped and the same numbers should be checked against them.
+The stand-ins exist only inside these tests: registered as cases.Payment /
+cases.Campaign, their tables created in the test's transaction (rolled back with it), and
+unregistered afterwards, so no other test ever sees them.
 """
 
 from __future__ import annotations
@@ -24,17 +24,52 @@ from staff.performance import performance_figures
 from .test_figures import END, START, has_model
 from .test_figures import people as people  # the fixture
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(
-        has_model("Payment") or has_model("Campaign"),
-        reason="the real payments/campaigns are installed: test against them",
-    ),
-]
+pytestmark = pytest.mark.django_db
+REAL = has_model("Payment") and has_model("Campaign")
 
 
 @pytest.fixture
-def stand_ins(db):
+def money(people):
+    """(pay, campaign): writers of a payment and a campaign on whichever models exist."""
+    if not REAL:
+        yield from _stand_ins(people)
+        return
+    from django.utils import timezone
+
+    payment_model, campaign_model = (
+        apps.get_model("cases", "Payment"),
+        apps.get_model("cases", "Campaign"),
+    )
+    supervisor = people["supervisor"]
+
+    def pay(case, who, amount, day, status="confirmed"):
+        extra = {}
+        if status == "confirmed":
+            extra = {"confirmed_by": supervisor, "confirmed_at": timezone.now()}
+        return payment_model.objects.create(
+            case=case,
+            claimed_by=who,
+            amount=Decimal(amount),
+            paid_on=day,
+            status=status,
+            channel="to_agency",
+            **extra,
+        )
+
+    def campaign(name, lead, starts_on, ends_on):
+        return campaign_model.objects.create(
+            name=name,
+            lead=lead,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            branch=lead.staff_profile.branch,
+            created_by=supervisor,
+        )
+
+    yield pay, campaign
+
+
+def _stand_ins(people):
     class Payment(models.Model):  # noqa: DJ008 - a stand-in
         case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
         amount = models.DecimalField(max_digits=14, decimal_places=2)
@@ -63,24 +98,28 @@ def stand_ins(db):
     with connection.schema_editor() as editor:
         editor.create_model(Payment)
         editor.create_model(Campaign)
+
+    def pay(case, who, amount, day, status="confirmed"):
+        return Payment.objects.create(
+            case=case, claimed_by=who, amount=Decimal(amount), paid_on=day, status=status
+        )
+
+    def campaign(name, lead, starts_on, ends_on):
+        return Campaign.objects.create(name=name, lead=lead, starts_on=starts_on, ends_on=ends_on)
+
     try:
-        yield Payment, Campaign
+        yield pay, campaign
     finally:
         for name in ("payment", "campaign"):
             apps.all_models["cases"].pop(name, None)
         apps.clear_cache()
 
 
-def test_amount_success_rate_monthly_completion_complex_and_campaigns(people, stand_ins):
-    payment, campaign = stand_ins
+def test_amount_success_rate_monthly_completion_complex_and_campaigns(people, money):
+    pay, campaign = money
     alice, bob, cases = people["alice"], people["bob"], people["cases"]
     Case.objects.filter(pk=cases[0].pk).update(principal=Decimal("60000"))  # complex
     assert ComplexCaseDefinition.objects.get().min_balance == Decimal("50000")
-
-    def pay(case, who, amount, day, status="confirmed"):
-        payment.objects.create(
-            case=case, claimed_by=who, amount=Decimal(amount), paid_on=day, status=status
-        )
 
     pay(cases[0], alice, "3000", dt.date(2026, 1, 10))
     pay(cases[0], alice, "2000", dt.date(2026, 3, 5))
@@ -88,12 +127,8 @@ def test_amount_success_rate_monthly_completion_complex_and_campaigns(people, st
     pay(cases[2], alice, "4000", dt.date(2026, 3, 10))  # counts; case not worked in period
     pay(cases[0], alice, "500", dt.date(2025, 12, 31))  # before the period
     pay(cases[2], bob, "1000", dt.date(2026, 3, 2))
-    campaign.objects.create(
-        name="Q1", lead=alice, starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 2, 28)
-    )
-    campaign.objects.create(
-        name="Q2", lead=alice, starts_on=dt.date(2026, 3, 1), ends_on=dt.date(2026, 4, 30)
-    )
+    campaign("Q1", alice, dt.date(2026, 1, 1), dt.date(2026, 2, 28))
+    campaign("Q2", alice, dt.date(2026, 3, 1), dt.date(2026, 4, 30))
 
     figures = performance_figures(user_ids=[alice.pk, bob.pk], start=START, end=END)
     a, b = figures[alice.pk], figures[bob.pk]

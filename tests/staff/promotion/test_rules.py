@@ -275,3 +275,23 @@ def test_stage_records_say_who_and_what(people, cycle):
     record = application.stages.get()
     assert record.action == PromotionStageRecord.Action.SUBMITTED
     assert record.actor == people["applicant"]
+
+
+def plain_object_figures(*, user_ids, start, end):
+    from types import SimpleNamespace
+
+    from .conftest import good_figures
+
+    figures = {}
+    for pk in user_ids:
+        good = good_figures(pk, start, end)
+        months = [SimpleNamespace(**vars(m)) for m in good.months]
+        figures[pk] = SimpleNamespace(**{**vars(good), "months": months})
+    return figures
+
+
+def test_figures_of_another_shape_are_read_too(people, cycle, settings):
+    settings.PERFORMANCE_FIGURES_FUNCTION = "tests.staff.promotion.test_rules.plain_object_figures"
+    application = submit(cycle, people["applicant"])
+    assert application.figures["amount_collected"] == "2500000.00"
+    assert application.figures["lowest_monthly_completion"] == "120.00"

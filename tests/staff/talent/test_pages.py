@@ -174,7 +174,7 @@ def test_the_early_warning_page_explains_each_signal(org):
     text = page.content.decode()
     assert page.status_code == 200
     assert "10 days ago: under 90 days" in text
-    assert "Attendance records are not yet available." in text
+    assert "No clock-in recorded in the last 30 days." in text
     assert (
         client_for(org.collector).get(reverse("staff:succession_early_warning")).status_code == 403
     )
@@ -294,3 +294,61 @@ def test_the_early_warning_page_costs_the_same_queries_for_more_people(org):
     for number in range(8):
         make_staff(roles.PHONE_COLLECTOR, branch=org.branch, username=f"more.{number}")
     assert count() == few
+
+
+def test_a_handover_is_opened_and_confirmed_through_its_pages(org):
+    from staff.models import Handover
+
+    response = client_for(org.hr).post(
+        reverse("staff:succession_handovers"),
+        {
+            "leaver": org.collector.staff_profile.pk,
+            "successor": org.collector.staff_profile.pk,
+            "supervisor": org.supervisor.pk,
+            "leaving_on": "2026-12-31",
+        },
+    )
+    assert 'data-field="successor"' in response.content.decode()
+    assert not Handover.objects.exists()
+    client_for(org.hr).post(
+        reverse("staff:succession_handovers"),
+        {
+            "leaver": org.collector.staff_profile.pk,
+            "successor": org.colleague.staff_profile.pk,
+            "supervisor": org.supervisor.pk,
+            "leaving_on": "2026-12-31",
+        },
+    )
+    handover = Handover.objects.get()
+    page = client_for(org.colleague).get(reverse("staff:succession_handover", args=[handover.pk]))
+    assert page.status_code == 200
+    for item in handover.items.all():
+        url = reverse("staff:succession_handover_confirm", args=[handover.pk, item.pk])
+        assert client_for(org.hr).post(url).status_code == 403  # HR sees it, does not confirm
+        assert client_for(org.colleague).post(url).status_code == 302
+        assert client_for(org.supervisor).post(url).status_code == 302
+    handover.refresh_from_db()
+    assert handover.status == Handover.Status.COMPLETED
+
+
+def test_hr_adds_a_successor_to_a_key_post(org):
+    from staff.models import KeyPost, Successor
+
+    client_for(org.hr).post(
+        reverse("staff:succession_posts"),
+        {"title": "Team supervisor", "holder": org.supervisor.staff_profile.pk},
+    )
+    post = KeyPost.objects.get()
+    response = client_for(org.hr).post(
+        reverse("staff:succession_post", args=[post.pk]),
+        {"profile": org.supervisor.staff_profile.pk, "readiness": "ready_now"},
+    )
+    assert 'data-field="profile"' in response.content.decode()
+    client_for(org.hr).post(
+        reverse("staff:succession_post", args=[post.pk]),
+        {"profile": org.colleague.staff_profile.pk, "readiness": "within_year"},
+    )
+    assert Successor.objects.get().profile == org.colleague.staff_profile
+    assert client_for(org.supervisor).get(
+        reverse("staff:succession_post", args=[post.pk])
+    ).status_code in (403, 404)

@@ -260,3 +260,47 @@ def test_collector_cancels_an_open_promise_with_a_reason(at_today, as_user, case
     assert promise.status == Promise.Status.CANCELLED
     case_a.refresh_from_db()
     assert case_a.promise_due_on is None
+
+
+def test_admin_staff_set_the_agreements_plan_terms(at_today, as_user, case_a, staff_user):
+    admin = staff_user(roles.ADMIN_STAFF, branch=case_a.branch)
+    agreement = case_a.agreement
+    form = as_user(admin).get(f"/cases/agreements/{agreement.pk}/edit/")
+    assert b"plan_max_instalments" in form.content
+    data = {
+        "number": agreement.number,
+        "signed_on": agreement.signed_on.isoformat(),
+        "effective_from": agreement.effective_from.isoformat(),
+        "branch": agreement.branch_id,
+        "commission_type": agreement.commission_type,
+        "flat_rate": str(agreement.flat_rate),
+        "reconciliation_day": agreement.reconciliation_day,
+        "collection_period_days": agreement.collection_period_days,
+        "plan_min_down_payment_percent": "25",
+        "plan_max_instalments": "6",
+        "plan_max_term_months": "12",
+        "rates-TOTAL_FORMS": "0",
+        "rates-INITIAL_FORMS": "0",
+    }
+    response = as_user(admin).post(f"/cases/agreements/{agreement.pk}/edit/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    agreement.refresh_from_db()
+    assert (
+        agreement.plan_min_down_payment_percent,
+        agreement.plan_max_instalments,
+        agreement.plan_max_term_months,
+    ) == (Decimal("25.00"), 6, 12)
+    page = as_user(admin).get(f"/cases/agreements/{agreement.pk}/")
+    assert "At most 6 instalments" in page.content.decode()
+
+
+def test_finance_dashboard_shows_the_claims_waiting(
+    at_today, as_user, case_a, collector_a, finance_a
+):
+    payment_claim(case=case_a, actor=collector_a, amount="120", paid_on=TODAY, channel="to_bank")
+    page = as_user(finance_a).get("/").content.decode()
+    assert 'id="panel-payments-to-confirm"' in page
+    assert 'data-testid="claims-waiting">1<' in page
+    assert "120.00" in page
+    collector_page = as_user(collector_a).get("/").content.decode()
+    assert 'id="panel-payments-to-confirm"' not in collector_page

@@ -322,3 +322,16 @@ def test_a_collector_without_cases_in_the_branch_is_a_404(as_user, supervisor_a,
         as_user(supervisor_a).get(reverse("cases:handover", args=[collector_b.pk])).status_code
         == 404
     )
+
+
+@pytest.mark.parametrize("sort", ["name", "-lead", "starts", "-ends", "target", "-cases", "bogus"])
+def test_the_campaign_list_sorts_by_each_column(as_user, supervisor_a, sort):
+    assert (
+        as_user(supervisor_a).get(reverse("cases:campaign_list"), {"sort": sort}).status_code == 200
+    )
+
+
+@pytest.mark.parametrize("sort", ["week", "-collector", "status", "-submitted"])
+def test_the_report_list_sorts_by_each_column(submitted, as_user, supervisor_a, sort):
+    response = as_user(supervisor_a).get(reverse("cases:weekly_reports"), {"sort": sort})
+    assert f'data-report="{submitted.pk}"' in response.content.decode()
