@@ -74,8 +74,10 @@ class CallLogForm(forms.Form):
     # The queue this case was opened from (its filters), to land on the next case.
     queue = forms.CharField(required=False, widget=forms.HiddenInput, max_length=500)
 
-    def __init__(self, *args, case, outcomes, phones, **kwargs):
+    def __init__(self, *args, case, outcomes, phones, started=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # A call dialled from the page: its number and start time are fixed (evidence).
+        self.started = started
         self.case = case
         # A list read once (the callback outcomes come from it too), not a queryset.
         self.outcomes = {str(outcome.pk): outcome for outcome in outcomes}
@@ -89,7 +91,18 @@ class CallLogForm(forms.Form):
             for point in phones
             if point.is_valid
         ]
-        choices.append((NEW_NUMBER, _("New number…")))
+        if started is not None:
+            point = started.contact_point
+            self.phones[str(point.pk)] = point
+            choices = [(str(point.pk), _number_label(point))]
+            self.fields["contact_point"].disabled = True
+            self.fields["started_at"].disabled = True
+            self.initial["contact_point"] = str(point.pk)
+            self.initial["started_at"] = timezone.localtime(started.started_at).replace(
+                microsecond=0
+            )
+        else:
+            choices.append((NEW_NUMBER, _("New number…")))
         self.fields["contact_point"].choices = choices
         self.fields["party"].initial = Party.DEBTOR
         if not self.is_bound:

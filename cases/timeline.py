@@ -31,6 +31,29 @@ class TimelineEntry:
     url: str = ""  # a link to the record, when it has a page of its own
     extra: dict = field(default_factory=dict)  # anything a template of the kind needs
 
+    @property
+    def icon(self) -> str:
+        """The Bootstrap icon of the line: the source's own (`extra["icon"]`), else its kind's."""
+        return self.extra.get("icon") or KIND_ICONS.get(self.kind, "dot")
+
+
+# Icons by kind, looked up once per line in Python (an if/elif chain in the template cost
+# more than the rest of the line); a new kind adds its icon here or in `extra["icon"]`.
+KIND_ICONS = {
+    "placed": "inbox",
+    "balance": "cash-stack",
+    "status": "flag",
+    "recall": "flag",
+    "classification": "tags",
+    "contact_added": "telephone-plus",
+    "contact_invalid": "telephone-x",
+    "hold_placed": "sign-stop",
+    "hold_lifted": "play-circle",
+    "reveal": "eye",
+    "call": "telephone",
+    "assignment": "person-check",
+}
+
 
 # (case, viewer, limit) → the source's newest `limit` entries for the case, newest first.
 TimelineSource = Callable[..., list[TimelineEntry]]

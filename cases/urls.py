@@ -124,6 +124,7 @@ urlpatterns = [
     path("payments/<int:pk>/receipt/", payments.payment_receipt, name="payment_receipt"),
     path("queue/", calls.queue, name="queue"),
     path("<int:pk>/calls/new/", calls.call_log_create, name="call_log"),
+    path("<int:pk>/calls/start/", calls.call_start_view, name="call_start"),
     path("calls/<int:pk>/", calls.call_detail, name="call_detail"),
     path("calls/<int:pk>/recording/", calls.call_recording, name="call_recording"),
     # --- field visits (issue 10)

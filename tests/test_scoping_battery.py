@@ -175,6 +175,7 @@ ROUTES: dict[str, Callable] = {
     "cases:compliance_channel_rules_edit": lambda f: {"pk": _rule_set_channel().pk},
     # cases: the call log
     "cases:call_log": lambda f: {"pk": f.case.pk},
+    "cases:call_start": lambda f: {"pk": f.case.pk},
     "cases:call_detail": lambda f: {"pk": _call_on(f).pk},
     "cases:call_recording": lambda f: {"pk": _call_on(f, with_recording=True).pk},
     # cases: promises, payment plans and payments

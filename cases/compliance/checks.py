@@ -140,7 +140,8 @@ def case_state(case: Case) -> engine.CaseState:
 def attempt_history(
     case: Case, *, since: dt.datetime, exclude_call_id: int | None = None
 ) -> list[engine.Attempt]:
-    """Every call of the case since `since`, as the engine's attempts — one query."""
+    """Every call of the case since `since` (started ones included: a dialled call is an
+    attempt), as the engine's attempts — one query."""
     calls = CallLog.objects.filter(case_id=case.pk, started_at__gte=since)
     if exclude_call_id is not None:
         calls = calls.exclude(pk=exclude_call_id)
@@ -152,6 +153,7 @@ def attempt_history(
         "outcome__answered",
         "outcome__conversation",
     )
+    # A started call (dialled, not logged: no outcome yet) has None for both.
     return [
         engine.Attempt(
             at=started_at,
@@ -159,8 +161,9 @@ def attempt_history(
             contact_point_id=point_id,
             party=party,
             to_debtors_own_number=relation == ContactPoint.Relation.DEBTOR,
-            answered=answered,
-            conversation=party == Party.DEBTOR and conversation,
+            answered=bool(answered),
+            conversation=party == Party.DEBTOR and bool(conversation),
+            outcome_known=answered is not None,
         )
         for started_at, point_id, party, relation, answered, conversation in rows
     ]

@@ -34,6 +34,9 @@ What is counted:
 - the quiet period: conversations on the same channel; it blocks every party;
 - a third-party contact is one whose party is not the debtor on a number that is not the
   debtor's own; reaching a relative on the debtor's own number is a call to the debtor;
+- a call dialled and not logged yet (`outcome_known=False`) is an unanswered attempt
+  for the caps and an attempt for the 7 days, but not a failed attempt: it does not
+  make the debtor unreachable;
 - attempts after `proposed.at` are ignored (a call logged later for an earlier time is
   judged on what had happened by then). The history must not contain the proposed
   contact itself.
@@ -179,6 +182,9 @@ class Attempt:
     answered: bool
     # Spoke with the debtor (right-party contact).
     conversation: bool
+    # False for a call dialled and not logged yet: it counts as an unanswered attempt
+    # for the caps, but never as a failed one towards "unreachable" (nobody knows yet).
+    outcome_known: bool = True
 
 
 @dataclass(frozen=True)
@@ -447,7 +453,10 @@ def _check_third_party(rules, zone, local_time, day, proposed, on_channel, histo
     failed = sum(
         1
         for d, a in on_channel
-        if first_day <= d <= day and a.to_debtors_own_number and not a.conversation
+        if first_day <= d <= day
+        and a.to_debtors_own_number
+        and not a.conversation
+        and a.outcome_known
     )
     if failed >= needed:
         return None

@@ -234,12 +234,15 @@ class CallOutcome(models.Model):
 class CallLog(models.Model):
     """One phone call on a case, with its recording (DESIGN §4.4).
 
-    A call is a draft until it has a recording (a file or the telephony system's id)
-    and is completed; a completed call is changed only by a supervisor's correction,
-    which history keeps.
+    A call dialled from the case page is first *started* (checked against the rules
+    before the number is dialled, no outcome yet); logging it fills in the same row, so
+    one call is one attempt. A logged call is a draft until it has a recording (a file
+    or the telephony system's id) and is completed; a completed call is changed only by
+    a supervisor's correction, which history keeps.
     """
 
     class Status(models.TextChoices):
+        STARTED = "started", _("Started, not logged yet")
         DRAFT = "draft", _("Draft (no recording yet)")
         COMPLETED = "completed", _("Completed")
 
@@ -258,8 +261,14 @@ class CallLog(models.Model):
     party = models.CharField(_("party reached"), max_length=10, choices=Party.choices)
     started_at = models.DateTimeField(_("started at"))
     duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), default=0)
+    # Empty only while the call is started and not yet logged (a constraint says so).
     outcome = models.ForeignKey(
-        CallOutcome, on_delete=models.PROTECT, related_name="+", verbose_name=_("outcome")
+        CallOutcome,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("outcome"),
     )
     notes = models.TextField(_("notes"), blank=True)
     callback_at = models.DateTimeField(_("call back at"), null=True, blank=True)
@@ -296,12 +305,23 @@ class CallLog(models.Model):
             models.Index(fields=["case", "-started_at"], name="call_case_started_idx"),
             models.Index(fields=["collector", "-started_at"], name="call_collector_started_idx"),
             models.Index(fields=["contact_point", "-started_at"], name="call_point_started_idx"),
+            # Today's calls of the whole company/branch (the supervisor's dashboard):
+            # an index-only range scan, the counted columns included.
+            models.Index(
+                fields=["started_at"],
+                include=["collector", "party", "outcome"],
+                name="call_started_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="draft", completed_at__isnull=True)
+                condition=Q(status__in=("started", "draft"), completed_at__isnull=True)
                 | Q(status="completed", completed_at__isnull=False),
                 name="call_completed_at_when_completed",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="started") | Q(outcome__isnull=False),
+                name="call_outcome_once_logged",
             ),
             models.CheckConstraint(
                 condition=Q(recording="") | ~Q(recording_sha256=""),
@@ -319,4 +339,4 @@ class CallLog(models.Model):
     @property
     def is_conversation(self) -> bool:
         """A right-party contact: the debtor was reached and spoken with."""
-        return self.party == Party.DEBTOR and self.outcome.conversation
+        return self.party == Party.DEBTOR and self.outcome is not None and self.outcome.conversation

@@ -359,62 +359,70 @@ def start_of_today(now: dt.datetime | None = None) -> dt.datetime:
 
 
 def calls_today_by_collector(*, user, now: dt.datetime | None = None) -> list[dict]:
-    """Per collector of the supervised cases: call attempts today and conversations
-    (the debtor reached, an outcome that counts as a conversation), busiest first; then
-    the branch's collectors who have not called today (HQ: only those who called)."""
+    """Per collector of the supervisor's branch (HQ: every collector who called): call
+    attempts today and conversations (the debtor reached, an outcome that counts as a
+    conversation), busiest first; then the branch's collectors who have not called today.
+
+    Read from today's call rows only, by the index on the call time that covers the
+    counted columns (`call_started_idx`, an index-only range scan), grouped by collector
+    id; the branch is the collectors' branch. Joining the calls to their cases to check
+    the case's branch made PostgreSQL scan the branch's cases (2.7 s at 1,000,000 cases).
+    A collector works only cases of their own branch, so their calls are the branch's;
+    only phone collectors are listed (a supervisor's own calls are not a collector's).
+    """
     if not may_assign(user):
         return []
-    # Driven by the (collector, started_at) index: the calls of the branch's collectors
-    # since midnight, not a scan of the whole call log for today's rows.
-    collectors = User.objects.filter(groups__name=roles.PHONE_COLLECTOR)
-    if not sees_all_branches(user):
-        collectors = collectors.filter(staff_profile__branch=user_branch(user))
-    rows = (
-        CallLog.objects.visible_to(user)
-        .filter(
-            collector_id__in=list(collectors.values_list("pk", flat=True)),
-            started_at__gte=start_of_today(now),
+    all_branches = sees_all_branches(user)
+    calls = CallLog.objects.filter(started_at__gte=start_of_today(now))
+    if not all_branches:
+        # The branch's people (a plain subquery: with the role's join PostgreSQL
+        # misjudged it and walked the calls collector by collector, 0.9 s).
+        calls = calls.filter(
+            collector_id__in=StaffProfile.objects.filter(branch=user_branch(user)).values("user_id")
         )
-        .order_by()
-        .values(
-            "collector_id",
-            "collector__first_name",
-            "collector__last_name",
-            "collector__username",
-        )
+    counts = (
+        calls.order_by()
+        .values("collector_id")
         .annotate(
             attempts=Count("pk"),
             conversations=Count("pk", filter=Q(party=Party.DEBTOR, outcome__conversation=True)),
         )
-        .order_by("-attempts", "collector__username")
     )
-    figures = [
-        {
-            "collector_id": row["collector_id"],
-            "name": " ".join(
-                part for part in (row["collector__first_name"], row["collector__last_name"]) if part
-            )
-            or row["collector__username"],
-            "attempts": row["attempts"],
-            "conversations": row["conversations"],
-        }
-        for row in rows
-    ]
+    by_collector = {row["collector_id"]: row for row in counts}
+    # The phone collectors to list, as plain values (a branch can have hundreds).
+    people = User.objects.filter(groups__name=roles.PHONE_COLLECTOR)
+    if all_branches:
+        people = people.filter(pk__in=list(by_collector))
+    else:
+        people = people.filter(staff_profile__branch=user_branch(user))
+    listed = {
+        pk: (
+            " ".join(part for part in (first, last) if part) or username,
+            (first, last, username),
+            is_active and status == StaffProfile.Status.ACTIVE,
+        )
+        for pk, first, last, username, is_active, status in people.values_list(
+            "pk", "first_name", "last_name", "username", "is_active", "staff_profile__status"
+        )
+    }
+    called = sorted(
+        (pk for pk in by_collector if pk in listed),
+        key=lambda pk: (-by_collector[pk]["attempts"], listed[pk][1][2]),
+    )
     # A collector of the branch who has not called yet today is news too: listed with 0.
-    called = {row["collector_id"] for row in figures}
-    for collector in assignable_collectors(
-        branch=None if sees_all_branches(user) else user_branch(user)
-    ):
-        if collector.pk not in called:
-            figures.append(
-                {
-                    "collector_id": collector.pk,
-                    "name": display_name(collector),
-                    "attempts": 0,
-                    "conversations": 0,
-                }
-            )
-    return figures
+    idle = sorted(
+        (pk for pk, (_name, _key, active) in listed.items() if active and pk not in by_collector),
+        key=lambda pk: listed[pk][1],
+    )
+    return [
+        {
+            "collector_id": pk,
+            "name": listed[pk][0],
+            "attempts": by_collector[pk]["attempts"] if pk in by_collector else 0,
+            "conversations": by_collector[pk]["conversations"] if pk in by_collector else 0,
+        }
+        for pk in called + idle
+    ]
 
 
 def overrides_today(*, user, now: dt.datetime | None = None) -> QuerySet[ComplianceOverride]:

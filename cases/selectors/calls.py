@@ -44,13 +44,20 @@ def duration_text(seconds: int) -> str:
 @timeline_source("call")
 def call_timeline_entries(case: Case, user, limit: int) -> list[TimelineEntry]:
     entries = []
-    for call in case_calls(case=case, limit=limit):
-        title = _("Call to %(number)s (%(party)s): %(outcome)s, %(duration)s") % {
-            "number": mask_phone(call.contact_point.value),
-            "party": call.get_party_display(),
-            "outcome": call.outcome,
-            "duration": duration_text(call.duration_seconds),
-        }
+    from .casepage_data import case_page_data
+
+    for call in case_page_data(case).calls(limit):
+        if call.status == CallLog.Status.STARTED:
+            title = _("Call to %(number)s dialled, not logged yet") % {
+                "number": mask_phone(call.contact_point.value)
+            }
+        else:
+            title = _("Call to %(number)s (%(party)s): %(outcome)s, %(duration)s") % {
+                "number": mask_phone(call.contact_point.value),
+                "party": call.get_party_display(),
+                "outcome": call.outcome,
+                "duration": duration_text(call.duration_seconds),
+            }
         entries.append(
             TimelineEntry(
                 at=call.started_at,

@@ -67,16 +67,17 @@ def hold_of_case(*, user, case: Case, pk) -> CaseHold:
 
 
 def case_contact_points(*, case: Case) -> list[ContactPoint]:
-    """Phones first, then addresses; valid before invalid; oldest first (one query)."""
-    points = ContactPoint.objects.filter(debtor_id=case.debtor_id).select_related(
-        "added_by", "invalidated_by"
-    )
-    return sorted(points, key=lambda p: (p.kind != ContactPoint.Kind.PHONE, not p.is_valid))
+    """Phones first, then addresses; valid before invalid; oldest first (read once a page)."""
+    from .casepage_data import case_page_data
+
+    return case_page_data(case).contact_points
 
 
 def case_holds(*, case: Case, limit: int = 20) -> list[CaseHold]:
-    """Newest first; the active ones are those without `lifted_at`."""
-    return list(CaseHold.objects.filter(case=case).select_related("placed_by", "lifted_by")[:limit])
+    """Active first, then newest first; the active ones are those without `lifted_at`."""
+    from .casepage_data import case_page_data
+
+    return case_page_data(case).holds(limit)
 
 
 def case_history_changes(
@@ -105,19 +106,33 @@ def case_history_changes(
 
 
 def balance_history(*, case: Case, limit: int = 24) -> list[dict]:
-    """Principal, interest, fees and balance after each bank update, newest first."""
-    rows = case_history_changes(case=case, fields=BALANCE_FIELDS, limit=limit)
-    return [
-        {
-            "at": row.history_date,
-            "principal": row.principal,
-            "interest": row.interest,
-            "fees": row.fees,
-            "balance": row.principal + row.interest + row.fees,
-            "reason": row.history_change_reason or "",
-        }
-        for row in rows
-    ]
+    """Principal, interest, fees and balance after each bank update, newest first.
+
+    From the case page's shared read of the case's history (`case_page_data`): the
+    balance changes among its newest changes of any timeline field.
+    """
+    from .casepage_data import HISTORY_READ, case_page_data
+
+    rows = []
+    for row in case_page_data(case).history_changes(limit=HISTORY_READ):
+        changed = row.history_type == "+" or any(
+            getattr(row, name) != getattr(row, f"previous_{name}") for name in BALANCE_FIELDS
+        )
+        if not changed:
+            continue
+        rows.append(
+            {
+                "at": row.history_date,
+                "principal": row.principal,
+                "interest": row.interest,
+                "fees": row.fees,
+                "balance": row.principal + row.interest + row.fees,
+                "reason": row.history_change_reason or "",
+            }
+        )
+        if len(rows) == limit:
+            break
+    return rows
 
 
 def balance_chart(rows: list[dict], *, currency: str) -> dict | None:

@@ -8,18 +8,18 @@ Assignment changes are told by the assignment area's source, calls by the call l
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models.functions import Coalesce, Greatest
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from cases import access
-from cases.models import Case, CaseHold, ContactPoint
+from cases.models import Case, ContactPoint
 from cases.timeline import TimelineEntry, timeline_source
 from staff.models import PersonalDataView
 from staff.selectors import has_role
 from staff.stored_text import shown_in_language
 
-from .casepage import BALANCE_FIELDS, case_history_changes, mask_address
+from .casepage import BALANCE_FIELDS, mask_address
+from .casepage_data import case_page_data
 
 
 def _name(user) -> str:
@@ -35,7 +35,7 @@ def _money(value) -> str:
 @timeline_source("case")
 def case_history_source(case, user, limit: int) -> list[TimelineEntry]:
     """Placement, bank balance updates, status changes (recall, settlement), classification."""
-    rows = case_history_changes(case=case, limit=limit, also_previous=("assigned_to_id",))
+    rows = case_page_data(case).history_changes(limit)
     labels = {name: capfirst(Case._meta.get_field(name).verbose_name) for name in BALANCE_FIELDS}
     entries: list[TimelineEntry] = []
     for row in rows:
@@ -120,12 +120,12 @@ def _shown_value(point: ContactPoint, revealed: bool) -> str:
 @timeline_source("contact_point")
 def contact_point_source(case, user, limit: int) -> list[TimelineEntry]:
     """Numbers and addresses added (by whom, from which source) and marked invalid (why)."""
-    points = (
-        ContactPoint.objects.filter(debtor_id=case.debtor_id)
-        .select_related("added_by", "invalidated_by")
-        .annotate(last_change=Greatest("created_at", Coalesce("invalidated_at", "created_at")))
-        .order_by("-last_change")[:limit]
-    )
+    # The page reads every contact point anyway (its table lists them): no query here.
+    points = sorted(
+        case_page_data(case).contact_points,
+        key=lambda point: max(point.created_at, point.invalidated_at or point.created_at),
+        reverse=True,
+    )[:limit]
     entries: list[TimelineEntry] = []
     for point in points:
         shown = _shown_value(point, revealed=False)
@@ -161,12 +161,11 @@ def contact_point_source(case, user, limit: int) -> list[TimelineEntry]:
 @timeline_source("hold")
 def hold_source(case, user, limit: int) -> list[TimelineEntry]:
     """Holds placed and lifted, with who and why."""
-    holds = (
-        CaseHold.objects.filter(case_id=case.pk)
-        .select_related("placed_by", "lifted_by")
-        .annotate(last_change=Coalesce("lifted_at", "placed_at"))
-        .order_by("-last_change")[:limit]
-    )
+    holds = sorted(
+        case_page_data(case).holds(limit),
+        key=lambda hold: hold.lifted_at or hold.placed_at,
+        reverse=True,
+    )[:limit]
     entries: list[TimelineEntry] = []
     for hold in holds:
         entries.append(

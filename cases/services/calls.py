@@ -8,32 +8,32 @@ call's transaction rolled back so that the refusal survives.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import hashlib
 import logging
-import re
-import uuid
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import File
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.access import CASE_SUPERVISOR_ROLES
-from cases.audio import AUDIO_TYPES, HEAD_BYTES, detect_audio_type
 from cases.compliance import engine
 from cases.compliance.checks import (
     ComplianceRefused,
+    ContactClearance,
     contact_check,
     refusal_record,
     rule_set_for_case,
 )
 from cases.models import CallLog, CallOutcome, Case, ContactPoint, Party
+from cases.services.call_recordings import (
+    StoredRecording,
+    recording_check,
+    recording_remove,
+    recording_store,
+    telephony_id_clean,
+)
 from cases.services.work import case_action_logged, contact_point_add
 from staff.selectors import get_scoped_object_or_404, has_role
 
@@ -43,7 +43,6 @@ scoping_logger = logging.getLogger("collections_office.access")
 MAX_DURATION_SECONDS = 6 * 60 * 60
 # Clocks of phones and PCs differ a little: a start this far ahead of the server is "now".
 FUTURE_TOLERANCE = dt.timedelta(minutes=2)
-TELEPHONY_ID = re.compile(r"^[A-Za-z0-9._:/-]{1,120}$")
 BOOKKEEPING_FIELDS = (
     "last_call_at",
     "last_contact_at",
@@ -52,84 +51,6 @@ BOOKKEEPING_FIELDS = (
     "first_action_at",
 )
 CORRECTABLE_FIELDS = ("party", "outcome", "duration_seconds", "notes", "callback_at")
-
-
-# --- Recordings --------------------------------------------------------------------------
-
-
-class _StoredRecording:
-    """A recording file written to storage, and what was learnt reading it."""
-
-    def __init__(self, name: str, sha256: str, size: int, content_type: str):
-        self.name, self.sha256, self.size, self.content_type = name, sha256, size, content_type
-
-
-def recording_check(upload) -> str:
-    """The audio type of an uploaded file ("wav", …), or a ValidationError on `recording`."""
-    size = getattr(upload, "size", None)
-    if not size:
-        raise ValidationError({"recording": _("The recording is empty.")})
-    limit = settings.CALL_RECORDING_MAX_BYTES
-    if size > limit:
-        raise ValidationError(
-            {
-                "recording": _(
-                    "The recording is %(size)s MB; the largest accepted is %(limit)s MB."
-                )
-                % {"size": f"{size / 1048576:.1f}", "limit": f"{limit / 1048576:.0f}"}
-            }
-        )
-    upload.seek(0)
-    head = upload.read(HEAD_BYTES)
-    upload.seek(0)
-    kind = detect_audio_type(head)
-    if kind is None:
-        raise ValidationError(
-            {
-                "recording": _(
-                    "“%(name)s” is not an audio recording (MP3, WAV, M4A, AMR or OGG) — "
-                    "its content says otherwise, whatever its name."
-                )
-                % {"name": getattr(upload, "name", "") or _("The file")}
-            }
-        )
-    return kind
-
-
-def _recording_store(upload, kind: str) -> _StoredRecording:
-    """Writes the file under a random name; its SHA-256 is computed while it is read."""
-    content_type, extension = AUDIO_TYPES[kind]
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in (
-        upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(65536), b"")
-    ):
-        digest.update(chunk)
-    upload.seek(0)
-    now = timezone.now()
-    name = f"recordings/{now:%Y/%m}/{uuid.uuid4().hex}.{extension}"
-    stored = default_storage.save(name, File(upload, name=name))
-    return _StoredRecording(stored, digest.hexdigest(), upload.size, content_type)
-
-
-def _recording_remove(stored: _StoredRecording | None) -> None:
-    if stored is not None:
-        # Nothing to remove, or the storage is gone: the row was not written either.
-        with contextlib.suppress(OSError):
-            default_storage.delete(stored.name)
-
-
-def _telephony_id_clean(value: str) -> str:
-    value = (value or "").strip()
-    if value and not TELEPHONY_ID.match(value):
-        raise ValidationError(
-            {
-                "telephony_recording_id": _(
-                    "A telephony recording id is up to 120 letters, digits and . _ : / -"
-                )
-            }
-        )
-    return value
 
 
 # --- Logging a call ----------------------------------------------------------------------
@@ -227,7 +148,7 @@ def _validated_fields(
     if len(notes or "") > 5000:
         errors["notes"] = _("Notes are limited to 5,000 characters.")
     try:
-        telephony_recording_id = _telephony_id_clean(telephony_recording_id)
+        telephony_recording_id = telephony_id_clean(telephony_recording_id)
     except ValidationError as exc:
         errors.update({k: v[0] for k, v in exc.message_dict.items()})
     if recording is not None and telephony_recording_id:
@@ -261,16 +182,24 @@ def call_log(
     recording=None,
     telephony_recording_id: str = "",
     complete: bool = True,
+    started_call: CallLog | int | None = None,
 ) -> CallLog:
     """Logs one call of `actor` on `case`: checked, recorded, and the case kept up to date.
 
     Either `contact_point` (one of the debtor's numbers) or `new_number` (added on the
-    spot through `contact_point_add`). A call without a recording is kept as a draft;
+    spot through `contact_point_add`), or `started_call`: a call dialled from the case
+    page (`call_start`), which was judged by the rules when it was dialled; logging it
+    fills in that same row (its number and start time stay), so it stays one attempt.
+    A call without a recording is kept as a draft;
     `complete=True` without one (when the rules require a recording) is refused on the
     `recording` field. Errors: ValidationError by field; Http404 for a case or number
     the actor may not see; `ComplianceRefused` when the rules refuse the call (recorded).
     """
     now = timezone.now()
+    started = None
+    if started_call is not None:
+        started = _started_call_of(case=case, actor=actor, started_call=started_call)
+        started_at, contact_point, new_number = started.started_at, started.contact_point, ""
     fields = _validated_fields(
         party=party,
         started_at=started_at,
@@ -286,13 +215,17 @@ def call_log(
     if contact_point is None and not (new_number or "").strip():
         raise ValidationError({"contact_point": _("Choose the number called, or add a new one.")})
 
-    stored: _StoredRecording | None = None
+    stored: StoredRecording | None = None
     point: ContactPoint | None = None
     new_point = False
     try:
         with transaction.atomic():
             locked = _case_for_call(case=case, actor=actor)
-            if contact_point is not None:
+            if started is not None:
+                started = _started_call_locked(started)
+                # Dialled already: the number was valid then, whatever happened since.
+                point = started.contact_point
+            elif contact_point is not None:
                 point = _contact_point_for_call(case=locked, contact_point=contact_point)
             else:
                 try:
@@ -313,36 +246,41 @@ def call_log(
                         }
                     ) from None
                 new_point = True
-            clearance = contact_check(
-                case=locked,
-                contact_point=point,
-                party=fields["party"],
-                at=started_at,
-                collector=actor,
-                record_refusal=False,
-            )
+            if started is not None:
+                # Judged when it was dialled, on this number at this time (and any
+                # override it needed was spent then): not judged a second time.
+                clearance = ContactClearance(
+                    decision=engine.Decision(allowed=True, violations=()),
+                    override=started.compliance_override,
+                )
+            else:
+                clearance = contact_check(
+                    case=locked,
+                    contact_point=point,
+                    party=fields["party"],
+                    at=started_at,
+                    collector=actor,
+                    record_refusal=False,
+                )
             has_recording = kind is not None or bool(fields["telephony_recording_id"])
             completed = False
             if complete:
                 _require_completion_allowed(locked, has_recording)
                 completed = True
             if kind is not None:
-                stored = _recording_store(recording, kind)
-            call = CallLog(
-                case=locked,
-                collector=actor,
-                contact_point=point,
-                party=fields["party"],
-                started_at=started_at,
-                duration_seconds=duration_seconds,
-                outcome=outcome,
-                notes=fields["notes"],
-                callback_at=fields["callback_at"],
-                telephony_recording_id=fields["telephony_recording_id"],
-                status=CallLog.Status.COMPLETED if completed else CallLog.Status.DRAFT,
-                completed_at=now if completed else None,
-                compliance_override=clearance.override,
+                stored = recording_store(recording, kind)
+            call = started or CallLog(
+                case=locked, collector=actor, contact_point=point, started_at=started_at
             )
+            call.party = fields["party"]
+            call.duration_seconds = duration_seconds
+            call.outcome = outcome
+            call.notes = fields["notes"]
+            call.callback_at = fields["callback_at"]
+            call.telephony_recording_id = fields["telephony_recording_id"]
+            call.status = CallLog.Status.COMPLETED if completed else CallLog.Status.DRAFT
+            call.completed_at = now if completed else None
+            call.compliance_override = clearance.override
             if stored is not None:
                 call.recording.name = stored.name
                 call.recording_sha256 = stored.sha256
@@ -351,10 +289,12 @@ def call_log(
             call._history_user = actor
             if clearance.overridden:
                 call._change_reason = f"Logged under override {clearance.override.pk}"
+            elif started is not None:
+                call._change_reason = "Logged"
             call.save()
             _case_bookkeeping_after_call(case=locked, call=call, actor=actor, outcome=outcome)
     except ComplianceRefused as refused:
-        _recording_remove(stored)
+        recording_remove(stored)
         refused.refusal = refusal_record(
             case=case,
             collector=actor,
@@ -365,7 +305,7 @@ def call_log(
         )
         raise
     except BaseException:
-        _recording_remove(stored)
+        recording_remove(stored)
         raise
     # The caller's object follows the case it passed in.
     for name in (
@@ -377,6 +317,40 @@ def call_log(
     ):
         setattr(case, name, getattr(locked, name))
     return call
+
+
+def _started_call_of(*, case: Case, actor, started_call) -> CallLog:
+    """The actor's started call on this case (another's or another case's: a logged 404)."""
+    wanted = getattr(started_call, "pk", started_call)
+    call = get_scoped_object_or_404(
+        CallLog.objects.visible_to(actor)
+        .filter(case_id=case.pk, collector_id=actor.pk)
+        .select_related("contact_point", "compliance_override"),
+        user=actor,
+        pk=wanted,
+    )
+    if call.status != CallLog.Status.STARTED:
+        raise ValidationError({"started_call": _("This call is already logged.")})
+    return call
+
+
+def _started_call_locked(started: CallLog) -> CallLog:
+    """The started call again, locked: two tabs logging it at once log it once."""
+    locked = (
+        CallLog.objects.select_for_update(of=("self",))
+        .select_related("contact_point", "compliance_override")
+        .get(pk=started.pk)
+    )
+    if locked.status != CallLog.Status.STARTED:
+        raise ValidationError({"started_call": _("This call is already logged.")})
+    return locked
+
+
+def _require_logged(call: CallLog) -> None:
+    if call.status == CallLog.Status.STARTED:
+        raise ValidationError(
+            _("This call was started but not logged yet: log its outcome on the case page.")
+        )
 
 
 def _require_completion_allowed(case: Case, has_recording: bool) -> None:
@@ -435,7 +409,7 @@ def call_attach_recording(
     *, call: CallLog, actor, recording=None, telephony_recording_id: str = "", complete: bool = True
 ) -> CallLog:
     """Adds the recording (file or telephony id) to a draft, and completes it by default."""
-    telephony_recording_id = _telephony_id_clean(telephony_recording_id)
+    telephony_recording_id = telephony_id_clean(telephony_recording_id)
     if recording is None and not telephony_recording_id:
         raise ValidationError({"recording": _("Upload the recording or give its telephony id.")})
     if recording is not None and telephony_recording_id:
@@ -450,6 +424,7 @@ def call_attach_recording(
     locked = _call_for_change(call=call, actor=actor)
     if locked.collector_id != actor.pk and not has_role(actor, *CASE_SUPERVISOR_ROLES):
         raise PermissionDenied
+    _require_logged(locked)
     if locked.status != CallLog.Status.DRAFT:
         raise ValidationError(
             _("This call is completed: only a supervisor's correction changes it.")
@@ -457,7 +432,7 @@ def call_attach_recording(
     stored = None
     try:
         if kind is not None:
-            stored = _recording_store(recording, kind)
+            stored = recording_store(recording, kind)
             locked.recording.name = stored.name
             locked.recording_sha256 = stored.sha256
             locked.recording_size = stored.size
@@ -473,7 +448,7 @@ def call_attach_recording(
         locked.save()
         case_action_logged(case=locked.case, actor=actor)
     except BaseException:
-        _recording_remove(stored)
+        recording_remove(stored)
         raise
     return locked
 
@@ -486,6 +461,7 @@ def call_complete(*, call: CallLog, actor) -> CallLog:
         raise PermissionDenied
     if locked.status == CallLog.Status.COMPLETED:
         return locked
+    _require_logged(locked)
     _require_completion_allowed(locked.case, locked.has_recording)
     locked.status = CallLog.Status.COMPLETED
     locked.completed_at = timezone.now()
@@ -511,6 +487,7 @@ def call_correct(*, call: CallLog, actor, reason: str, **changes) -> CallLog:
     if unknown:
         raise ValueError(f"not correctable: {', '.join(sorted(unknown))}")
     locked = _call_for_change(call=call, actor=actor)
+    _require_logged(locked)
     new = {name: changes.get(name, getattr(locked, name)) for name in CORRECTABLE_FIELDS}
     errors: dict[str, str] = {}
     reason = " ".join((reason or "").split())

@@ -40,7 +40,7 @@ from cases.models import (
     VisitReport,
 )
 from cases.selectors.visits import branch_supervisors, field_collectors_of
-from cases.services.calls import _recording_remove, _recording_store, recording_check
+from cases.services.call_recordings import recording_check, recording_remove, recording_store
 from cases.services.work import case_action_logged
 from collections_office.workdays import add_working_days, company_tz, local_date
 from staff import roles
@@ -356,7 +356,7 @@ def visit_report_file(
             else:
                 move(report, VisitReport.Status.SUBMITTED)
                 report.reviewed_by, report.reviewed_at = None, None
-            stored_recording = _recording_store(recording, kind)
+            stored_recording = recording_store(recording, kind)
             report.visited_at = visited_at
             report.met = met
             report.met_name = (met_name or "").strip()
@@ -384,7 +384,7 @@ def visit_report_file(
             locked._history_user = actor
             locked.save()
     except BaseException:
-        _recording_remove(stored_recording)
+        recording_remove(stored_recording)
         for name in stored_photos:
             with contextlib.suppress(OSError):
                 default_storage.delete(name)

@@ -18,6 +18,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
@@ -501,11 +502,19 @@ def assignment_panel(request, case: Case) -> dict:
     elif not case.assigned_to_id and case.is_open and case.last_placement_id:
         panel["assignment_clock"] = selectors.assignment_clock(case, now=now)
     if panel["may_assign"]:
-        panel["collectors"] = [
-            (collector.pk, selectors.display_name(collector))
-            for collector in selectors.assignable_collectors(branch=case.branch)
-            if collector.pk != case.assigned_to_id
-        ]
+        # The branch's collectors as the select's options, made here in one pass: a big
+        # branch has hundreds, and a template loop (or model instances) per option cost
+        # more than the rest of the case page (DESIGN §9, docs/benchmarks.md).
+        rows = (
+            selectors.assignable_collectors(branch=case.branch)
+            .exclude(pk=case.assigned_to_id or 0)
+            .values_list("pk", "first_name", "last_name", "username")
+        )
+        panel["collector_options"] = format_html_join(
+            "",
+            '<option value="{}">{}</option>',
+            ((pk, f"{first} {last}".strip() or username) for pk, first, last, username in rows),
+        )
     return panel
 
 

@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from collections_office.pages import form_errors_from, in_company_time
+from collections_office.pages import form_errors_from, id_param, in_company_time
+from collections_office.personal_data import mask_phone
 from staff.access import role_required
 from staff.selectors import get_scoped_object_or_404, has_role
 
@@ -32,14 +33,17 @@ from ..compliance.checks import ComplianceRefused
 from ..models import CallLog, Case, ContactPoint, OverdueBucket, overdue_bucket
 from ..selectors import calls as call_selectors
 from ..selectors import queue as queue_selectors
+from ..selectors.casepage_data import case_page_data
 from ..services import calls as call_services
 from ..services.call_promises import call_log_with_promise
+from ..services.call_start import call_start, open_started_call
 from .common import history_rows
 from .ranged import ranged_file_response
 
 logger = logging.getLogger("cases.views")
 
 QUEUE_PAGE_SIZE = 50
+CALLS_SHOWN = 10
 CASE_PAGE_ROLES = selectors.CASE_VIEWER_ROLES + COLLECTOR_ROLES
 
 
@@ -123,16 +127,14 @@ def _may_log_calls(user, case: Case) -> bool:
     )
 
 
-def _call_form(request, case: Case, data=None, files=None) -> CallLogForm:
-    phones = [
-        point for point in case.debtor.contact_points.all() if point.kind == ContactPoint.Kind.PHONE
-    ]
+def _call_form(request, case: Case, data=None, files=None, *, started=None) -> CallLogForm:
     form = CallLogForm(
         data,
         files,
         case=case,
         outcomes=list(call_selectors.active_outcomes()),
-        phones=phones,
+        phones=case_page_data(case).phones,
+        started=started,
         initial={"queue": request.GET.get("queue", "")},
     )
     return form
@@ -142,17 +144,64 @@ def _call_form(request, case: Case, data=None, files=None) -> CallLogForm:
 def calls_panel(request, case: Case) -> dict | None:
     form = getattr(request, "call_form", None)
     may_log = _may_log_calls(request.user, case)
+    started = None
+    if may_log:
+        started = getattr(request, "started_call", None) or open_started_call(
+            case=case, collector=request.user
+        )
     if form is None and may_log:
-        form = _call_form(request, case)
+        form = _call_form(request, case, started=started)
     return {
         "case": case,
         "form": form,
         "may_log": may_log,
-        "calls": call_selectors.case_calls(case=case, limit=10),
+        "started": started,
+        "calls": case_page_data(case).calls(limit=CALLS_SHOWN),
         "refusal": getattr(request, "call_refusal", None),
+        "refused_dial": getattr(request, "call_refused_dial", False),
+        "may_override": has_role(request.user, *CASE_SUPERVISOR_ROLES),
         "new_number": NEW_NUMBER,
         "from_queue": bool(request.GET.get("queue") or request.POST.get("queue")),
     }
+
+
+@role_required(*CASE_PAGE_ROLES)
+@in_company_time
+@require_POST
+def call_start_view(request, pk: int):
+    """The "Call" button of a number: the rules are checked before it is dialled.
+
+    Allowed: a started call, and the page with the call form ready to log it. Refused:
+    the page again (409) with the rule and the numbers named; the refusal is recorded.
+    """
+    case = _case_for_page(request, pk)
+    if not _may_log_calls(request.user, case):
+        raise PermissionDenied
+    point = id_param(request.POST.get("contact_point"))
+    if point is None:
+        messages.error(request, _("Choose the number to call."))
+        return redirect(reverse("cases:case_detail", args=[case.pk]) + "#contact-points")
+    try:
+        call = call_start(case=case, actor=request.user, contact_point=point)
+    except ComplianceRefused as refused:
+        request.call_refusal = refused
+        request.call_refused_dial = True
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(reverse("cases:case_detail", args=[case.pk]) + "#panel-calls")
+    else:
+        messages.info(
+            request,
+            _("Calling %(number)s: log the call here when it ends.")
+            % {"number": mask_phone(call.contact_point.value)},
+        )
+        queue = request.POST.get("queue", "")
+        query = f"?{urlencode({'queue': queue})}" if _queue_params(queue) else ""
+        return redirect(reverse("cases:case_detail", args=[case.pk]) + query + "#panel-calls")
+    from .casepage import case_page_response
+
+    return case_page_response(request, pk, status=409)
 
 
 def _queue_params(raw: str) -> QueryDict:
@@ -169,7 +218,11 @@ def call_log_create(request, pk: int):
     case = _case_for_page(request, pk)
     if not _may_log_calls(request.user, case):
         raise PermissionDenied
-    form = _call_form(request, case, request.POST, request.FILES)
+    started = None
+    if id_param(request.POST.get("started_call")) is not None:
+        started = open_started_call(case=case, collector=request.user)
+        request.started_call = started
+    form = _call_form(request, case, request.POST, request.FILES, started=started)
     queue_params = _queue_params(request.POST.get("queue", ""))
     queue_raw = queue_params.urlencode()
     from_queue = bool(queue_raw)
@@ -192,6 +245,7 @@ def call_log_create(request, pk: int):
         )
         try:
             call = log(
+                started_call=id_param(request.POST.get("started_call")),
                 case=case,
                 actor=request.user,
                 contact_point=data.get("contact_point_obj"),

@@ -16,6 +16,7 @@ from ..access import CASE_SUPERVISOR_ROLES
 from ..case_page import case_panel
 from ..forms_compliance import OverrideGrantForm
 from ..models import ComplianceOverride, ComplianceRefusal, ComplianceViolation
+from ..selectors.casepage_data import case_page_data
 from ..selectors.compliance import COMPLIANCE_REVIEWER_ROLES, rule_codes, rule_label
 from ..timeline import TimelineEntry, timeline_source
 
@@ -26,21 +27,38 @@ def _name(user) -> str:
     return user.get_full_name() or user.get_username() if user is not None else ""
 
 
+def _refusals(case, limit: int) -> list[ComplianceRefusal]:
+    # Read once for the panel and the timeline (the case page's shared reads).
+    return case_page_data(case).newest(
+        "compliance_refusals",
+        limit,
+        lambda n: (
+            ComplianceRefusal.objects.filter(case=case)
+            .select_related("collector")
+            .order_by("-refused_at", "-pk")[:n]
+        ),
+    )
+
+
+def _overrides(case, limit: int) -> list[ComplianceOverride]:
+    return case_page_data(case).newest(
+        "compliance_overrides",
+        limit,
+        lambda n: (
+            ComplianceOverride.objects.filter(case=case)
+            .select_related("collector", "granted_by")
+            .order_by("-granted_at", "-pk")[:n]
+        ),
+    )
+
+
 @case_panel("compliance", template="cases/compliance/_panel.html", order=60, column="side")
 def compliance_panel(request, case):
     """Supervisors only (the case page has already scoped the case to them)."""
     if not has_role(request.user, *CASE_SUPERVISOR_ROLES):
         return None
-    refusals = list(
-        ComplianceRefusal.objects.filter(case=case)
-        .select_related("collector")
-        .order_by("-refused_at", "-pk")[:PANEL_ROWS]
-    )
-    overrides = list(
-        ComplianceOverride.objects.filter(case=case)
-        .select_related("collector", "granted_by")
-        .order_by("-granted_at", "-pk")[:PANEL_ROWS]
-    )
+    refusals = _refusals(case, PANEL_ROWS)
+    overrides = _overrides(case, PANEL_ROWS)
     for record in refusals + overrides:
         record.rule_labels = [rule_label(code) for code in rule_codes(record.rules)]
         record.has_hold = "hold" in rule_codes(record.rules)
@@ -60,11 +78,7 @@ def compliance_panel(request, case):
 @timeline_source("compliance")
 def compliance_timeline(case, user, limit: int) -> list[TimelineEntry]:
     entries = []
-    for refusal in (
-        ComplianceRefusal.objects.filter(case=case)
-        .select_related("collector")
-        .order_by("-refused_at", "-pk")[:limit]
-    ):
+    for refusal in _refusals(case, limit):
         entries.append(
             TimelineEntry(
                 at=refusal.refused_at,
@@ -76,11 +90,7 @@ def compliance_timeline(case, user, limit: int) -> list[TimelineEntry]:
                 extra={"record": "refusal", "icon": "shield-x"},
             )
         )
-    for override in (
-        ComplianceOverride.objects.filter(case=case)
-        .select_related("collector", "granted_by")
-        .order_by("-granted_at", "-pk")[:limit]
-    ):
+    for override in _overrides(case, limit):
         entries.append(
             TimelineEntry(
                 at=override.granted_at,

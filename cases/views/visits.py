@@ -25,6 +25,7 @@ from ..access import CASE_SUPERVISOR_ROLES, COLLECTOR_ROLES
 from ..case_page import case_panel
 from ..models import Case, ContactPoint, VisitNomination
 from ..selectors import visits as visit_selectors
+from ..selectors.casepage_data import case_page_data
 from ..services import visits as visit_services
 from ..visit_forms import (
     CancelForm,
@@ -56,10 +57,14 @@ def _may_nominate(user, case: Case) -> bool:
 
 
 def _nomination_form(request, case: Case, data=None) -> NominationForm:
-    addresses = list(
-        ContactPoint.objects.filter(
-            debtor_id=case.debtor_id, kind=ContactPoint.Kind.ADDRESS, is_valid=True
-        ).order_by("created_at")
+    # The case page has read the debtor's contact points already (case_page_data).
+    addresses = sorted(
+        (
+            point
+            for point in case_page_data(case).contact_points
+            if point.kind == ContactPoint.Kind.ADDRESS and point.is_valid
+        ),
+        key=lambda point: (point.created_at, point.pk),
     )
     return NominationForm(
         data,

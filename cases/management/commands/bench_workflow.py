@@ -32,6 +32,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from cases.benchmarking.casepage_profile import CasePageProfile
 from cases.benchmarking.money_data import MoneyData
 from cases.benchmarking.workflow_data import WorkflowData
 from cases.benchmarking.workflow_drive import WorkflowDrive
@@ -72,6 +73,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--skip-load", action="store_true")
         parser.add_argument("--skip-drive", action="store_true")
+        parser.add_argument(
+            "--profile",
+            type=int,
+            default=0,
+            metavar="PAGES",
+            help="instead of driving: time PAGES case pages in this process and profile them",
+        )
 
     def handle(self, *args, **options):
         if connection.vendor != "postgresql":
@@ -86,5 +94,7 @@ class Command(BaseCommand):
             WorkflowData(self.stdout).load(options)
             money.load(promises=options["promises"], payments=options["payments"])
             money.time_settlement()
-        if not options["skip_drive"]:
+        if options["profile"]:
+            CasePageProfile(self.stdout).run(options["profile"])
+        elif not options["skip_drive"]:
             WorkflowDrive(self.stdout).drive(options)

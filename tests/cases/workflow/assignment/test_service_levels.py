@@ -194,3 +194,34 @@ def test_the_supervisors_dashboard_shows_breaches_calls_and_overrides_of_today(
 def test_collectors_do_not_get_the_supervisors_dashboard(client, collector_a):
     client.force_login(collector_a)
     assert 'id="panel-supervisor"' not in client.get("/").content.decode()
+
+
+def test_calls_today_are_read_from_todays_calls_not_from_the_branchs_cases(
+    agreement_a, supervisor_a, collector_a
+):
+    """The figures come from today's call rows (by the call-time index), never from a
+    scan of the branch's cases; yesterday's calls do not count."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.selectors.assignment import calls_today_by_collector
+
+    case = make_case(agreement_a, assigned_to=collector_a)
+    point = case.debtor.contact_points.first()
+    rang = _outcome("t-ring2", conversation=False)
+    now = beijing(2026, 3, 10, 12)
+    for started in (now - dt.timedelta(minutes=1), now - dt.timedelta(hours=13)):
+        CallLog.objects.create(
+            case=case,
+            collector=collector_a,
+            contact_point=point,
+            party=Party.NOBODY,
+            started_at=started,
+            outcome=rang,
+        )
+    with CaptureQueriesContext(connection) as queries:
+        figures = calls_today_by_collector(user=supervisor_a, now=now)
+    mine = next(row for row in figures if row["collector_id"] == collector_a.pk)
+    assert mine["attempts"] == 1  # 11:59 today, not 23:00 yesterday
+    calls_sql = [q["sql"] for q in queries.captured_queries if '"cases_calllog"' in q["sql"]]
+    assert len(calls_sql) == 1 and '"cases_case"' not in calls_sql[0]

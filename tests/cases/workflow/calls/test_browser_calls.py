@@ -103,3 +103,43 @@ def test_an_out_of_window_call_is_refused_and_the_page_shows_the_rule(
     expect(refusal).to_contain_text("supervisor can grant an override")
     assert not CallLog.objects.exists()
     assert ComplianceRefusal.objects.get().rules == ["contact_window"]
+
+
+def test_a_collector_clicks_call_on_a_number_outside_the_window_and_sees_the_rule(
+    page, clock, case_a, collector_a
+):
+    clock(today_at(22, 14))
+    point = case_a.debtor.contact_points.get(kind="phone")
+    browser_login(page, collector_a.username)
+    page.goto(f"/cases/{case_a.pk}/")
+    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.click(f"#call-start-{point.pk}")
+
+    refusal = page.locator("#call-refused")
+    expect(refusal).to_contain_text("Do not dial")
+    expect(refusal).to_contain_text("22:14 is outside the contact window 08:00–22:00")
+    assert not CallLog.objects.exists()
+    refused = ComplianceRefusal.objects.get()
+    assert refused.rules == ["contact_window"] and refused.contact_point_id == point.pk
+
+
+def test_a_collector_dials_then_logs_the_same_call(page, clock, case_a, collector_a, recording):
+    clock(today_at(15))
+    point = case_a.debtor.contact_points.get(kind="phone")
+    browser_login(page, collector_a.username)
+    page.goto(f"/cases/{case_a.pk}/")
+    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.click(f"#call-start-{point.pk}")
+    expect(page.locator("#call-started")).to_contain_text("log the call below")
+    # The number and the start time are the dial's: shown, not editable.
+    expect(page.locator("#call-contact-point")).to_be_disabled()
+    page.select_option("#call-outcome", label="Contacted")
+    page.fill("#call-duration-seconds", "80")
+    page.set_input_files("#call-recording", str(recording))
+    with page.expect_navigation():
+        page.click("#call-log-submit")
+    expect(page.get_by_role("alert").first).to_contain_text("Call logged.")
+    call = CallLog.objects.get()
+    assert call.status == "completed" and call.duration_seconds == 80

@@ -208,6 +208,39 @@ def test_case_page_query_count_does_not_grow_with_the_rows(
     assert counts[1] <= 42
 
 
+@pytest.mark.parametrize("viewer", ["collector_a", "supervisor_a"])
+def test_the_case_page_reads_each_kind_of_row_once(
+    request, as_user, collector_a, supervisor_a, agreement_a, outcome, viewer
+):
+    """Contact points, holds, the case's history, its calls and (supervisors) its refusals
+    and overrides are each shown by several parts of the page: one read each."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = as_user(request.getfixturevalue(viewer))
+    debtor = make_debtor(id_number="", phones=("+8613700000999",))
+    case = make_case(agreement_a, debtor=debtor, assigned_to=collector_a)
+    _fill(case, collector_a, supervisor_a, outcome, 3)
+    client.get(f"/cases/{case.pk}/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/cases/{case.pk}/").status_code == 200
+
+    def reads(table: str) -> int:
+        return sum(
+            1
+            for query in queries.captured_queries
+            if query["sql"].startswith("SELECT") and f'FROM "{table}"' in query["sql"]
+        )
+
+    assert reads("cases_contactpoint") == 1
+    assert reads("cases_casehold") == 1
+    assert reads("cases_historicalcase") == 1
+    assert reads("cases_compliancerefusal") == 1
+    assert reads("cases_complianceoverride") == 1
+    # The calls: the newest ones once; the viewer's dialled, unlogged call once more.
+    assert reads("cases_calllog") == 2
+
+
 def test_case_page_speaks_chinese(as_user, collector_a, case, settings):
     client = as_user(collector_a)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
