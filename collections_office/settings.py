@@ -503,6 +503,8 @@ COMPLIANCE_SUMMARY_FUNCTION = "cases.selectors.compliance.compliance_summary"
 # What promotion reviews and the annual assessment call for people's performance figures
 # in a period: `(user_ids=, start=, end=) -> {user id: staff.performance.PerformanceFigures}`.
 PERFORMANCE_FIGURES_FUNCTION = "cases.performance.performance_figures"
+# A call quality score (0–100) below this may be confirmed as a compliance violation.
+QUALITY_VIOLATION_THRESHOLD = env_int("QUALITY_VIOLATION_THRESHOLD", 60)
 
 if DJANGO_ENV == "test":
     # Hashing cost is not what the tests test; the validators still apply.
