@@ -230,6 +230,8 @@ def test_the_early_warning_low_assessment_signal_reads_the_latest_finalised_tota
     readings = read(profiles, setting, dt.date(2026, 7, 15))
     assert readings[manager.staff_profile.pk].status == "on"
     assert "2026 Q2" in readings[manager.staff_profile.pk].explanation
-    assert readings[t1.staff_profile.pk].status == "off"  # no assessment: no warning
+    # No assessment in the window: the signal cannot be read — "not yet available", never
+    # "off" (the early-warning rule for every signal without records, docs/decisions.md).
+    assert readings[t1.staff_profile.pk].status == "unavailable"
     lower = Setting(threshold=Decimal("59.99"), window_days=365)
     assert read(profiles, lower, dt.date(2026, 7, 15))[manager.staff_profile.pk].status == "off"
