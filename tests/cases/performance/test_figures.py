@@ -102,30 +102,6 @@ def test_months_carry_the_targets_and_a_month_without_one(people):
     assert alice.months[1].completion is None
 
 
-@pytest.mark.skipif(has_model("Payment"), reason="payments are installed: numbers tested")
-def test_without_payments_the_money_figures_are_not_yet_available(people):
-    alice = performance_figures(user_ids=[people["alice"].pk], start=START, end=END)[
-        people["alice"].pk
-    ]
-    assert alice.amount_collected is None
-    assert alice.cases_with_payment is None
-    assert alice.success_rate is None
-    assert alice.complex_cases is None
-    assert all(m.confirmed is None and m.completion is None for m in alice.months)
-    assert alice.lowest_monthly_completion is None
-    data = alice.as_json()
-    assert data["amount_collected"] is None
-    assert data["months"][0]["target"] == "10000.00"
-
-
-@pytest.mark.skipif(has_model("Campaign"), reason="campaigns are installed")
-def test_without_campaigns_campaigns_led_is_not_yet_available(people):
-    alice = performance_figures(user_ids=[people["alice"].pk], start=START, end=END)[
-        people["alice"].pk
-    ]
-    assert alice.campaigns_led is None
-
-
 def test_a_fixed_number_of_queries_whatever_the_number_of_people(people, branch_a):
     many = [make_staff(roles.PHONE_COLLECTOR, branch=branch_a).pk for _ in range(15)]
     with CaptureQueriesContext(connection) as one:

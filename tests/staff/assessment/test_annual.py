@@ -245,24 +245,3 @@ def test_only_hq_hr_manages_templates(branch_one):
     branch_hr = make_staff(roles.HR, branch=branch_one)
     with pytest.raises(ValidationError, match="Only HR at headquarters"):
         template_create(kind=AssessmentKind.ANNUAL_COLLECTOR, year=2025, actor=branch_hr)
-
-
-def test_with_the_case_sides_figures_and_no_payments_installed_amounts_are_not_yet_available(
-    template, hq_hr, branch_one, settings
-):
-    from django.apps import apps
-
-    if "payment" in apps.all_models["cases"]:
-        pytest.skip("payments are installed: the figures are then available")
-    settings.PERFORMANCE_FIGURES_FUNCTION = "cases.performance.performance_figures"
-    a = collector(branch_one, "a")
-    round_ = year_round(template, hq_hr)
-    compute(round_)
-    score_all(round_, hq_hr, {a.pk: {"Capability": 4, "Attitude": 2}})
-    round_finalise(round=round_, actor=hq_hr)
-    assessment = Assessment.objects.get(round=round_)
-    amount = AssessmentResult.objects.get(assessment=assessment, item__indicator="amount")
-    assert amount.value is None  # never zero
-    assert "Amount collected" in assessment.left_out
-    # Capability 4/5 = 80 (weight 25), attitude 2/5 = 40 (weight 15): (2000 + 600) / 40
-    assert assessment.total == Decimal("65.00")
