@@ -363,7 +363,7 @@ def world(db):
     world.home.placement.row_errors.create(
         row_number=3, column="principal", message="The amount must not be negative."
     )
-    from .test_scoping_battery import _money_on
+    from .scoping.routes.money import _money_on
 
     _money_on(world.home)
     case_recall(case=world.home.case, actor=world.superuser, reason="")

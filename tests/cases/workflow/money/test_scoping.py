@@ -8,8 +8,8 @@ import pytest
 from cases.models import Payment, PaymentPlan, Promise
 from staff import roles
 from tests.factories import make_staff
+from tests.scoping.routes.money import _money_on
 from tests.scoping.world import build_world
-from tests.test_scoping_battery import _money_on
 
 pytestmark = pytest.mark.django_db
 

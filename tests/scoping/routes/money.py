@@ -1,0 +1,80 @@
+"""Scoping battery routes: promises, payment plans and payments.
+
+The rules are in tests/test_scoping_battery.py's docstring.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+# URL name → the kwargs that point at a foreign row.
+ROUTES: dict[str, Callable] = {
+    # cases: promises, payment plans and payments
+    "cases:promise_create": lambda f: {"pk": f.case.pk},
+    "cases:promise_cancel": lambda f: {"pk": _money_on(f)["promise"].pk},
+    "cases:payment_claim": lambda f: {"pk": f.case.pk},
+    "cases:plan_create": lambda f: {"pk": f.case.pk},
+    "cases:plan_detail": lambda f: {"pk": _money_on(f)["plan"].pk},
+    "cases:plan_cancel": lambda f: {"pk": _money_on(f)["plan"].pk},
+    "cases:payment_detail": lambda f: {"pk": _money_on(f)["payment"].pk},
+    "cases:payment_confirm": lambda f: {"pk": _money_on(f)["payment"].pk},
+    "cases:payment_reject": lambda f: {"pk": _money_on(f)["payment"].pk},
+    "cases:payment_reverse": lambda f: {"pk": _money_on(f)["confirmed"].pk},
+    "cases:payment_receipt": lambda f: {"pk": _money_on(f)["payment"].pk},
+}
+
+# URL name → roles that see the foreign row by design, and why (checked: never a 500).
+SHARED: dict[str, tuple[str, ...]] = {}
+
+
+def _money_on(f) -> dict:
+    """A promise, a plan waiting for approval, a claimed payment (with a receipt) and a
+    confirmed one on the side's case (made once per side)."""
+    if getattr(f, "money", None):
+        return f.money
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from cases.models import Payment, PaymentPlan, Promise
+
+    today = timezone.localdate()
+    promise = Promise.objects.create(
+        case=f.case,
+        amount=Decimal("100.00"),
+        due_on=today + dt.timedelta(days=3),
+        counts_from=today,
+        made_by=f.collector,
+    )
+    plan = PaymentPlan.objects.create(
+        case=f.case,
+        total_amount=Decimal("100.00"),
+        schedule=[{"amount": "100.00", "due_on": (today + dt.timedelta(days=9)).isoformat()}],
+        within_terms=False,
+        made_by=f.collector,
+    )
+    payment = Payment(
+        case=f.case,
+        amount=Decimal("10.00"),
+        paid_on=today,
+        channel="to_bank",
+        claimed_by=f.collector,
+        receipt_sha256="0" * 64,
+        receipt_content_type="application/pdf",
+    )
+    payment.receipt.save("battery.pdf", ContentFile(b"%PDF-1.4 battery"), save=False)
+    payment.save()
+    confirmed = Payment.objects.create(
+        case=f.case,
+        amount=Decimal("10.00"),
+        paid_on=today,
+        channel="to_bank",
+        claimed_by=f.collector,
+        status="confirmed",
+        confirmed_by=f.supervisor,
+        confirmed_at=timezone.now(),
+    )
+    f.money = {"promise": promise, "plan": plan, "payment": payment, "confirmed": confirmed}
+    return f.money
