@@ -216,3 +216,12 @@ def test_repayment_pages_speak_simplified_chinese(as_user, admin_a, agreement_a)
     client = as_user(admin_a)
     assert "还款文件" in client.get("/cases/repayments/").content.decode()
     assert "已导入的还款" in client.get(f"/cases/repayments/{repayment_file.pk}/").content.decode()
+
+
+def test_the_agreement_page_lists_its_repayment_files(as_user, admin_a, agreement_a):
+    repayment_file = make_repayment_file(agreement_a, original_name="nov-repayments.csv")
+    html = as_user(admin_a).get(f"/cases/agreements/{agreement_a.pk}/").content.decode()
+    assert f'href="/cases/repayments/{repayment_file.pk}/"' in html
+    assert "nov-repayments.csv" in html
+    listed = as_user(admin_a).get(f"/cases/repayments/?agreement={agreement_a.pk}")
+    assert f'data-repayment-file="{repayment_file.pk}"' in listed.content.decode()
