@@ -216,6 +216,22 @@ class PlacementUploadForm(BootstrapMixin, forms.Form):
         return data
 
 
+class RepaymentUploadForm(PlacementUploadForm):
+    """The bank's repayment file, uploaded by staff for a bank that sent it otherwise."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agreement"].help_text = _(
+            "Leave empty for the bank's agreement in force today; name it for an agreement "
+            "that has ended."
+        )
+        self.fields["file"].label = _("Repayment file")
+        self.fields["file"].help_text = _(
+            "CSV (UTF-8 or GB18030) or XLSX with the columns account number, amount, "
+            "date paid and reference."
+        )
+
+
 class CaseFilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=80)
     bank = forms.ModelChoiceField(queryset=Bank.objects.all(), required=False)

@@ -36,15 +36,23 @@ class PlacementUploadSizeMiddleware:
                 return render(
                     request,
                     "cases/placement_too_large.html",
-                    {"limit_mb": limit // (1024 * 1024), "size_mb": length // (1024 * 1024)},
+                    {
+                        "limit_mb": limit // (1024 * 1024),
+                        "size_mb": length // (1024 * 1024),
+                        "upload_url": request.path,
+                    },
                     status=413,
                 )
         return self.get_response(request)
 
     def _is_upload(self, request) -> bool:
         if self._upload_path is None:
-            self._upload_path = reverse("cases:placement_upload")
-        return request.path_info == self._upload_path
+            # The repayment file upload has the same limit.
+            self._upload_path = {
+                reverse("cases:placement_upload"),
+                reverse("cases:repayment_file_upload"),
+            }
+        return request.path_info in self._upload_path
 
 
 class RecordingUploadSizeMiddleware:
@@ -69,7 +77,11 @@ class RecordingUploadSizeMiddleware:
                 return render(
                     request,
                     "cases/calls/recording_too_large.html",
-                    {"limit_mb": limit // (1024 * 1024), "size_mb": length // (1024 * 1024)},
+                    {
+                        "limit_mb": limit // (1024 * 1024),
+                        "size_mb": length // (1024 * 1024),
+                        "upload_url": request.path,
+                    },
                     status=413,
                 )
         return self.get_response(request)

@@ -16,6 +16,7 @@ from .views import (
     placements,
     procedures,
     quality,
+    repayments,
     reports,
     visit_reports,
     visits,
@@ -38,6 +39,14 @@ urlpatterns = [
     path("agreements/<int:pk>/edit/", banks.agreement_edit, name="agreement_edit"),
     path("agreements/<int:pk>/document/", banks.agreement_document, name="agreement_document"),
     path("placements/", placements.placement_list, name="placement_list"),
+    path("repayments/", repayments.repayment_file_list, name="repayment_file_list"),
+    path("repayments/upload/", repayments.repayment_file_upload, name="repayment_file_upload"),
+    path("repayments/<int:pk>/", repayments.repayment_file_detail, name="repayment_file_detail"),
+    path(
+        "repayments/<int:pk>/rejected-rows.<str:file_format>",
+        repayments.repayment_file_errors_download,
+        name="repayment_file_errors_download",
+    ),
     path("placements/upload/", placements.placement_upload, name="placement_upload"),
     path("placements/<int:pk>/", placements.placement_detail, name="placement_detail"),
     path(

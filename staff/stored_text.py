@@ -27,6 +27,7 @@ SOURCE_MODULES = (
     "cases.intake.columns",
     "cases.intake.engine",
     "cases.intake.readers",
+    "cases.intake.repayments",
     "cases.intake.validation",
     "cases.intake.writers",
 )

@@ -148,6 +148,15 @@ PAGES: dict[str, Callable] = {
     "cases:placement_detail (failed)": lambda w: reverse(
         "cases:placement_detail", args=[w.failed_placement.pk]
     ),
+    # bank repayment files (issue 13)
+    "cases:repayment_file_list": lambda w: reverse("cases:repayment_file_list"),
+    "cases:repayment_file_upload": lambda w: reverse("cases:repayment_file_upload"),
+    "cases:repayment_file_detail": lambda w: reverse(
+        "cases:repayment_file_detail", args=[w.home.repayment_file.pk]
+    ),
+    "cases:repayment_file_detail (failed)": lambda w: reverse(
+        "cases:repayment_file_detail", args=[w.failed_repayment_file.pk]
+    ),
     "cases:weekly_reports": lambda w: reverse("cases:weekly_reports"),
     "cases:weekly_report_detail": lambda w: reverse(
         "cases:weekly_report_detail", args=[w.home.weekly_report.pk]
@@ -372,6 +381,21 @@ def world(db):
         world.home.agreement,
         status=Placement.Status.FAILED,
         failure_reason="The file is a zip archive but not an Excel workbook (.xlsx).",
+    )
+    from .scoping.routes.money import repayment_file_of
+
+    repayment_file_of(world.home).row_errors.create(
+        row_number=4,
+        column="reference",
+        message="The reference was already reported in repayment file #3 (row 2).",
+    )
+    from tests.cases.api.test_repayments_api import make_repayment_file
+
+    world.failed_repayment_file = make_repayment_file(
+        world.home.agreement,
+        status="failed",
+        original_name="failed.csv",
+        failure_reason="The file has a header row but no repayments in it.",
     )
     desk = world.home.desk
     for name in ("Wang Fang", "Zhang Wei"):

@@ -20,6 +20,8 @@ from cases.models import (
     Placement,
     PlacementRowError,
     Promise,
+    RepaymentFile,
+    RepaymentRowError,
 )
 from cases.selectors.casepage import WorkStatus, work_status
 from collections_office.personal_data import mask_card_number, mask_id_number, mask_phone
@@ -248,3 +250,78 @@ class CaseRecallSerializer(serializers.Serializer):
     reason = serializers.CharField(
         max_length=500, required=False, allow_blank=True, help_text="Why the bank withdraws it."
     )
+
+
+# --- Repayment files ------------------------------------------------------------------------
+
+
+class RepaymentFileSerializer(serializers.ModelSerializer):
+    agreement = serializers.IntegerField(source="agreement_id", read_only=True)
+    file_name = serializers.CharField(source="original_name", read_only=True)
+    progress = serializers.SerializerMethodField(help_text="Percentage of rows processed (0–100).")
+    links = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RepaymentFile
+        fields = [
+            "id",
+            "status",
+            "agreement",
+            "file_name",
+            "size_bytes",
+            "sha256",
+            "idempotency_key",
+            "received_at",
+            "started_at",
+            "finished_at",
+            "rows_total",
+            "rows_done",
+            "rows_imported",
+            "rows_rejected",
+            "progress",
+            "failure_reason",
+            "links",
+        ]
+        read_only_fields = fields
+
+    def get_progress(self, repayment_file: RepaymentFile) -> int:
+        return repayment_file.progress
+
+    @extend_schema_field(PlacementLinksSerializer)
+    def get_links(self, repayment_file: RepaymentFile) -> dict:
+        request = self.context.get("request")
+        detail = reverse("bank_api:repayment-detail", args=[repayment_file.pk])
+        errors = reverse("bank_api:repayment-errors", args=[repayment_file.pk])
+
+        def absolute(path: str) -> str:
+            return request.build_absolute_uri(path) if request else path
+
+        return {
+            "self": absolute(detail),
+            "errors": absolute(errors),
+            "errors_csv": absolute(errors + "?format=csv"),
+        }
+
+
+class RepaymentFileUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        allow_empty_file=True,
+        help_text=(
+            "The repayment file: CSV (UTF-8 or GB18030) or XLSX with the columns account "
+            "number, amount, paid on (date) and reference."
+        ),
+    )
+    agreement = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="The agreement the repayments belong to; default: the one in force.",
+    )
+
+
+class RepaymentRowErrorSerializer(serializers.ModelSerializer):
+    row = serializers.IntegerField(source="row_number", read_only=True)
+
+    class Meta:
+        model = RepaymentRowError
+        fields = ["row", "column", "message"]
+        read_only_fields = fields

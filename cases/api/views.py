@@ -164,28 +164,11 @@ class RowErrorPagination(StrictPageSizeMixin, PageNumberPagination):
     max_page_size = 1000
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="Your placements, newest first", responses={200: PlacementSerializer, **ERRORS}
-    ),
-    retrieve=extend_schema(
-        summary="One placement: status, counts and progress",
-        responses={200: PlacementSerializer, **ERRORS},
-    ),
-)
-class PlacementViewSet(
-    BankApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
-    queryset = Placement.objects.none()
-    serializer_class = PlacementSerializer
-    pagination_class = PlacementPagination
-    parser_classes = [MultiPartParser]  # only the upload has a body
-    lookup_value_regex = r"\d+"
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Placement.objects.none()
-        return selectors.placement_list_for_bank(bank=self.bank).order_by("-received_at", "-pk")
+class BankFileUploadMixin:
+    """What the uploads of bank files share (placements, repayment files): the size limit
+    before a byte is read, the upload throttle, the Idempotency-Key, the answer
+    (202 new / 200 the first upload / 409 / 400 naming the field) and the rejected
+    rows as JSON or CSV."""
 
     def get_throttles(self):
         throttles = super().get_throttles()
@@ -209,6 +192,90 @@ class PlacementViewSet(
                 *request._request.upload_handlers,
             ]
         super().initial(request, *args, **kwargs)
+
+    def receive_upload(self, request, *, upload_serializer_class, serializer_class, receive):
+        """`receive(bank=, uploaded_file=, agreement=, idempotency_key=, api_key=,
+        uploaded_by=)` → (row, created), raising BankFileInputError / BankFileConflict."""
+        from cases.services.bank_files import BankFileConflict, BankFileInputError
+
+        upload = upload_serializer_class(data=request.data)
+        upload.is_valid(raise_exception=True)
+        if upload.validated_data["file"].size > settings.PLACEMENT_MAX_UPLOAD_BYTES:
+            raise UploadTooLarge  # the body was smaller than announced, the file is not
+        idempotency_key = request.headers.get("Idempotency-Key", "").strip()
+        if idempotency_key and not _IDEMPOTENCY_KEY.match(idempotency_key):
+            raise ValidationError(
+                {"Idempotency-Key": ["Use at most 128 printable ASCII characters, no spaces."]}
+            )
+        agreement = None
+        agreement_id = upload.validated_data.get("agreement")
+        if agreement_id is not None:
+            agreement = (
+                selectors.agreement_list_for_bank(bank=self.bank).filter(pk=agreement_id).first()
+            )
+            if agreement is None:
+                raise ValidationError({"agreement": ["You have no agreement with this id."]})
+        try:
+            received, created = receive(
+                bank=self.bank,
+                uploaded_file=upload.validated_data["file"],
+                agreement=agreement,
+                idempotency_key=idempotency_key,
+                api_key=request.auth,
+                uploaded_by=None,
+            )
+        except BankFileConflict as exc:
+            raise Conflict(str(exc) or "This Idempotency-Key was used for another file.") from exc
+        except BankFileInputError as exc:
+            raise ValidationError({exc.field: [exc.message]}) from exc
+        data = serializer_class(received, context={"request": request}).data
+        return Response(
+            data,
+            status=status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK,
+            headers={"Location": data["links"]["self"]},
+        )
+
+    def row_errors_response(self, request, queryset, *, filename: str, serializer_class):
+        if request.query_params.get("format") == "csv":
+            columns = ["row_number", "column", "severity", "message"]
+            if "severity" not in serializer_class.Meta.fields:
+                columns.remove("severity")
+            rows = queryset.values_list(*columns)
+            return csv_response(
+                filename,
+                ["row", *columns[1:]],
+                rows.iterator(chunk_size=2000),
+            )
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(serializer_class(page, many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Your placements, newest first", responses={200: PlacementSerializer, **ERRORS}
+    ),
+    retrieve=extend_schema(
+        summary="One placement: status, counts and progress",
+        responses={200: PlacementSerializer, **ERRORS},
+    ),
+)
+class PlacementViewSet(
+    BankFileUploadMixin,
+    BankApiView,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    queryset = Placement.objects.none()
+    serializer_class = PlacementSerializer
+    pagination_class = PlacementPagination
+    parser_classes = [MultiPartParser]  # only the upload has a body
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Placement.objects.none()
+        return selectors.placement_list_for_bank(bank=self.bank).order_by("-received_at", "-pk")
 
     @extend_schema(
         summary="Upload a placement file",
@@ -244,48 +311,14 @@ class PlacementViewSet(
         },
     )
     def create(self, request, *args, **kwargs):
-        upload = PlacementUploadSerializer(data=request.data)
-        upload.is_valid(raise_exception=True)
-        if upload.validated_data["file"].size > settings.PLACEMENT_MAX_UPLOAD_BYTES:
-            raise UploadTooLarge  # the body was smaller than announced, the file is not
-        idempotency_key = request.headers.get("Idempotency-Key", "").strip()
-        if idempotency_key and not _IDEMPOTENCY_KEY.match(idempotency_key):
-            raise ValidationError(
-                {"Idempotency-Key": ["Use at most 128 printable ASCII characters, no spaces."]}
-            )
-        agreement = None
-        agreement_id = upload.validated_data.get("agreement")
-        if agreement_id is not None:
-            agreement = (
-                selectors.agreement_list_for_bank(bank=self.bank).filter(pk=agreement_id).first()
-            )
-            if agreement is None:
-                raise ValidationError({"agreement": ["You have no agreement with this id."]})
         # Imported here: the intake engine is heavy and only the upload needs it.
-        from cases.services.placements import (
-            PlacementConflict,
-            PlacementInputError,
-            placement_receive,
-        )
+        from cases.services.placements import placement_receive
 
-        try:
-            placement, created = placement_receive(
-                bank=self.bank,
-                uploaded_file=upload.validated_data["file"],
-                agreement=agreement,
-                idempotency_key=idempotency_key,
-                api_key=request.auth,
-                uploaded_by=None,
-            )
-        except PlacementConflict as exc:
-            raise Conflict(str(exc) or "This Idempotency-Key was used for another file.") from exc
-        except PlacementInputError as exc:
-            raise ValidationError({exc.field: [exc.message]}) from exc
-        data = PlacementSerializer(placement, context={"request": request}).data
-        return Response(
-            data,
-            status=status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK,
-            headers={"Location": data["links"]["self"]},
+        return self.receive_upload(
+            request,
+            upload_serializer_class=PlacementUploadSerializer,
+            serializer_class=PlacementSerializer,
+            receive=placement_receive,
         )
 
     @extend_schema(
@@ -308,16 +341,12 @@ class PlacementViewSet(
     @action(detail=True, methods=["get"], pagination_class=RowErrorPagination)
     def errors(self, request, pk=None):
         placement = self.get_object()
-        queryset = selectors.placement_errors(placement=placement)
-        if request.query_params.get("format") == "csv":
-            rows = queryset.values_list("row_number", "column", "severity", "message")
-            return csv_response(
-                f"placement-{placement.pk}-errors.csv",
-                ["row", "column", "severity", "message"],
-                rows.iterator(chunk_size=2000),
-            )
-        page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(PlacementRowErrorSerializer(page, many=True).data)
+        return self.row_errors_response(
+            request,
+            selectors.placement_errors(placement=placement),
+            filename=f"placement-{placement.pk}-errors.csv",
+            serializer_class=PlacementRowErrorSerializer,
+        )
 
 
 class CaseCursorPagination(StrictPageSizeMixin, CursorPagination):

@@ -30,6 +30,7 @@ from ..forms import (
     column_mapping_initial,
 )
 from ..models import Agreement
+from ..selectors.repayments import repayment_file_list
 from ..services import banks as bank_services
 from ..services.banks import BANK_FIELDS
 from .common import attachment_response, history_rows
@@ -288,6 +289,9 @@ def agreement_detail(request, pk: int):
             "rates": agreement.bucket_rates.order_by("bucket"),
             "history": history,
             "placements": selectors.placement_list(user=request.user).filter(agreement=agreement)[
+                :10
+            ],
+            "repayment_files": repayment_file_list(user=request.user, agreement_id=agreement.pk)[
                 :10
             ],
             "today": timezone.localdate(),

@@ -49,6 +49,9 @@ READERS = {
     "cases.BankApiKey": (roles.ADMIN_STAFF, "api_key"),
     "cases.Placement": (roles.ADMIN_STAFF, "placement"),
     "cases.PlacementRowError": (roles.ADMIN_STAFF, "row_error"),
+    "cases.RepaymentFile": (roles.ADMIN_STAFF, "repayment_file"),
+    "cases.RepaymentRowError": (roles.ADMIN_STAFF, "repayment_row_error"),
+    "cases.BankRepayment": (roles.FINANCE, "bank_repayment"),
     "cases.Debtor": (roles.SUPERVISOR, "debtor"),
     "cases.ContactPoint": (roles.SUPERVISOR, "contact_point"),
     "cases.Case": (roles.SUPERVISOR, "case"),
@@ -117,6 +120,7 @@ def test_every_model_of_ours_has_a_visibility_rule_or_says_why_not():
 
 @pytest.fixture
 def world():
+    from tests.scoping.routes.money import repayment_file_of
     from tests.staff.assessment.world import assessment_of
     from tests.staff.promotion.world import promotion_application
 
@@ -127,6 +131,9 @@ def world():
         side.promotion_appeal = side.promotion_application.appeals.get()
         side.assessment = assessment_of(side)
         side.assessment_result = side.assessment.results.create(item=_any_item(side.assessment))
+        side.repayment_file = repayment_file_of(side)
+        side.repayment_row_error = side.repayment_file.row_errors.get()
+        side.bank_repayment = side.repayment_file.repayments.get()
     return world
 
 

@@ -624,3 +624,19 @@ def test_a_received_repayment_file_is_imported_by_the_celery_worker(
     assert repayment_file.status == RepaymentFile.Status.COMPLETED, repayment_file.failure_reason
     assert (repayment_file.rows_imported, repayment_file.rows_rejected) == (1, 1)
     assert BankRepayment.objects.get().account_no == "W-1"
+
+
+@pytest.mark.django_db
+def test_the_readme_sample_file_imports_two_rows_and_rejects_two(import_file, agreement_a):
+    from pathlib import Path
+
+    for account in ("CMB0000001", "CMB0000002", "CMB0000003"):
+        make_case(agreement_a, account_no=account)
+    sample = Path(__file__).resolve().parents[3] / "docs" / "samples" / "repayment-sample.csv"
+    repayment_file = import_file(sample.read_bytes(), "repayment-sample.csv")
+    assert repayment_file.status == RepaymentFile.Status.COMPLETED, repayment_file.failure_reason
+    assert (repayment_file.rows_imported, repayment_file.rows_rejected) == (2, 2)
+    assert [(row, column) for row, column, _message in errors_of(repayment_file)] == [
+        (4, "还款金额"),
+        (5, "账号"),
+    ]

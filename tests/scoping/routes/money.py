@@ -21,10 +21,58 @@ ROUTES: dict[str, Callable] = {
     "cases:payment_reject": lambda f: {"pk": _money_on(f)["payment"].pk},
     "cases:payment_reverse": lambda f: {"pk": _money_on(f)["confirmed"].pk},
     "cases:payment_receipt": lambda f: {"pk": _money_on(f)["payment"].pk},
+    # bank repayment files (issue 13)
+    "cases:repayment_file_detail": lambda f: {"pk": repayment_file_of(f).pk},
+    "cases:repayment_file_errors_download": lambda f: [
+        {"pk": repayment_file_of(f).pk, "file_format": "csv"},
+        {"pk": repayment_file_of(f).pk, "file_format": "xlsx"},
+    ],
 }
 
 # URL name → roles that see the foreign row by design, and why (checked: never a 500).
 SHARED: dict[str, tuple[str, ...]] = {}
+
+
+def repayment_file_of(f):
+    """A completed repayment file of the side's agreement, with one repayment on the
+    side's case and one rejected row (made once per side)."""
+    if getattr(f, "repayment_file", None):
+        return f.repayment_file
+    import hashlib
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from cases.models import BankRepayment, RepaymentFile
+
+    content = f"repayments of {f.agreement.pk}".encode()
+    repayment_file = RepaymentFile.objects.create(
+        bank=f.agreement.bank,
+        agreement=f.agreement,
+        status=RepaymentFile.Status.COMPLETED,
+        original_file=f"repayments/battery-{f.agreement.pk}.csv",
+        original_name="battery.csv",
+        size_bytes=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        rows_total=2,
+        rows_done=2,
+        rows_imported=1,
+        rows_rejected=1,
+    )
+    BankRepayment.objects.create(
+        repayment_file=repayment_file,
+        bank=repayment_file.bank,
+        agreement=repayment_file.agreement,
+        case=f.case,
+        account_no=f.case.account_no,
+        amount=Decimal("10.00"),
+        paid_on=timezone.localdate(),
+        reference=f"battery-{f.agreement.pk}",
+        row=2,
+    )
+    repayment_file.row_errors.create(row_number=3, column="amount", message="bad")
+    f.repayment_file = repayment_file
+    return repayment_file
 
 
 def _money_on(f) -> dict:

@@ -1,0 +1,139 @@
+"""Bank API v1: repayment files (upload, status, rejected rows), DESIGN §7.
+
+The same upload rules as placements (`BankFileUploadMixin`): the size limit before a
+byte is read, idempotency (same file or same `Idempotency-Key` → the first file; the
+same key with another file → 409), the import in the background. Another bank's
+file is a 404.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
+
+from cases.models import RepaymentFile
+from cases.selectors import repayments as selectors
+
+from .serializers import (
+    RepaymentFileSerializer,
+    RepaymentFileUploadSerializer,
+    RepaymentRowErrorSerializer,
+)
+from .views import (
+    ERRORS,
+    BankApiView,
+    BankFileUploadMixin,
+    ErrorSerializer,
+    PlacementPagination,
+    RowErrorPagination,
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Your repayment files, newest first",
+        responses={200: RepaymentFileSerializer, **ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="One repayment file: status, counts and progress",
+        responses={200: RepaymentFileSerializer, **ERRORS},
+    ),
+)
+class RepaymentFileViewSet(
+    BankFileUploadMixin,
+    BankApiView,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    queryset = RepaymentFile.objects.none()
+    serializer_class = RepaymentFileSerializer
+    pagination_class = PlacementPagination
+    parser_classes = [MultiPartParser]  # only the upload has a body
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return RepaymentFile.objects.none()
+        return selectors.repayment_file_list_for_bank(bank=self.bank).order_by(
+            "-received_at", "-pk"
+        )
+
+    @extend_schema(
+        summary="Upload a repayment file",
+        description=(
+            "Multipart upload of the repayments you received on accounts placed with the "
+            "agency: columns account number, amount, paid on (date) and reference (unique "
+            "per bank). Answers `202 Accepted` at once; the import runs in the background — "
+            "poll the file's `self` link until `status` is `completed` or `failed`.\n\n"
+            "Idempotent: the same file again, or the same `Idempotency-Key`, answers "
+            "`200 OK` with the FIRST file and imports nothing twice. The same key with a "
+            "different file is `409 Conflict`. A file above the size limit is `413`."
+        ),
+        request={"multipart/form-data": RepaymentFileUploadSerializer},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                required=False,
+                description="Any unique string (≤ 128 printable ASCII characters) per upload.",
+            )
+        ],
+        responses={
+            202: OpenApiResponse(RepaymentFileSerializer, description="Received; import queued."),
+            200: OpenApiResponse(
+                RepaymentFileSerializer, description="Already received: the first file."
+            ),
+            400: OpenApiResponse(ErrorSerializer, description="Bad input, naming the field."),
+            409: OpenApiResponse(
+                ErrorSerializer, description="This Idempotency-Key was used for another file."
+            ),
+            413: OpenApiResponse(ErrorSerializer, description="The file is too large."),
+            **ERRORS,
+        },
+    )
+    def create(self, request, *args, **kwargs):
+        from cases.services.repayments import repayment_file_receive
+
+        return self.receive_upload(
+            request,
+            upload_serializer_class=RepaymentFileUploadSerializer,
+            serializer_class=RepaymentFileSerializer,
+            receive=repayment_file_receive,
+        )
+
+    @extend_schema(
+        summary="Rejected rows of a repayment file",
+        description=(
+            "Row number (1 = the header line), column and a message a clerk can act on. "
+            "JSON, paginated; `?format=csv` downloads them all as a CSV file instead."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "format",
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                enum=["json", "csv"],
+                description="`csv` for a file download.",
+            )
+        ],
+        responses={200: RepaymentRowErrorSerializer(many=True), **ERRORS},
+    )
+    @action(detail=True, methods=["get"], pagination_class=RowErrorPagination)
+    def errors(self, request, pk=None):
+        repayment_file = self.get_object()
+        return self.row_errors_response(
+            request,
+            selectors.repayment_file_errors(repayment_file=repayment_file),
+            filename=f"repayment-file-{repayment_file.pk}-errors.csv",
+            serializer_class=RepaymentRowErrorSerializer,
+        )
