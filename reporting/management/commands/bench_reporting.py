@@ -15,15 +15,17 @@ promises, payments), measures, each beside a floor measured in the same run:
    each figures panel alone — floor: a signed-in GET of the login page (a redirect:
    middleware, session and auth, no panel).
 
-It writes to the database: the rollups it measures, and a branch manager, a
-headquarters manager (usernames `bench-dash-…`) and one collector's monthly target if
-they are missing. The load average is printed at the start and the end. Results go to
+It writes to the database only the rollups it measures: the branch manager and the
+headquarters manager it signs in (usernames `bench-dash-…`, if missing), a collector's
+monthly target and the sessions are made inside a transaction that is rolled back. The
+load average is printed at the start and the end. Results go to
 docs/benchmarks.md ("Reporting (issue 13)").
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import statistics
 import time
@@ -33,7 +35,7 @@ from unittest import mock
 
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -66,6 +68,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, repeat, weeks, skip_rebuild, **options):
+        logging.getLogger("axes").setLevel(logging.WARNING)  # a line per sign-in otherwise
         if connection.vendor != "postgresql":
             raise CommandError("bench_reporting needs PostgreSQL (DATABASE_URL).")
         collectors = User.objects.filter(username__startswith=f"{PREFIX}-collector-")
@@ -93,7 +96,9 @@ class Command(BaseCommand):
         self.out("\n3. the collectors' weekly report from the rollups")
         self._weekly_report(today)
         self.out("\n4. dashboards")
-        self._dashboards(today, repeat)
+        with transaction.atomic():  # the people and sessions it makes are rolled back
+            self._dashboards(today, repeat)
+            transaction.set_rollback(True)
         self.out(f"\nend: {_load()}")
 
     def out(self, line: str) -> None:
@@ -223,6 +228,24 @@ class Command(BaseCommand):
         p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
         return statistics.median(timings) * 1000, p95 * 1000
 
+    def _every_panel(self, user) -> None:
+        """Every panel of the page for `user` (all apps' registries), slowest first, so a
+        slow page names its panel."""
+        from reporting.views import PANEL_SOURCES
+
+        timings = []
+        for source in PANEL_SOURCES:
+            registry = getattr(source, "panels", None)
+            entries = getattr(registry, "_panels", {}).values() if registry else []
+            for entry in entries:
+                entry.function(user)  # warm-up
+                with CaptureQueriesContext(connection) as queries:
+                    seconds, context = self._timed(entry.function, user)
+                if context:
+                    timings.append((seconds * 1000, entry.key, len(queries)))
+        shown = ", ".join(f"{key} {ms:.0f} ms/{n} q" for ms, key, n in sorted(timings)[::-1])
+        self.out(f"      its panels (function only, one call): {shown}")
+
     def _dashboards(self, today: dt.date, repeat: int) -> None:
         people = self._people(today)
         panels = {
@@ -252,3 +275,4 @@ class Command(BaseCommand):
                 f"({len(queries)} queries) | floor signed-in redirect median {floor[0]:5.1f} ms"
                 f", p95 {floor[1]:5.1f} ms   (target ≤ 50 ms)"
             )
+            self._every_panel(user)
