@@ -269,6 +269,7 @@ def test_each_role_sees_its_panel_on_the_landing_page(wednesday, client, branche
         body = client.get("/").content.decode()
         shown = {panel for panel in panel_ids if f'id="{panel}"' in body}
         assert shown == expected[who], who
+        assert " style=" not in body.split("<main", 1)[1], who  # CSP: no inline styles
     client.force_login(people["supervisor"])
     body = client.get("/").content.decode()
     assert 'data-collector="' in body
