@@ -66,8 +66,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--skip-rebuild", action="store_true", help="reuse the rollups already there"
         )
+        parser.add_argument(
+            "--early-warning",
+            action="store_true",
+            help="first time the nightly early-warning reading (the staff panel reads it)",
+        )
 
-    def handle(self, *args, repeat, weeks, skip_rebuild, **options):
+    def handle(self, *args, repeat, weeks, skip_rebuild, early_warning, **options):
         logging.getLogger("axes").setLevel(logging.WARNING)  # a line per sign-in otherwise
         if connection.vendor != "postgresql":
             raise CommandError("bench_reporting needs PostgreSQL (DATABASE_URL).")
@@ -95,6 +100,13 @@ class Command(BaseCommand):
             self._rebuild(first, today)
         self.out("\n3. the collectors' weekly report from the rollups")
         self._weekly_report(today)
+        if early_warning:
+            from staff.succession.nightly import early_warning_flags_refresh
+
+            seconds, flagged = self._timed(early_warning_flags_refresh)
+            self.out(
+                f"\n   nightly early-warning reading: {seconds:.1f} s, {flagged} people flagged"
+            )
         self.out("\n4. dashboards")
         with transaction.atomic():  # the people and sessions it makes are rolled back
             self._dashboards(today, repeat)
