@@ -74,4 +74,10 @@ app.conf.beat_schedule = {
         "task": "staff.tasks.onboarding_sweep",
         "schedule": crontab(minute=30, hour=18),
     },
+    # 02:40 Asia/Shanghai: the early-warning signals of everyone, read once a night for
+    # the landing dashboard's panel (staff/succession/nightly.py; idempotent).
+    "staff-early-warning-flags": {
+        "task": "staff.tasks.early_warning_flags_refresh",
+        "schedule": crontab(minute=40, hour=18),
+    },
 }

@@ -284,6 +284,7 @@ class DailyCollectorFigures(models.Model):
     )
     visits_requested = models.PositiveIntegerField(_("visits requested"), default=0)
     visits_done = models.PositiveIntegerField(_("visits done"), default=0)
+    sla_breaches = models.PositiveIntegerField(_("service-level breaches"), default=0)
     computed_at = models.DateTimeField(_("computed at"))
 
     objects = DailyCollectorFiguresQuerySet.as_manager()

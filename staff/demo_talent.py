@@ -207,4 +207,8 @@ def seed(*, stdout=None) -> dict:
                 **made
             )
         )
+    # The dashboard's early-warning panel shows the nightly reading: read it once now.
+    from staff.succession.nightly import early_warning_flags_refresh
+
+    made["flagged"] = early_warning_flags_refresh()
     return made

@@ -71,3 +71,11 @@ def onboarding_sweep() -> int:
     from .training.services import onboarding_sweep as sweep
 
     return sweep(hired_since=timezone.localdate() - dt.timedelta(days=30))
+
+
+@shared_task(ignore_result=True, time_limit=1800)
+def early_warning_flags_refresh() -> int:
+    """Nightly: every active person's early-warning signals, for the dashboard's panel."""
+    from staff.succession.nightly import early_warning_flags_refresh as refresh
+
+    return refresh()

@@ -44,7 +44,14 @@ from .promotion import (
     UpheldComplaint,
 )
 from .recruitment import Candidate, Interview, RecruitmentPolicy, Vacancy
-from .succession import Handover, HandoverItem, KeyPost, Successor, WarningThreshold
+from .succession import (
+    EarlyWarningFlag,
+    Handover,
+    HandoverItem,
+    KeyPost,
+    Successor,
+    WarningThreshold,
+)
 from .training import (
     SessionAttendance,
     TrainingEnrolment,
@@ -74,6 +81,7 @@ __all__ = [
     "ComplexCaseDefinition",
     "DemoData",
     "Department",
+    "EarlyWarningFlag",
     "Handover",
     "HandoverItem",
     "Interview",

@@ -221,3 +221,45 @@ class HandoverItem(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return bool(self.successor_confirmed_at and self.supervisor_confirmed_at)
+
+
+class EarlyWarningFlagQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """As the early-warning list: the people of one's team, never oneself; only for
+        supervisors, department heads, branch managers and HR."""
+        from staff.selectors import has_role
+        from staff.succession.access import EARLY_WARNING_ROLES
+        from staff.training.access import team_visibility
+
+        if not getattr(user, "is_superuser", False) and not has_role(user, *EARLY_WARNING_ROLES):
+            return self.none()
+        rule = team_visibility(user, prefix="profile__", include_self=False)
+        return self if rule is None else self.filter(rule)
+
+
+class EarlyWarningFlag(models.Model):
+    """A person with at least one early-warning signal on, as the nightly reading found
+    them (staff.succession.nightly). The landing dashboard's panel reads these rows instead
+    of computing every signal of the whole team on each visit; the early-warning page
+    still reads the signals live, with their explanations."""
+
+    profile = models.OneToOneField(
+        StaffProfile,
+        on_delete=models.CASCADE,
+        related_name="early_warning_flag",
+        verbose_name=_("person"),
+    )
+    computed_on = models.DateField(_("read on"))
+    # The keys of the signals that were on, in the list's order (staff.succession.signals).
+    signals = models.JSONField(_("signals on"), default=list)
+    signals_on = models.PositiveSmallIntegerField(_("number of signals on"))
+
+    objects = EarlyWarningFlagQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("early-warning flag")
+        verbose_name_plural = _("early-warning flags")
+        ordering = ["-signals_on", "profile__employee_number"]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id}: {', '.join(self.signals)}"

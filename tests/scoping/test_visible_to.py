@@ -96,6 +96,7 @@ READERS = {
     "staff.Successor": (roles.HR, "successor"),
     "staff.Handover": (roles.HR, "handover"),
     "staff.HandoverItem": (roles.BRANCH_MANAGER, "handover_item"),
+    "staff.EarlyWarningFlag": (roles.SUPERVISOR, "early_warning_flag"),
 }
 
 

@@ -181,8 +181,11 @@ def test_the_early_warning_page_explains_each_signal(org):
 
 
 def test_the_dashboard_panel_names_the_people_flagged(org):
+    from staff.succession.nightly import early_warning_flags_refresh
+
     org.collector.staff_profile.hire_date = timezone.localdate() - dt.timedelta(days=5)
     org.collector.staff_profile.save()
+    early_warning_flags_refresh()  # the nightly reading the panel shows
     page = client_for(org.supervisor).get(reverse("dashboard"))
     text = page.content.decode()
     assert 'id="talent-panel"' in text and "Short tenure" in text

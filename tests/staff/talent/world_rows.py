@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from staff import roles
 from staff.models import (
     Candidate,
+    EarlyWarningFlag,
     HandoverItem,
     Interview,
     KeyPost,
@@ -31,6 +32,9 @@ def add_talent_rows(side) -> None:
     code = side.branch.code
     hr = make_staff(roles.HR, branch=side.branch, username=f"talent.hr.{code}")
     profile = side.collector.staff_profile
+    side.early_warning_flag = EarlyWarningFlag.objects.create(
+        profile=profile, computed_on=dt.date(2026, 11, 29), signals=["tenure_short"], signals_on=1
+    )
     side.training_plan = TrainingPlan.objects.create(
         branch=side.branch,
         title=f"Negotiation {code}",
