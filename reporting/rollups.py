@@ -24,6 +24,7 @@ from collections_office.workdays import company_tz
 
 from .kinds import period_bounds
 from .models import DailyCollectorFigures, RollupDirtyDay
+from .rollup_sources import EXTRA_FIGURES, extra_figures
 
 FIGURES = (
     "calls",
@@ -124,6 +125,8 @@ def compute_day(day: dt.date, *, collectors: dict[int, int] | None = None) -> in
             for key in FIGURES:
                 if row.get(key):
                     figures[user_id][key] = row[key]
+    for (user_id, _day), values in extra_figures(collector_ids=ids, start=day, end=day).items():
+        figures[user_id].update(values)
     now = timezone.now()
     rows = [
         DailyCollectorFigures(
@@ -170,12 +173,13 @@ def period_figures(start: dt.date, end: dt.date) -> dict[int, dict]:
     rows = (
         DailyCollectorFigures.objects.filter(day__gte=start, day__lte=end)
         .values("collector_id")
-        .annotate(**{key: Sum(key) for key in FIGURES})
+        .annotate(**{key: Sum(key) for key in (*FIGURES, *EXTRA_FIGURES)})
     )
     out = {}
     for row in rows:
         row = dict(row)
         row["amount_confirmed"] = row["amount_confirmed"] or Decimal("0.00")
+        row["commission"] = row["commission"] or Decimal("0.00")
         out[row.pop("collector_id")] = row
     return out
 
@@ -221,12 +225,27 @@ def on_visit_report_saved(sender, instance, **kwargs):
     _mark_moment(instance.visited_at)
 
 
+def on_refusal_saved(sender, instance, **kwargs):
+    _mark_moment(instance.refused_at)
+
+
+def on_violation_saved(sender, instance, **kwargs):
+    _mark_moment(instance.occurred_at)
+
+
+def on_quality_review_saved(sender, instance, **kwargs):
+    _mark_moment(instance.reviewed_at)
+
+
 def connect_signals() -> None:
     from django.db.models.signals import post_delete, post_save
 
     from cases.models import (
         CallLog,
+        CallQualityReview,
         ComplianceOverride,
+        ComplianceRefusal,
+        ComplianceViolation,
         Payment,
         Promise,
         VisitNomination,
@@ -240,6 +259,9 @@ def connect_signals() -> None:
         (Payment, on_payment_saved),
         (VisitNomination, on_nomination_saved),
         (VisitReport, on_visit_report_saved),
+        (ComplianceRefusal, on_refusal_saved),
+        (ComplianceViolation, on_violation_saved),
+        (CallQualityReview, on_quality_review_saved),
     ):
         uid = f"reporting.rollup.{model.__name__}"
         post_save.connect(handler, sender=model, dispatch_uid=uid)
