@@ -12,7 +12,7 @@ import json
 from types import SimpleNamespace
 
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -157,7 +157,9 @@ def generate_rows(kind, start, end) -> list[dict]:
 @in_company_time
 def report_view(request):
     """Any report on a period the reader chooses (a week, a month, any range up to a year)."""
-    kind = _kind_or_404(request.user, request.GET.get("kind", ""))
+    if not request.GET.get("kind"):
+        return redirect("reporting:index")  # the index lists the reports one may choose
+    kind = _kind_or_404(request.user, request.GET["kind"])
     form = _period(request, kind)
     context = {"kind": kind, "label": kind.label, "form": form, "keep": [("kind", kind.key)]}
     if not form.is_valid():
