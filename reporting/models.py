@@ -284,6 +284,7 @@ class DailyCollectorFigures(models.Model):
     )
     visits_requested = models.PositiveIntegerField(_("visits requested"), default=0)
     visits_done = models.PositiveIntegerField(_("visits done"), default=0)
+    sla_breaches = models.PositiveIntegerField(_("service-level breaches"), default=0)
     # The finance and compliance reports' columns (reporting.rollup_sources).
     commission = models.DecimalField(
         _("commission earned"), max_digits=14, decimal_places=2, default=0

@@ -1,7 +1,8 @@
 """Daily rollups: one row per collector per company day (reporting.DailyCollectorFigures).
 
-A day is recomputed whole, set-based (one grouped query per source, all collectors at
-once), inside one transaction: safe to run twice and at any time. What triggers it:
+A day is recomputed whole, set-based (one grouped query per source, all collectors and
+all days of a range at once; the figures' definitions are cases.figures'), inside one
+transaction: safe to run twice and at any time. What triggers it:
 - every refresh (a beat job every five minutes) recomputes today and yesterday, which
   covers the ordinary flow and the nightly promise settlement's bulk updates;
 - saving a call, override, promise, payment or visit for an earlier day marks that day
@@ -13,29 +14,21 @@ once), inside one transaction: safe to run twice and at any time. What triggers 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
+from cases.figures import DAILY_FIGURES, daily_figures, empty_figures
 from collections_office.workdays import company_tz
 
-from .kinds import period_bounds
 from .models import DailyCollectorFigures, RollupDirtyDay
 from .rollup_sources import EXTRA_FIGURES, extra_figures
 
-FIGURES = (
-    "calls",
-    "contacts",
-    "overrides",
-    "promises_made",
-    "promises_kept",
-    "amount_confirmed",
-    "visits_requested",
-    "visits_done",
-)
+# The figures a rollup row stores: exactly the daily figures of cases.figures, the one
+# definition the collectors' weekly report sums too.
+FIGURES = DAILY_FIGURES
 
 
 def company_day(moment: dt.datetime) -> dt.date:
@@ -57,97 +50,49 @@ def _collectors() -> dict[int, int]:
     )
 
 
-def _grouped(queryset, user_field: str, **aggregates) -> dict[int, dict]:
-    rows = queryset.values(user_field).annotate(**aggregates)
-    return {row[user_field]: row for row in rows}
+def compute_days(start: dt.date, end: dt.date, *, collectors: dict[int, int] | None = None) -> int:
+    """Recomputes the days [start, end] for every collector, set-based (one grouped query
+    per source for a week of the range at a time, cases.figures.daily_figures), each week
+    in one transaction; returns the rows written. Safe to run twice and at any time."""
+    collectors = _collectors() if collectors is None else collectors
+    written = 0
+    while start <= end:  # a week at a time: a year's rebuild holds one week in memory
+        last = min(end, start + dt.timedelta(days=CHUNK_DAYS - 1))
+        written += _compute_range(start, last, collectors)
+        start = last + dt.timedelta(days=1)
+    return written
+
+
+CHUNK_DAYS = 7
+
+
+def _compute_range(start: dt.date, end: dt.date, collectors: dict[int, int]) -> int:
+    figures = daily_figures(collector_ids=list(collectors), start=start, end=end)
+    # The finance and compliance columns (reporting.rollup_sources), on the same days.
+    extra = extra_figures(collector_ids=list(collectors), start=start, end=end)
+    for key in extra.keys() - figures.keys():
+        figures[key] = empty_figures()
+    now = timezone.now()
+    rows = [
+        DailyCollectorFigures(
+            day=day,
+            collector_id=user_id,
+            branch_id=collectors[user_id],
+            computed_at=now,
+            **{key: values[key] for key in FIGURES},
+            **extra.get((user_id, day), {}),
+        )
+        for (user_id, day), values in sorted(figures.items(), key=lambda item: item[0][::-1])
+    ]
+    with transaction.atomic():
+        DailyCollectorFigures.objects.filter(day__gte=start, day__lte=end).delete()
+        DailyCollectorFigures.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
 
 
 def compute_day(day: dt.date, *, collectors: dict[int, int] | None = None) -> int:
     """Recomputes one day for every collector; returns the rows written."""
-    from cases.models import (
-        CallLog,
-        ComplianceOverride,
-        Payment,
-        Promise,
-        VisitNomination,
-        VisitReport,
-    )
-
-    collectors = _collectors() if collectors is None else collectors
-    ids = list(collectors)
-    begin, finish = period_bounds(day, day)
-    in_day = {"__gte": begin, "__lt": finish}
-
-    def between(field):
-        return {f"{field}{suffix}": value for suffix, value in in_day.items()}
-
-    sources = [
-        _grouped(
-            CallLog.objects.filter(collector_id__in=ids, **between("started_at")),
-            "collector_id",
-            calls=Count("pk"),
-            contacts=Count("pk", filter=Q(outcome__conversation=True)),
-        ),
-        _grouped(
-            ComplianceOverride.objects.filter(collector_id__in=ids, **between("granted_at")),
-            "collector_id",
-            overrides=Count("pk"),
-        ),
-        _grouped(
-            Promise.objects.filter(made_by_id__in=ids, **between("created_at")),
-            "made_by_id",
-            promises_made=Count("pk"),
-        ),
-        _grouped(
-            Promise.objects.filter(made_by_id__in=ids, status="kept", **between("settled_at")),
-            "made_by_id",
-            promises_kept=Count("pk"),
-        ),
-        _grouped(
-            Payment.objects.filter(claimed_by_id__in=ids, status="confirmed", paid_on=day),
-            "claimed_by_id",
-            amount_confirmed=Sum("amount"),
-        ),
-        _grouped(
-            VisitNomination.objects.filter(nominated_by_id__in=ids, **between("nominated_at")),
-            "nominated_by_id",
-            visits_requested=Count("pk"),
-        ),
-        _grouped(
-            VisitReport.objects.filter(field_collector_id__in=ids, **between("visited_at")),
-            "field_collector_id",
-            visits_done=Count("pk"),
-        ),
-    ]
-    figures: dict[int, dict] = defaultdict(dict)
-    for source in sources:
-        for user_id, row in source.items():
-            for key in FIGURES:
-                if row.get(key):
-                    figures[user_id][key] = row[key]
-    for (user_id, _day), values in extra_figures(collector_ids=ids, start=day, end=day).items():
-        figures[user_id].update(values)
-    now = timezone.now()
-    rows = [
-        DailyCollectorFigures(
-            day=day, collector_id=user_id, branch_id=collectors[user_id], computed_at=now, **values
-        )
-        for user_id, values in figures.items()
-    ]
-    with transaction.atomic():
-        DailyCollectorFigures.objects.filter(day=day).delete()
-        DailyCollectorFigures.objects.bulk_create(rows)
-    return len(rows)
-
-
-def compute_days(start: dt.date, end: dt.date) -> int:
-    collectors = _collectors()
-    written = 0
-    day = start
-    while day <= end:
-        written += compute_day(day, collectors=collectors)
-        day += dt.timedelta(days=1)
-    return written
+    return compute_days(day, day, collectors=collectors)
 
 
 def mark_dirty(day: dt.date) -> None:
@@ -210,7 +155,7 @@ def on_override_saved(sender, instance, **kwargs):
 
 def on_promise_saved(sender, instance, **kwargs):
     _mark_moment(instance.created_at)
-    _mark_moment(instance.settled_at)
+    _mark_date(instance.due_on)  # promises kept count on their due day
 
 
 def on_payment_saved(sender, instance, **kwargs):

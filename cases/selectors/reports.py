@@ -1,10 +1,8 @@
 """Scoped reads of collectors' reports (DESIGN §4.6): the week's figures the system
 fills in, the weekly reports, the late ones, and the monthly case summary.
 
-The figures come from what exists. Promises, payments and visits belong to areas
-built alongside this one: their models are looked up by name
-(`apps.get_model`) and a figure whose model is not installed is None, shown as
-"not yet available", never as zero.
+The week's figures are the sums of the daily figures of `cases.figures`, the one
+definition reporting's daily rollups store too.
 """
 
 from __future__ import annotations
@@ -15,25 +13,20 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.access import TEAM_LEAD_ROLES, TEAM_READER_ROLES
 from cases.models import (
-    CallLog,
     Case,
     CaseAssignment,
-    ComplianceOverride,
-    Party,
     WeeklyReport,
 )
 from collections_office.workdays import company_tz, is_working_day
 from staff import roles
 from staff.models import StaffProfile
 from staff.selectors import has_role, sees_all_branches, user_branch
-
-from .assignment import first_action_sla
 
 User = get_user_model()
 
@@ -134,73 +127,22 @@ def cases_held_at(collector, moment: dt.datetime) -> int:
     ).count()
 
 
-def _promise_figures(collector, start, end, start_day, end_day) -> dict:
-    Promise = optional_model("Promise")
-    if Promise is None:
-        return {"promises_made": None, "promises_kept": None}
-    promises = Promise.objects.filter(made_by=collector)
-    return {
-        "promises_made": promises.filter(created_at__gte=start, created_at__lt=end).count(),
-        "promises_kept": promises.filter(
-            status="kept", due_on__gte=start_day, due_on__lte=end_day
-        ).count(),
-    }
-
-
-def _payment_figures(collector, start, end) -> dict:
-    Payment = optional_model("Payment")
-    if Payment is None:
-        return {"amount_confirmed": None}
-    total = Payment.objects.filter(
-        claimed_by=collector, status="confirmed", confirmed_at__gte=start, confirmed_at__lt=end
-    ).aggregate(total=Sum("amount"))["total"]
-    return {"amount_confirmed": total or Decimal("0.00")}
-
-
-def _visit_figures(collector, start, end) -> dict:
-    Nomination = optional_model("VisitNomination")
-    Report = optional_model("VisitReport")
-    figures: dict = {"visits_requested": None, "visits_done": None}
-    if Nomination is not None:
-        figures["visits_requested"] = Nomination.objects.filter(
-            nominated_by=collector, nominated_at__gte=start, nominated_at__lt=end
-        ).count()
-    if Report is not None:
-        figures["visits_done"] = Report.objects.filter(
-            nomination__nominated_by=collector, visited_at__gte=start, visited_at__lt=end
-        ).count()
-    return figures
-
-
 def collector_figures(collector, *, start_day: dt.date, end_day: dt.date, now=None) -> dict:
     """The figures of `collector` for the days [start_day, end_day] (company time).
-    Values are ints / Decimals, or None when the area that holds them is not installed."""
+
+    Every figure but `cases_held` is the sum of the days of `cases.figures` — the same
+    definition reporting's daily rollups store, so the weekly report and the reports and
+    dashboards built on the rollups agree. `cases_held` is a moment's figure (at the end
+    of the period, or now), not a sum of days."""
+    from cases.figures import DAILY_FIGURES, period_figures
+
     now = now or timezone.now()
-    start, end = period_bounds(start_day, end_day)
-    calls = CallLog.objects.filter(collector=collector, started_at__gte=start, started_at__lt=end)
-    call_counts = calls.aggregate(
-        calls=Count("pk"),
-        contacts=Count("pk", filter=Q(party=Party.DEBTOR, outcome__conversation=True)),
-    )
-    window = first_action_sla()
-    breaches = Case.objects.filter(
-        assigned_to=collector, assigned_at__gte=start, assigned_at__lt=end
-    ).filter(
-        Q(first_action_at__isnull=True, assigned_at__lt=now - window)
-        | Q(first_action_at__gt=F("assigned_at") + window)
-    )
-    figures = {
-        "cases_held": cases_held_at(collector, min(end, now)),
-        **call_counts,
-        **_promise_figures(collector, start, end, start_day, end_day),
-        **_payment_figures(collector, start, end),
-        **_visit_figures(collector, start, end),
-        "sla_breaches": breaches.count(),
-        "overrides": ComplianceOverride.objects.filter(
-            collector=collector, granted_at__gte=start, granted_at__lt=end
-        ).count(),
-    }
-    return figures
+    _start, end = period_bounds(start_day, end_day)
+    days = period_figures(collector_ids=[collector.pk], start=start_day, end=end_day, now=now)
+    summed = days[collector.pk]
+    figures = {"cases_held": cases_held_at(collector, min(end, now))}
+    figures.update({key: summed[key] for key in DAILY_FIGURES})
+    return {key: figures[key] for key in FIGURES}
 
 
 def monthly_figures(collector, *, month: dt.date, now=None) -> dict:

@@ -39,7 +39,7 @@ def remove_defaults(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reporting', '0004_team_and_branch_schedules'),
+        ('reporting', '0006_rollup_sla_breaches'),
     ]
 
     operations = [

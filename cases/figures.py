@@ -1,0 +1,202 @@
+"""What a collector did on each company day: the one definition of every work figure.
+
+Both readers use this module, so a figure means the same everywhere:
+- the collectors' weekly progress report (cases.selectors.reports.collector_figures)
+  sums the days of its week;
+- reporting's daily rollups (reporting.rollups.compute_days) store the days, and every
+  report and dashboard sums those rows (reporting reads cases, never the reverse).
+
+Definitions (docs/decisions.md, "Dashboards"); every day is a company day
+(COMPANY_TIME_ZONE), every figure belongs to one collector:
+- calls: calls the collector logged that started that day;
+- contacts: those calls where the debtor was reached and the outcome counts as a
+  conversation;
+- overrides: compliance overrides granted for the collector that day;
+- promises_made: promises the collector recorded (`made_by`) that day;
+- promises_kept: the collector's promises due that day whose status is kept;
+- amount_confirmed: confirmed payments the collector claimed, on their payment date
+  (`paid_on`, as the performance figures and the commission read them);
+- visits_requested: visits the collector nominated that day;
+- visits_done: visit reports of visits the collector nominated, on the day of the visit;
+- sla_breaches: first-action service-level breaches of the cases assigned to the
+  collector that day (first action later than FIRST_ACTION_SLA_MINUTES after the
+  assignment, or none yet and the window has passed).
+
+Set-based: one grouped query per source for all collectors and all days of the range
+(nine queries whatever the number of collectors or days).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from collections_office.workdays import company_tz
+
+ZERO = Decimal("0.00")
+
+# The daily figures, in the order reports show them.
+DAILY_FIGURES = (
+    "calls",
+    "contacts",
+    "overrides",
+    "promises_made",
+    "promises_kept",
+    "amount_confirmed",
+    "visits_requested",
+    "visits_done",
+    "sla_breaches",
+)
+
+
+def empty_figures() -> dict:
+    figures = dict.fromkeys(DAILY_FIGURES, 0)
+    figures["amount_confirmed"] = ZERO
+    return figures
+
+
+def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    tz = company_tz()
+    return (
+        dt.datetime.combine(start, dt.time.min, tzinfo=tz),
+        dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
+    )
+
+
+def _by_day(queryset, user_field: str, day, **aggregates):
+    """(user id, day) → row of aggregates."""
+    rows = queryset.annotate(day=day).values(user_field, "day").annotate(**aggregates).order_by()
+    for row in rows:
+        yield row[user_field], row["day"], row
+
+
+def daily_figures(
+    *, collector_ids: Iterable[int], start: dt.date, end: dt.date, now: dt.datetime | None = None
+) -> dict[tuple[int, dt.date], dict]:
+    """{(collector id, day): {figure: value}} for the days [start, end] with any work.
+
+    Days without any figure are left out; a present day has every key (0 / 0.00).
+    Not scoped: the caller decides whose figures may be shown.
+    """
+    from cases.models import (
+        CallLog,
+        Case,
+        ComplianceOverride,
+        Party,
+        Payment,
+        Promise,
+        VisitNomination,
+        VisitReport,
+    )
+
+    from .selectors.assignment import first_action_sla
+
+    ids = sorted(set(collector_ids))
+    if not ids:
+        return {}
+    now = now or timezone.now()
+    tz = company_tz()
+    since, until = _bounds(start, end)
+
+    def local_day(field: str):
+        return TruncDate(field, tzinfo=tz)
+
+    window = first_action_sla()
+    sources = [
+        _by_day(
+            CallLog.objects.filter(
+                collector_id__in=ids, started_at__gte=since, started_at__lt=until
+            ),
+            "collector_id",
+            local_day("started_at"),
+            calls=Count("pk"),
+            contacts=Count("pk", filter=Q(party=Party.DEBTOR, outcome__conversation=True)),
+        ),
+        _by_day(
+            ComplianceOverride.objects.filter(
+                collector_id__in=ids, granted_at__gte=since, granted_at__lt=until
+            ),
+            "collector_id",
+            local_day("granted_at"),
+            overrides=Count("pk"),
+        ),
+        _by_day(
+            Promise.objects.filter(made_by_id__in=ids, created_at__gte=since, created_at__lt=until),
+            "made_by_id",
+            local_day("created_at"),
+            promises_made=Count("pk"),
+        ),
+        _by_day(
+            Promise.objects.filter(
+                made_by_id__in=ids, status="kept", due_on__gte=start, due_on__lte=end
+            ),
+            "made_by_id",
+            F("due_on"),
+            promises_kept=Count("pk"),
+        ),
+        _by_day(
+            Payment.objects.filter(
+                claimed_by_id__in=ids, status="confirmed", paid_on__gte=start, paid_on__lte=end
+            ),
+            "claimed_by_id",
+            F("paid_on"),
+            amount_confirmed=Sum("amount"),
+        ),
+        _by_day(
+            VisitNomination.objects.filter(
+                nominated_by_id__in=ids, nominated_at__gte=since, nominated_at__lt=until
+            ),
+            "nominated_by_id",
+            local_day("nominated_at"),
+            visits_requested=Count("pk"),
+        ),
+        _by_day(
+            VisitReport.objects.filter(
+                nomination__nominated_by_id__in=ids, visited_at__gte=since, visited_at__lt=until
+            ),
+            "nomination__nominated_by_id",
+            local_day("visited_at"),
+            visits_done=Count("pk"),
+        ),
+        _by_day(
+            Case.objects.filter(
+                assigned_to_id__in=ids, assigned_at__gte=since, assigned_at__lt=until
+            ).filter(
+                Q(first_action_at__isnull=True, assigned_at__lt=now - window)
+                | Q(first_action_at__gt=F("assigned_at") + window)
+            ),
+            "assigned_to_id",
+            local_day("assigned_at"),
+            sla_breaches=Count("pk"),
+        ),
+    ]
+    figures: dict[tuple[int, dt.date], dict] = defaultdict(empty_figures)
+    for source in sources:
+        for user_id, day, row in source:
+            values = figures[(user_id, day)]
+            for key in DAILY_FIGURES:
+                if row.get(key):
+                    values[key] = row[key]
+    return dict(figures)
+
+
+def period_figures(
+    *, collector_ids: Iterable[int], start: dt.date, end: dt.date, now: dt.datetime | None = None
+) -> dict[int, dict]:
+    """{collector id: the period's sums of every daily figure}; every collector asked
+    about has a row (zeros when they did nothing)."""
+    ids = sorted(set(collector_ids))
+    totals = {pk: empty_figures() for pk in ids}
+    for (user_id, _day), values in daily_figures(
+        collector_ids=ids, start=start, end=end, now=now
+    ).items():
+        row = totals[user_id]
+        for key in DAILY_FIGURES:
+            row[key] += values[key]
+    return totals
