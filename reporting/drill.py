@@ -38,7 +38,7 @@ def collector_cases(*, user, collector_id: int, start: dt.date, end: dt.date):
     cases `user` may see; `hidden` counts the cases behind the figures they may not (a
     case since reassigned, for a collector)."""
     from cases.commission import with_commission
-    from cases.models import CallLog, Case, Payment, Promise
+    from cases.models import CallLog, Case, Party, Payment, Promise
 
     begin, finish = period_bounds(start, end)
     per_case: dict[int, dict] = defaultdict(
@@ -55,7 +55,11 @@ def collector_cases(*, user, collector_id: int, start: dt.date, end: dt.date):
             collector_id=collector_id, started_at__gte=begin, started_at__lt=finish
         )
         .values("case_id")
-        .annotate(calls=Count("pk"), contacts=Count("pk", filter=Q(outcome__conversation=True)))
+        # The same definitions as cases.figures (the rollups' figures).
+        .annotate(
+            calls=Count("pk"),
+            contacts=Count("pk", filter=Q(party=Party.DEBTOR, outcome__conversation=True)),
+        )
     )
     for row in calls:
         per_case[row["case_id"]].update(calls=row["calls"], contacts=row["contacts"])
