@@ -297,3 +297,29 @@ def test_every_export_escapes_formulas(client, money_world):
         values = [cell.value for row in sheet.iter_rows() for cell in row]
         assert any(isinstance(v, str) and v.startswith(expected) for v in values), url
         assert not any(isinstance(v, str) and v.startswith(("=", "+", "-", "@")) for v in values)
+
+
+def test_a_violation_confirmed_later_marks_its_day_and_the_refresh_counts_it(
+    money_world, django_capture_on_commit_callbacks
+):
+    from reporting import rollups
+    from reporting.models import DailyCollectorFigures, RollupDirtyDay
+
+    a1, case = money_world["a1"], money_world["case_a"]
+    day = dt.date(2026, 10, 12)
+    rollups.compute_day(day)
+    assert not DailyCollectorFigures.objects.filter(collector=a1, day=day).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        ComplianceViolation.objects.create(
+            case=case,
+            collector=a1,
+            rule="contact_window",
+            occurred_at=shanghai(day, 22, 30),
+            description="Called after 22:00",
+            confirmed_by=money_world["supervisor_a"],
+            confirmed_at=shanghai(dt.date(2026, 11, 3), 10),
+        )
+    assert RollupDirtyDay.objects.filter(day=day).exists()
+    rollups.refresh()
+    row = DailyCollectorFigures.objects.get(collector=a1, day=day)
+    assert (row.violations, row.calls, row.commission) == (1, 0, Decimal("0.00"))
