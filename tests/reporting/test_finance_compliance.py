@@ -323,3 +323,21 @@ def test_a_violation_confirmed_later_marks_its_day_and_the_refresh_counts_it(
     rollups.refresh()
     row = DailyCollectorFigures.objects.get(collector=a1, day=day)
     assert (row.violations, row.calls, row.commission) == (1, 0, Decimal("0.00"))
+
+
+def test_compliance_by_team_drills_into_the_teams_collectors(client, compliance_world):
+    from reporting import rollups
+
+    rollups.compute_days(*OCTOBER)
+    period = "&preset=custom&period_start=2026-10-01&period_end=2026-10-31"
+    client.force_login(compliance_world["supervisor_a"])
+    teams = client.get(reverse("reporting:view") + "?kind=compliance_team_monthly" + period)
+    (team,) = teams.context["table"]
+    assert "kind=compliance_monthly" in team["link"]
+    page = client.get(team["link"])
+    assert page.status_code == 200
+    columns = [column.key for column in page.context["columns"]]
+    rows = {row["cells"][0]: row["cells"] for row in page.context["table"]}
+    a1 = rows[compliance_world["a1"].staff_profile.display_name]
+    assert (a1[columns.index("refusals")], a1[columns.index("quality_low")]) == (2, 1)
+    assert compliance_world["b1"].staff_profile.display_name not in rows
