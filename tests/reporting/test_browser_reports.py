@@ -4,6 +4,7 @@ cases and downloads them as XLSX (the file holds the rows the page showed)."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
 import pytest
@@ -49,7 +50,8 @@ def test_supervisor_opens_the_weekly_report_drills_into_a_collector_and_download
 
     with page.expect_download() as download:
         page.click("#export-xlsx")
-    sheet = load_workbook(Path(download.value.path())).active
+    assert download.value.suggested_filename.endswith(".xlsx")
+    sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert rows[0][:4] == ["Account number", "Bank", "Status", "Calls"]
     assert len(rows) == 2
