@@ -15,6 +15,8 @@ from decimal import Decimal
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from staff import roles
+
 
 @dataclass(frozen=True)
 class Column:
@@ -30,6 +32,17 @@ class ReportData:
     summary: dict = field(default_factory=dict)
 
 
+# Who reads a kind unless it says otherwise (reporting.selectors scopes the rows).
+DEFAULT_READERS = (
+    roles.SUPERVISOR,
+    roles.BRANCH_MANAGER,
+    roles.ADMIN_STAFF,
+    roles.FINANCE,
+    roles.PHONE_COLLECTOR,
+    roles.FIELD_COLLECTOR,
+)
+
+
 @dataclass(frozen=True)
 class ReportKind:
     key: str
@@ -39,12 +52,30 @@ class ReportKind:
     generate: Callable[[object], ReportData]
     # The row keys of the chart (bars per row, labelled by the first column).
     chart: tuple[str, ...] = ()
+    # The roles that read it; of those, the ones that read every branch's rows.
+    readers: tuple[str, ...] = DEFAULT_READERS
+    company_wide: tuple[str, ...] = ()
+    # What a row is ("collector", "team" or "branch"), and for team and branch rows the
+    # per-collector kind a drill-down from one of them shows.
+    rows_are: str = "collector"
+    drill_kind: str = ""
 
 
 _KINDS: dict[str, ReportKind] = {}
 
 
-def report_kind(key: str, *, label, period: str, columns, chart=()):
+def report_kind(
+    key: str,
+    *,
+    label,
+    period: str,
+    columns,
+    chart=(),
+    readers=DEFAULT_READERS,
+    company_wide=(),
+    rows_are="collector",
+    drill_kind="",
+):
     def register(function: Callable[[object], ReportData]):
         _KINDS[key] = ReportKind(
             key=key,
@@ -53,6 +84,10 @@ def report_kind(key: str, *, label, period: str, columns, chart=()):
             columns=tuple(columns),
             generate=function,
             chart=tuple(chart),
+            readers=tuple(readers),
+            company_wide=tuple(company_wide),
+            rows_are=rows_are,
+            drill_kind=drill_kind,
         )
         return function
 
@@ -96,18 +131,11 @@ def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetim
     return begin, finish
 
 
-def _collector_rows(run) -> tuple[list[dict], dict]:
-    """Per collector of the company: the period's work, summed from the daily rollups
-    (recomputed for the period first, so the report is exact however the data came)."""
-    from cases.models import Case
-    from staff import roles
+def collector_profiles(figures: dict):
+    """The company's collectors: the active ones and anyone with figures in the period."""
     from staff.models import StaffProfile
 
-    from .rollups import compute_days, period_figures
-
-    compute_days(run.period_start, run.period_end)
-    figures = period_figures(run.period_start, run.period_end)
-    collectors = (
+    return (
         StaffProfile.objects.filter(
             user__groups__name__in=[roles.PHONE_COLLECTOR, roles.FIELD_COLLECTOR],
         )
@@ -116,6 +144,39 @@ def _collector_rows(run) -> tuple[list[dict], dict]:
         .distinct()
         .order_by("branch__name", "employee_number")
     )
+
+
+def prepare(run) -> None:
+    """A scheduled or manual run recomputes its period's rollups first, so the report is
+    exact however the data came; a page reading a chosen period (`run.recompute` False)
+    reads the rollups as the refresh left them."""
+    from .rollups import compute_days
+
+    if getattr(run, "recompute", True):
+        compute_days(run.period_start, run.period_end)
+
+
+def person_columns(profile) -> dict:
+    return {
+        "collector_id": profile.user_id,
+        "collector": profile.display_name,
+        "employee_number": profile.employee_number,
+        "branch_id": profile.branch_id,
+        "branch": profile.branch.name,
+        "team_id": profile.department_id,
+        "team": profile.department.name if profile.department else "",
+    }
+
+
+def _collector_rows(run) -> tuple[list[dict], dict]:
+    """Per collector of the company: the period's work, summed from the daily rollups."""
+    from cases.models import Case
+
+    from .rollups import period_figures
+
+    prepare(run)
+    figures = period_figures(run.period_start, run.period_end)
+    collectors = collector_profiles(figures)
     ids = [profile.user_id for profile in collectors]
     held = dict(
         Case.objects.filter(assigned_to_id__in=ids)
@@ -132,12 +193,7 @@ def _collector_rows(run) -> tuple[list[dict], dict]:
         done = {**empty, **figures.get(user_id, {})}
         rows.append(
             {
-                "collector_id": user_id,
-                "collector": profile.display_name,
-                "employee_number": profile.employee_number,
-                "branch_id": profile.branch_id,
-                "branch": profile.branch.name,
-                "team": profile.department.name if profile.department else "",
+                **person_columns(profile),
                 "cases_held": held.get(user_id, 0),
                 **{key: done[key] for key in empty},
                 "amount_confirmed": str(done.get("amount_confirmed") or "0.00"),
@@ -261,6 +317,8 @@ BRANCH_COLUMNS = [Column("branch", _("Branch"), numeric=False), *GROUP_FIGURE_CO
     period="week",
     columns=TEAM_COLUMNS,
     chart=("calls", "contacts"),
+    rows_are="team",
+    drill_kind="collector_weekly",
 )
 def team_weekly(run) -> ReportData:
     rows, summary = _collector_rows(run)
@@ -268,7 +326,12 @@ def team_weekly(run) -> ReportData:
         rows,
         lambda row: (
             (row["branch"], row["team"]),
-            {"team": row["team"] or "—", "branch": row["branch"], "branch_id": row["branch_id"]},
+            {
+                "team": row["team"] or "—",
+                "team_id": row["team_id"],
+                "branch": row["branch"],
+                "branch_id": row["branch_id"],
+            },
         ),
     )
     return ReportData(columns=TEAM_COLUMNS, rows=teams, summary=summary)
@@ -280,6 +343,8 @@ def team_weekly(run) -> ReportData:
     period="month",
     columns=BRANCH_COLUMNS,
     chart=("amount_confirmed",),
+    rows_are="branch",
+    drill_kind="collector_monthly",
 )
 def branch_monthly(run) -> ReportData:
     rows, summary = _collector_rows(run)
@@ -288,3 +353,7 @@ def branch_monthly(run) -> ReportData:
         lambda row: ((row["branch"],), {"branch": row["branch"], "branch_id": row["branch_id"]}),
     )
     return ReportData(columns=BRANCH_COLUMNS, rows=branches, summary=summary)
+
+
+# The finance and compliance reports register from their own module.
+from . import kinds_finance  # noqa: E402, F401

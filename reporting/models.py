@@ -285,6 +285,14 @@ class DailyCollectorFigures(models.Model):
     visits_requested = models.PositiveIntegerField(_("visits requested"), default=0)
     visits_done = models.PositiveIntegerField(_("visits done"), default=0)
     sla_breaches = models.PositiveIntegerField(_("service-level breaches"), default=0)
+    # The finance and compliance reports' columns (reporting.rollup_sources).
+    commission = models.DecimalField(
+        _("commission earned"), max_digits=14, decimal_places=2, default=0
+    )
+    refusals = models.PositiveIntegerField(_("compliance refusals"), default=0)
+    violations = models.PositiveIntegerField(_("confirmed violations"), default=0)
+    quality_reviews = models.PositiveIntegerField(_("quality reviews"), default=0)
+    quality_low = models.PositiveIntegerField(_("quality reviews below threshold"), default=0)
     computed_at = models.DateTimeField(_("computed at"))
 
     objects = DailyCollectorFiguresQuerySet.as_manager()

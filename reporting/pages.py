@@ -3,7 +3,6 @@ their status and errors, running a report by hand, and the schedules beat reads.
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 
 from django.contrib import messages
@@ -25,6 +24,7 @@ from .forms import RunForm, ScheduleForm
 from .models import ReportResult, ReportRun, ReportSchedule
 from .selectors import (
     READER_ROLES,
+    readable_kinds,
     result_list,
     result_rows_for,
     run_list,
@@ -48,67 +48,38 @@ def report_index(request):
     results = list(result_list(user=request.user)[:200])
     for result in results:
         result.label = _label(result.kind)
-    return render(request, "reporting/index.html", {"results": results})
-
-
-def _cell(value):
-    return "" if value is None else value
+    choosable = [
+        (key, report_kinds.kind(key).label) for key in sorted(readable_kinds(request.user))
+    ]
+    return render(request, "reporting/index.html", {"results": results, "choosable": choosable})
 
 
 @require_GET
 @role_required(*READER_ROLES)
 @in_company_time
 def result_detail(request, pk: int):
+    from .pages_period import _blank, _sorted, display, table_context
+
     result = get_scoped_object_or_404(
-        ReportResult.objects.visible_to(request.user), user=request.user, pk=pk
+        ReportResult.objects.visible_to(request.user).filter(kind__in=readable_kinds(request.user)),
+        user=request.user,
+        pk=pk,
     )
     kind = report_kinds.kind(result.kind)
-    data_columns = {column.key: column for column in kind.columns}
-    columns = [data_columns[c["key"]] for c in result.columns if c["key"] in data_columns]
     rows = result_rows_for(user=request.user, result=result)
     sort = request.GET.get("sort", "")
-    key = sort.lstrip("-")
-    if key in data_columns:
-        rows = sorted(
-            rows,
-            key=lambda row: (row.get(key) is None, _sortable(row.get(key))),
-            reverse=sort.startswith("-"),
-        )
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
+        columns = kind.columns
+        rows = _sorted(rows, sort, {column.key for column in columns})
         header = [str(column.label) for column in columns]
-        table = [[_cell(row.get(column.key)) for column in columns] for row in rows]
+        table = [[_blank(display(row.get(column.key))) for column in columns] for row in rows]
         name = f"{result.kind}-{result.period_start:%Y%m%d}-{result.period_end:%Y%m%d}.{export}"
         maker = csv_response if export == "csv" else xlsx_response
         return maker(name, header, table)
-    chart = {
-        "type": "bar",
-        "data": {
-            "labels": [row.get(columns[0].key, "") for row in rows[:40]],
-            "datasets": [
-                {
-                    "label": str(data_columns[key].label),
-                    "data": [float(row.get(key) or 0) for row in rows[:40]],
-                }
-                for key in kind.chart
-            ],
-        },
-        "options": {"indexAxis": "y", "maintainAspectRatio": False},
-    }
-    table = [[row.get(column.key) for column in columns] for row in rows]
-    return render(
-        request,
-        "reporting/result.html",
-        {
-            "result": result,
-            "label": kind.label,
-            "columns": columns,
-            "table": table,
-            "sort": sort,
-            "chart_json": json.dumps(chart, ensure_ascii=False),
-            "chart_height": max(200, 28 * min(len(rows), 40)),
-        },
-    )
+    context = table_context(kind, rows, start=result.period_start, end=result.period_end, sort=sort)
+    context.update({"result": result, "label": kind.label})
+    return render(request, "reporting/result.html", context)
 
 
 def _sortable(value):

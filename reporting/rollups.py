@@ -20,10 +20,11 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from cases.figures import DAILY_FIGURES, daily_figures
+from cases.figures import DAILY_FIGURES, daily_figures, empty_figures
 from collections_office.workdays import company_tz
 
 from .models import DailyCollectorFigures, RollupDirtyDay
+from .rollup_sources import EXTRA_FIGURES, extra_figures
 
 # The figures a rollup row stores: exactly the daily figures of cases.figures, the one
 # definition the collectors' weekly report sums too.
@@ -67,6 +68,10 @@ CHUNK_DAYS = 7
 
 def _compute_range(start: dt.date, end: dt.date, collectors: dict[int, int]) -> int:
     figures = daily_figures(collector_ids=list(collectors), start=start, end=end)
+    # The finance and compliance columns (reporting.rollup_sources), on the same days.
+    extra = extra_figures(collector_ids=list(collectors), start=start, end=end)
+    for key in extra.keys() - figures.keys():
+        figures[key] = empty_figures()
     now = timezone.now()
     rows = [
         DailyCollectorFigures(
@@ -75,6 +80,7 @@ def _compute_range(start: dt.date, end: dt.date, collectors: dict[int, int]) -> 
             branch_id=collectors[user_id],
             computed_at=now,
             **{key: values[key] for key in FIGURES},
+            **extra.get((user_id, day), {}),
         )
         for (user_id, day), values in sorted(figures.items(), key=lambda item: item[0][::-1])
     ]
@@ -112,12 +118,13 @@ def period_figures(start: dt.date, end: dt.date) -> dict[int, dict]:
     rows = (
         DailyCollectorFigures.objects.filter(day__gte=start, day__lte=end)
         .values("collector_id")
-        .annotate(**{key: Sum(key) for key in FIGURES})
+        .annotate(**{key: Sum(key) for key in (*FIGURES, *EXTRA_FIGURES)})
     )
     out = {}
     for row in rows:
         row = dict(row)
         row["amount_confirmed"] = row["amount_confirmed"] or Decimal("0.00")
+        row["commission"] = row["commission"] or Decimal("0.00")
         out[row.pop("collector_id")] = row
     return out
 
@@ -163,12 +170,27 @@ def on_visit_report_saved(sender, instance, **kwargs):
     _mark_moment(instance.visited_at)
 
 
+def on_refusal_saved(sender, instance, **kwargs):
+    _mark_moment(instance.refused_at)
+
+
+def on_violation_saved(sender, instance, **kwargs):
+    _mark_moment(instance.occurred_at)
+
+
+def on_quality_review_saved(sender, instance, **kwargs):
+    _mark_moment(instance.reviewed_at)
+
+
 def connect_signals() -> None:
     from django.db.models.signals import post_delete, post_save
 
     from cases.models import (
         CallLog,
+        CallQualityReview,
         ComplianceOverride,
+        ComplianceRefusal,
+        ComplianceViolation,
         Payment,
         Promise,
         VisitNomination,
@@ -182,6 +204,9 @@ def connect_signals() -> None:
         (Payment, on_payment_saved),
         (VisitNomination, on_nomination_saved),
         (VisitReport, on_visit_report_saved),
+        (ComplianceRefusal, on_refusal_saved),
+        (ComplianceViolation, on_violation_saved),
+        (CallQualityReview, on_quality_review_saved),
     ):
         uid = f"reporting.rollup.{model.__name__}"
         post_save.connect(handler, sender=model, dispatch_uid=uid)

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from staff import roles
 from staff.selectors import has_role, profile_of, sees_all_branches
 
+from . import kinds as report_kinds
 from .models import ReportResult, ReportRun, ReportSchedule
 
 # Who reads report results, and which rows: HQ and admin staff of HQ all; supervisors,
@@ -22,18 +23,36 @@ READER_ROLES = (
 BRANCH_READER_ROLES = (roles.SUPERVISOR, roles.BRANCH_MANAGER, roles.ADMIN_STAFF, roles.FINANCE)
 
 
+def readable_kinds(user) -> list[str]:
+    """The kinds of report `user` reads (each kind names its readers)."""
+    return [key for key, kind in report_kinds.kinds().items() if has_role(user, *kind.readers)]
+
+
+def kind_readable(*, user, kind_key: str) -> bool:
+    try:
+        kind = report_kinds.kind(kind_key)
+    except LookupError:
+        return False
+    return has_role(user, *kind.readers)
+
+
 def result_list(*, user) -> QuerySet[ReportResult]:
     return (
         ReportResult.objects.visible_to(user)
+        .filter(kind__in=readable_kinds(user))
         .select_related("run")
         .order_by("-period_end", "kind", "-pk")
     )
 
 
-def result_rows_for(*, user, result: ReportResult) -> list[dict]:
-    """The rows of `result` the user may read (the stored result holds the company's)."""
-    rows = result.rows
-    if sees_all_branches(user):
+def rows_for(*, user, kind_key: str, rows: list[dict]) -> list[dict]:
+    """The rows of a report of `kind_key` the user may read (a report holds the company's):
+    HQ and the kind's company-wide roles all; branch readers their branch's; collectors
+    their own; someone the kind does not name, none."""
+    if not kind_readable(user=user, kind_key=kind_key):
+        return []
+    kind = report_kinds.kind(kind_key)
+    if sees_all_branches(user) or (kind.company_wide and has_role(user, *kind.company_wide)):
         return rows
     profile = profile_of(user)
     if profile is None:
@@ -43,6 +62,11 @@ def result_rows_for(*, user, result: ReportResult) -> list[dict]:
     if has_role(user, roles.PHONE_COLLECTOR, roles.FIELD_COLLECTOR):
         return [row for row in rows if row.get("collector_id") == user.pk]
     return []
+
+
+def result_rows_for(*, user, result: ReportResult) -> list[dict]:
+    """The rows of a stored result the user may read."""
+    return rows_for(user=user, kind_key=result.kind, rows=result.rows)
 
 
 def run_list(*, user, status: str = "", kind: str = "") -> QuerySet[ReportRun]:

@@ -98,6 +98,15 @@ PAGES: dict[str, Callable] = {
     "reporting:result": lambda w: reverse("reporting:result", args=[w.home.report_result.pk]),
     "reporting:runs": lambda w: reverse("reporting:runs"),
     "reporting:schedules": lambda w: reverse("reporting:schedules"),
+    "reporting:view": lambda w: reverse("reporting:view") + "?kind=team_weekly",
+    "reporting:view_finance": lambda w: reverse("reporting:view") + "?kind=collector_finance",
+    "reporting:view_compliance": lambda w: (
+        reverse("reporting:view") + "?kind=compliance_team_monthly"
+    ),
+    "reporting:team": lambda w: reverse(
+        "reporting:team", args=[w.home.staff_profile.department_id]
+    ),
+    "reporting:collector": lambda w: reverse("reporting:collector", args=[w.home.collector.pk]),
     "staff:assessments": lambda w: (scored_assessment(w), reverse("staff:assessments"))[1],
     "staff:assessment_template": lambda w: reverse(
         "staff:assessment_template", args=[scored_assessment(w).round.template_id]

@@ -77,3 +77,4 @@ def default_schedules(db):
 
     import_module("reporting.migrations.0002_default_schedules").add_defaults(apps, None)
     import_module("reporting.migrations.0004_team_and_branch_schedules").add_defaults(apps, None)
+    import_module("reporting.migrations.0007_rollup_commission_compliance").add_defaults(apps, None)

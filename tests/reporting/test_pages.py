@@ -25,7 +25,7 @@ def result(week_world):
 
 
 def _names(response) -> set[str]:
-    return {row[0] for row in response.context["table"]}
+    return {row["cells"][0] for row in response.context["table"]}
 
 
 def test_each_reader_sees_the_rows_of_their_scope(client, week_world, result):
@@ -64,7 +64,7 @@ def test_sorting_by_a_figure(client, week_world, result):
     client.force_login(make_staff(roles.SUPERVISOR, branch=hq_branch()))
     response = client.get(reverse("reporting:result", args=[result.pk]) + "?sort=-calls")
     calls_column = [c.key for c in response.context["columns"]].index("calls")
-    figures = [row[calls_column] for row in response.context["table"]]
+    figures = [row["cells"][calls_column] for row in response.context["table"]]
     assert figures == sorted(figures, reverse=True) and figures[0] == 3
 
 

@@ -19,6 +19,7 @@ DEMO_MODULES = [
     "cases.demo_money",
     "cases.demo_repayments",
     "cases.demo_visits",
+    "reporting.demo",  # last: the reports read every other app's demo data
 ]
 
 

@@ -15,6 +15,9 @@ ROUTES: dict[str, Callable] = {
     "reporting:result": lambda f: {"pk": f.report_result.pk},
     "reporting:run_again": lambda f: {"pk": f.report_run.pk},
     "reporting:schedule_edit": lambda f: {"pk": _schedule().pk},
+    # drill-down: another branch's team, another branch's (or a colleague's) collector
+    "reporting:team": lambda f: {"pk": f.staff_profile.department_id},
+    "reporting:collector": lambda f: {"pk": f.collector.pk},
 }
 
 # URL name → roles that see the foreign row by design, and why (checked: never a 500).
@@ -22,6 +25,9 @@ SHARED: dict[str, tuple[str, ...]] = {
     # One company schedule (one beat): a branch's admin staff open it read-only and are
     # told only HQ's change it (test_schedules_are_edited_by_hq_admin_staff…).
     "reporting:schedule_edit": (roles.ADMIN_STAFF,),
+    # Finance reads the collector performance report company-wide (issue 13), and so
+    # drills into any branch's collector (tests/reporting/test_drill.py).
+    "reporting:collector": (roles.FINANCE,),
 }
 
 
