@@ -236,7 +236,9 @@ def late_reports(*, user, now: dt.datetime | None = None) -> list[LateReport]:
     now = now or timezone.now()
     newest = last_complete_week(now)
     weeks = [newest - dt.timedelta(days=7 * n) for n in range(LATE_WEEKS_SHOWN)]
-    weeks = [week for week in weeks if report_due_at(week) <= now]
+    # Once per week, not per collector and week (each reads the working-day calendar).
+    due = {week: report_due_at(week) for week in weeks}
+    weeks = [week for week in weeks if due[week] <= now]
     collectors = list(team_collectors(user)) if may_read_team(user) else []
     if not weeks or not collectors:
         return []
@@ -253,5 +255,5 @@ def late_reports(*, user, now: dt.datetime | None = None) -> list[LateReport]:
                 continue
             report = reports.get((collector.pk, week))
             if report is None or report.status == WeeklyReport.Status.DRAFT:
-                late.append(LateReport(collector, week, report_due_at(week), report))
+                late.append(LateReport(collector, week, due[week], report))
     return late

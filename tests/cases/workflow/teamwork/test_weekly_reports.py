@@ -219,6 +219,30 @@ def test_a_report_not_submitted_by_the_deadline_is_late(
     assert not [e for e in selectors.late_reports(user=supervisor_a) if e.week_start == WEEK]
 
 
+def test_late_reports_take_the_same_queries_for_more_collectors(
+    clock, collector_a, supervisor_a, staff_user, branch_a
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from staff import roles
+
+    clock(shanghai(2026, 12, 2, 10, 0))
+    selectors.late_reports(user=supervisor_a)  # the user's roles, read once a request
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            late = selectors.late_reports(user=supervisor_a)
+        return len(captured), len(late)
+
+    first, late_before = count()
+    for n in range(4):
+        staff_user(roles.PHONE_COLLECTOR, branch=branch_a, username=f"more.{n}")
+    queries, late_after = count()
+    assert late_after > late_before  # the new collectors owe reports too
+    assert queries == first
+
+
 def test_monthly_summary_counts_cases_received_and_moved(
     clock, agreement_a, collector_a, collector_a2, supervisor_a
 ):
