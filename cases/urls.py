@@ -17,6 +17,7 @@ from .views import (
     procedures,
     quality,
     reports,
+    retention,
     visit_reports,
     visits,
 )
@@ -37,6 +38,8 @@ urlpatterns = [
     path("agreements/<int:pk>/", banks.agreement_detail, name="agreement_detail"),
     path("agreements/<int:pk>/edit/", banks.agreement_edit, name="agreement_edit"),
     path("agreements/<int:pk>/document/", banks.agreement_document, name="agreement_document"),
+    path("retention/", retention.retention_purge_list, name="retention_purges"),
+    path("retention/<int:pk>/", retention.retention_purge_detail, name="retention_purge"),
     path("placements/", placements.placement_list, name="placement_list"),
     path("placements/upload/", placements.placement_upload, name="placement_upload"),
     path("placements/<int:pk>/", placements.placement_detail, name="placement_detail"),

@@ -9,7 +9,10 @@ class ReportingConfig(AppConfig):
     def ready(self) -> None:
         from collections_office import recovery
 
-        from . import kinds  # noqa: F401 - registers the report kinds
+        from . import (
+            kinds,  # noqa: F401 - registers the report kinds
+            retention,  # noqa: F401 - the daily retention review
+        )
         from .rollups import connect_signals
 
         connect_signals()

@@ -31,6 +31,7 @@ from .quality import (
     QualityChecklistItem,
 )
 from .reports import WeeklyReport
+from .retention import RetentionPurge
 from .visits import (
     SafetyAlert,
     VisitDeadlineExtension,
@@ -88,6 +89,7 @@ __all__ = [
     "PlacementStream",
     "Promise",
     "QualityChecklistItem",
+    "RetentionPurge",
     "SafetyAlert",
     "SpecialProcedure",
     "SpecialProcedureDocument",
