@@ -66,6 +66,12 @@ CLASSIFICATION: dict[str, tuple[str, str]] = {
     "cases.VisitPhoto": (PURGE, "photos of a visit"),
     "cases.VisitDeadlineExtension": (PURGE, "extensions of a visit's deadline"),
     "cases.SafetyAlert": (PURGE, "alerts raised on a visit"),
+    # Bank repayment files (issue 13, "repay") and statements ("recon").
+    "cases.RepaymentFile": (PURGE, "the bank's file of repayments (original and backup copy)"),
+    "cases.RepaymentRowError": (PURGE, "rows of the bank's repayment file, with their values"),
+    "cases.BankRepayment": (PURGE, "a debtor's repayment: account number, amount, date"),
+    "cases.Statement": (KEEP, "the approved statement to the bank: copied values, no links"),
+    "cases.StatementLine": (KEEP, "copies what it shows; its links are emptied (SET_NULL)"),
     # Rows that name a doomed row by content type and object id.
     "staff.PersonalDataView": (PURGE, "who looked at the person: names the row"),
     "staff.ApprovalRequest": (PURGE, "approvals about a purged row: the summary names it"),

@@ -214,7 +214,10 @@ def test_after_approval_nothing_with_personal_data_of_the_agreement_survives(
     assert not Debtor.objects.filter(pk=old_debtor_id).exists()
     assert not Placement.objects.filter(pk__in=old_placement_ids).exists()
     for label, (action, _why) in graph.CLASSIFICATION.items():
-        model = apps.get_model(label)
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue  # classified ahead of its branch's merge
         for field_ in model._meta.concrete_fields:
             if field_.is_relation and field_.related_model is Case and action == graph.PURGE:
                 assert not model._base_manager.filter(
