@@ -209,7 +209,50 @@ def case_with_everything(agreement, collector, *, debtor, account_no: str):
     Notification.objects.create(
         recipient=collector, title=f"Call {debtor.name}", url=f"/cases/{case.pk}/"
     )
+    repayment_for(case)
     return case
+
+
+def _model(label: str):
+    """A model another branch adds this session (None until it is merged)."""
+    from django.apps import apps
+
+    try:
+        return apps.get_model(label)
+    except LookupError:
+        return None
+
+
+def repayment_for(case):
+    """The bank's repayment file (original and backup copy) with one repayment on `case`."""
+    repayment_file_model = _model("cases.RepaymentFile")
+    if repayment_file_model is None:
+        return None
+    content = f"account,amount\n{case.account_no},100.00\n".encode()
+    repayment_file = repayment_file_model.objects.create(
+        bank=case.bank,
+        agreement=case.agreement,
+        status="completed",
+        original_file=ContentFile(content, name="repayments.csv"),
+        original_name="repayments.csv",
+        size_bytes=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+    repayment_file.backup_path = storages["backup"].save(
+        f"repayments/backup-{repayment_file.pk}.csv", ContentFile(content)
+    )
+    repayment_file.save(update_fields=["backup_path"])
+    return _model("cases.BankRepayment").objects.create(
+        repayment_file=repayment_file,
+        bank=case.bank,
+        agreement=case.agreement,
+        case=case,
+        account_no=case.account_no,
+        amount=Decimal("100.00"),
+        paid_on=timezone.localdate(),
+        reference=f"REF-{case.account_no}",
+        row=2,
+    )
 
 
 def files_of(case) -> list[tuple[str, str]]:
@@ -223,6 +266,11 @@ def files_of(case) -> list[tuple[str, str]]:
         names += [("default", photo.image.name) for photo in report.photos.all()]
     for document in SpecialProcedureDocument.objects.filter(procedure__case=case):
         names.append(("default", document.file.name))
+    repayment_model = _model("cases.BankRepayment")
+    if repayment_model is not None:
+        for repayment in repayment_model.objects.filter(case=case):
+            names.append(("default", repayment.repayment_file.original_file.name))
+            names.append(("backup", repayment.repayment_file.backup_path))
     return names
 
 
