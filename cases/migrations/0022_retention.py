@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0019_call_started_at_index'),
+        ('cases', '0020_repayment_files'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

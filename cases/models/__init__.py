@@ -30,6 +30,7 @@ from .quality import (
     CallQualityReview,
     QualityChecklistItem,
 )
+from .repayments import BankRepayment, RepaymentFile, RepaymentRowError
 from .reports import WeeklyReport
 from .retention import RetentionPurge
 from .visits import (
@@ -59,6 +60,7 @@ __all__ = [
     "AgreementCommissionRate",
     "Bank",
     "BankApiKey",
+    "BankRepayment",
     "CallLog",
     "CallOutcome",
     "CallQualityMark",
@@ -89,6 +91,8 @@ __all__ = [
     "PlacementStream",
     "Promise",
     "QualityChecklistItem",
+    "RepaymentFile",
+    "RepaymentRowError",
     "RetentionPurge",
     "SafetyAlert",
     "SpecialProcedure",
