@@ -110,3 +110,11 @@ def test_the_daily_schedule_runs_the_review_as_a_report(world, old_agreement, cl
     again = run_scheduled("retention-daily")
     assert again is None
     assert Case.objects.filter(agreement=old_agreement).count() == 2
+
+
+def test_the_list_waits_on_hq_admin_staffs_approvals_page(client, hq_admin, listed):
+    client.force_login(hq_admin)
+    response = client.get("/staff/approvals/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "OLD-1" in page and f"/cases/retention/{listed.pk}/" in page
