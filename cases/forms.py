@@ -115,8 +115,16 @@ class AgreementForm(BootstrapMixin, forms.ModelForm):
         self.fields["retention_years"].help_text = _(
             "After the termination date; then the data is purged (after an approval)."
         )
+        # Left blank, the agreement keeps its years (five for a new one).
+        self.fields["retention_years"].required = False
         if not sees_all_branches(user):
             self.fields["retention_years"].disabled = True
+
+    def clean_retention_years(self):
+        value = self.cleaned_data.get("retention_years")
+        if value is None:
+            return self.instance.retention_years if self.instance.pk else 5
+        return value
 
     def clean_document(self):
         document = self.cleaned_data.get("document")
