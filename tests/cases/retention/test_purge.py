@@ -329,7 +329,6 @@ def test_statements_survive_the_purge_with_their_copied_values(
         agreement=old_agreement,
         bank=old_agreement.bank,
         month=dt.date(2026, 6, 1),
-        status="approved",
         tolerance_days=3,
         prepared_at=payment.claimed_at,
         prepared_by=collector,
@@ -343,6 +342,10 @@ def test_statements_survive_the_purge_with_their_copied_values(
         payment_paid_on=payment.paid_on,
         payment=payment,
         case=old_case,
+    )
+    # Approved (as finance's approval would leave it; the model refuses changes after).
+    statement_model.objects.filter(pk=statement.pk).update(
+        status="approved", approved_by=hq_admin, approved_at=payment.claimed_at
     )
     clock(AFTER_RETENTION)
     [purge] = retention_review(today=dt.date(2031, 7, 2))
