@@ -22,6 +22,8 @@ SOURCE_MODULES: list[str] = [
     "cases.views.procedures",
     "cases.dashboard_visits",
     "cases.views.reports",
+    # the retention purge's approval kind (issue 13)
+    "cases.services.retention",
 ]
 
 
@@ -50,6 +52,19 @@ class CasesConfig(AppConfig):
                 name="placement-import",
                 stalled=stalled_placement_ids,
                 resume=resume_placement_import,
+            )
+        )
+
+        from cases.services.retention import stalled_purge_ids
+
+        def resume_retention_purge(purge_id: int) -> None:
+            from cases.tasks import retention_purge_run
+
+            retention_purge_run.delay(purge_id)
+
+        recovery.register(
+            recovery.ResumableJob(
+                name="retention-purge", stalled=stalled_purge_ids, resume=resume_retention_purge
             )
         )
 

@@ -89,6 +89,7 @@ class AgreementForm(BootstrapMixin, forms.ModelForm):
             "plan_max_term_months",
             "document",
             "notes",
+            "retention_years",
         ]
         widgets = {
             "signed_on": DateInput(),
@@ -110,6 +111,20 @@ class AgreementForm(BootstrapMixin, forms.ModelForm):
             branches = branches.filter(pk=branch.pk if branch else None)
         self.fields["branch"].queryset = branches
         self.fields["compliance_rule_set"].empty_label = _("The company's rule set")
+        # How long the data is kept decides when it is purged: headquarters sets it.
+        self.fields["retention_years"].help_text = _(
+            "After the termination date; then the data is purged (after an approval)."
+        )
+        # Left blank, the agreement keeps its years (five for a new one).
+        self.fields["retention_years"].required = False
+        if not sees_all_branches(user):
+            self.fields["retention_years"].disabled = True
+
+    def clean_retention_years(self):
+        value = self.cleaned_data.get("retention_years")
+        if value is None:
+            return self.instance.retention_years if self.instance.pk else 5
+        return value
 
     def clean_document(self):
         document = self.cleaned_data.get("document")

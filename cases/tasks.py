@@ -63,3 +63,21 @@ def promises_settle_task() -> int:
     from collections_office.workdays import local_date
 
     return promises_settle(today=local_date(timezone.now()))
+
+
+@shared_task(
+    name="cases.tasks.retention_purge_run",
+    acks_late=True,
+    reject_on_worker_lost=True,  # the re-run carries on after the last committed batch
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    max_retries=6,
+    soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
+    time_limit=settings.CELERY_TASK_TIME_LIMIT,
+)
+def retention_purge_run(purge_id: int) -> str:
+    """Deletes an approved retention purge's data; a second delivery does nothing more."""
+    from cases.services.retention import purge_execute
+
+    return purge_execute(purge_id)

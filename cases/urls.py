@@ -18,6 +18,7 @@ from .views import (
     quality,
     repayments,
     reports,
+    retention,
     visit_reports,
     visits,
 )
@@ -38,6 +39,8 @@ urlpatterns = [
     path("agreements/<int:pk>/", banks.agreement_detail, name="agreement_detail"),
     path("agreements/<int:pk>/edit/", banks.agreement_edit, name="agreement_edit"),
     path("agreements/<int:pk>/document/", banks.agreement_document, name="agreement_document"),
+    path("retention/", retention.retention_purge_list, name="retention_purges"),
+    path("retention/<int:pk>/", retention.retention_purge_detail, name="retention_purge"),
     path("placements/", placements.placement_list, name="placement_list"),
     path("repayments/", repayments.repayment_file_list, name="repayment_file_list"),
     path("repayments/upload/", repayments.repayment_file_upload, name="repayment_file_upload"),

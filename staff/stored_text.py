@@ -84,6 +84,12 @@ TEMPLATES = (
     gettext_noop("Monday 06:15: the previous Monday–Sunday"),
     gettext_noop("The 1st at 06:30: the previous month"),
     gettext_noop("The 1st at 06:10: the previous month"),
+    # The retention purge (issue 13): its schedule and the purge record's history reasons.
+    gettext_noop("Daily 02:30: agreements past their retention end, listed for approval"),
+    gettext_noop("Dry-run list made by the daily retention review"),
+    gettext_noop("Purge approved"),
+    gettext_noop("Purge refused"),
+    gettext_noop("Purge finished"),
 )
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")

@@ -145,6 +145,11 @@ PAGES: dict[str, Callable] = {
     "cases:agreement_create": lambda w: reverse("cases:agreement_create", args=[w.home.bank.pk]),
     "cases:api_keys": lambda w: reverse("cases:api_keys"),
     "cases:agreement_list": lambda w: reverse("cases:agreement_list"),
+    # the retention purge (issue 13): headquarters' admin staff
+    "cases:retention_purges": lambda w: reverse("cases:retention_purges"),
+    "cases:retention_purge": lambda w: reverse(
+        "cases:retention_purge", args=[_retention_purge(w.home.agreement).pk]
+    ),
     "cases:agreement_detail": lambda w: reverse(
         "cases:agreement_detail", args=[w.home.agreement.pk]
     ),
@@ -314,6 +319,12 @@ def english_runs(page: str, data: set[str]) -> list[str]:
         if len(words) >= 3:
             found.append(run)
     return found
+
+
+def _retention_purge(agreement):
+    from .scoping.routes.retention import _purge
+
+    return _purge(agreement)
 
 
 def _world_data(world) -> set[str]:

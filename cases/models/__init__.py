@@ -32,6 +32,7 @@ from .quality import (
 )
 from .repayments import BankRepayment, RepaymentFile, RepaymentRowError
 from .reports import WeeklyReport
+from .retention import RetentionPurge
 from .visits import (
     SafetyAlert,
     VisitDeadlineExtension,
@@ -92,6 +93,7 @@ __all__ = [
     "QualityChecklistItem",
     "RepaymentFile",
     "RepaymentRowError",
+    "RetentionPurge",
     "SafetyAlert",
     "SpecialProcedure",
     "SpecialProcedureDocument",

@@ -169,6 +169,12 @@ class Agreement(models.Model):
         help_text=_("From the day the plan is agreed to its last instalment."),
     )
     notes = models.TextField(_("notes"), blank=True)
+    # DESIGN §4.1: five years by default; a bank may require longer or shorter (HQ sets it).
+    retention_years = models.PositiveSmallIntegerField(
+        _("data kept (years after termination)"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     objects = AgreementQuerySet.as_manager()
     history = HistoricalRecords()
@@ -195,13 +201,15 @@ class Agreement(models.Model):
 
     @property
     def retention_ends_on(self) -> dt.date | None:
-        """Data is kept until five years after termination (DESIGN §4.1)."""
+        """Data is kept until `retention_years` (five by default) after termination
+        (DESIGN §4.1); the retention purge deletes it after that day."""
         if self.terminates_on is None:
             return None
+        years = self.terminates_on.year + (self.retention_years or 5)
         try:
-            return self.terminates_on.replace(year=self.terminates_on.year + 5)
+            return self.terminates_on.replace(year=years)
         except ValueError:  # 29 February
-            return self.terminates_on.replace(year=self.terminates_on.year + 5, day=28)
+            return self.terminates_on.replace(year=years, day=28)
 
     def is_in_force(self, on: dt.date) -> bool:
         started = self.effective_from <= on

@@ -71,6 +71,8 @@ AGREEMENT_FIELDS = (
     "branch",
     "document",
     "notes",
+    # Retention (issue 13): set by headquarters (the form disables it for others).
+    "retention_years",
 )
 
 

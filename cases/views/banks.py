@@ -208,8 +208,22 @@ def agreement_list(request):
         request.GET.get("page")
     )
     return render(
-        request, "cases/agreement_list.html", {"page": page, "today": timezone.localdate()}
+        request,
+        "cases/agreement_list.html",
+        {
+            "page": page,
+            "today": timezone.localdate(),
+            "show_retention_link": _reviews_retention(request.user),
+        },
     )
+
+
+def _reviews_retention(user) -> bool:
+    """Headquarters' admin staff approve retention purges (the link to their page)."""
+    from staff import roles
+    from staff.selectors import has_role, sees_all_branches
+
+    return sees_all_branches(user) and has_role(user, roles.ADMIN_STAFF)
 
 
 def _agreement_form_page(request, *, bank, agreement: Agreement | None):
@@ -295,6 +309,12 @@ def agreement_detail(request, pk: int):
                 :10
             ],
             "today": timezone.localdate(),
+            "show_retention_link": _reviews_retention(request.user),
+            "retention_purges": (
+                agreement.retention_purges.order_by("-listed_at")[:5]
+                if _reviews_retention(request.user)
+                else []
+            ),
         },
     )
 

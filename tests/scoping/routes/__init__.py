@@ -7,9 +7,9 @@ adds a module here and to AREAS.
 
 from __future__ import annotations
 
-from . import bank_api, cases, frontdesk, money, reporting, staff
+from . import bank_api, cases, frontdesk, money, reporting, retention, staff
 
-AREAS = (staff, cases, money, frontdesk, reporting, bank_api)
+AREAS = (staff, cases, money, frontdesk, reporting, bank_api, retention)
 
 ROUTES: dict = {}
 SHARED: dict = {}
