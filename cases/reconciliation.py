@@ -69,15 +69,15 @@ class MatchLine(NamedTuple):
     def difference(self) -> Decimal:
         """Bank amount minus agency amount (0 on a match; on a one-sided line the amount
         itself, signed: positive when the bank has more)."""
-        bank = self.repayment.amount if self.repayment else Decimal("0.00")
-        agency = self.payment.amount if self.payment else Decimal("0.00")
+        bank = self.repayment[_AMOUNT] if self.repayment else Decimal("0.00")
+        agency = self.payment[_AMOUNT] if self.payment else Decimal("0.00")
         return bank - agency
 
     @property
     def days_apart(self) -> int | None:
         if self.payment is None or self.repayment is None:
             return None
-        return abs((self.repayment.paid_on - self.payment.paid_on).days)
+        return abs((self.repayment[_PAID_ON] - self.payment[_PAID_ON]).days)
 
 
 # Plain tuple positions: the loops below index rather than look attributes up (a third
@@ -211,7 +211,7 @@ def totals(lines: list[MatchLine]) -> dict[str, dict[str, object]]:
         figures = out[line.kind]
         figures["count"] += 1
         if line.payment is not None:
-            figures["agency"] += line.payment.amount
+            figures["agency"] += line.payment[_AMOUNT]
         if line.repayment is not None:
-            figures["bank"] += line.repayment.amount
+            figures["bank"] += line.repayment[_AMOUNT]
     return out

@@ -32,6 +32,7 @@ from .quality import (
 )
 from .repayments import BankRepayment, RepaymentFile, RepaymentRowError
 from .reports import WeeklyReport
+from .statements import Statement, StatementImmutable, StatementLine
 from .visits import (
     SafetyAlert,
     VisitDeadlineExtension,
@@ -95,6 +96,9 @@ __all__ = [
     "SafetyAlert",
     "SpecialProcedure",
     "SpecialProcedureDocument",
+    "Statement",
+    "StatementImmutable",
+    "StatementLine",
     "VisitDeadlineExtension",
     "VisitNomination",
     "VisitPhoto",
