@@ -2,6 +2,7 @@
 
 from rest_framework.routers import SimpleRouter
 
+from .api.statements import StatementViewSet
 from .api.views import CaseViewSet, PlacementViewSet
 
 app_name = "bank_api"
@@ -9,5 +10,6 @@ app_name = "bank_api"
 router = SimpleRouter()
 router.register("placements", PlacementViewSet, basename="placement")
 router.register("cases", CaseViewSet, basename="case")
+router.register("statements", StatementViewSet, basename="statement")
 
 urlpatterns = router.urls
