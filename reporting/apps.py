@@ -9,7 +9,10 @@ class ReportingConfig(AppConfig):
     def ready(self) -> None:
         from collections_office import recovery
 
-        from . import kinds  # noqa: F401 - registers the report kinds
+        from . import (
+            kinds,  # noqa: F401 - registers the report kinds
+            reconciliation,  # noqa: F401 - registers the reconciliation kind
+        )
         from .rollups import connect_signals
 
         connect_signals()

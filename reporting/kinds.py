@@ -39,12 +39,16 @@ class ReportKind:
     generate: Callable[[object], ReportData]
     # The row keys of the chart (bars per row, labelled by the first column).
     chart: tuple[str, ...] = ()
+    # For kinds run per scope (reconciliation: per agreement): today's company date →
+    # the (scope, scope id, period start, period end) a daily schedule starts; None: one
+    # company run of the previous period.
+    scheduled_scopes: Callable[[dt.date], list[tuple[str, int, dt.date, dt.date]]] | None = None
 
 
 _KINDS: dict[str, ReportKind] = {}
 
 
-def report_kind(key: str, *, label, period: str, columns, chart=()):
+def report_kind(key: str, *, label, period: str, columns, chart=(), scheduled_scopes=None):
     def register(function: Callable[[object], ReportData]):
         _KINDS[key] = ReportKind(
             key=key,
@@ -53,6 +57,7 @@ def report_kind(key: str, *, label, period: str, columns, chart=()):
             columns=tuple(columns),
             generate=function,
             chart=tuple(chart),
+            scheduled_scopes=scheduled_scopes,
         )
         return function
 

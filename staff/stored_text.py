@@ -82,6 +82,7 @@ TEMPLATES = (
     gettext_noop("The 1st at 06:00: the previous month"),
     gettext_noop("Monday 06:15: the previous Monday–Sunday"),
     gettext_noop("The 1st at 06:30: the previous month"),
+    gettext_noop("Daily 05:30: the agreements whose reconciliation day it is, previous month"),
 )
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
