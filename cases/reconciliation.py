@@ -21,7 +21,9 @@ Every line carries a reason, which the statement turns into its explanation.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from decimal import Decimal
+from operator import itemgetter
 from typing import NamedTuple
 
 MATCHED = "matched"
@@ -145,62 +147,100 @@ def _greedy(candidates: list, payments: list, repayments: list):
     )
 
 
+def _split(rows: list) -> tuple[dict, dict]:
+    """(account → row, for accounts with one row; account → rows, for accounts with more).
+
+    Most accounts have one payment and one repayment a month: a dict comprehension
+    keys them (a third of the time of a loop that builds lists), and only the accounts
+    seen twice are grouped into lists.
+    """
+    single = {row[_ACCOUNT]: row for row in rows}
+    if len(single) == len(rows):
+        return single, {}
+    counts = Counter(map(itemgetter(_ACCOUNT), rows))
+    repeated = {account for account, count in counts.items() if count > 1}
+    for account in repeated:
+        del single[account]
+    return single, _by_account(row for row in rows if row[_ACCOUNT] in repeated)
+
+
+def _account_lines(account: str, payments: list, repayments: list, days: int, append) -> None:
+    """The lines of an account with several payments or repayments (the rule in full)."""
+    line = MatchLine
+    if not repayments:
+        for payment in payments:
+            append(line(AGENCY_ONLY, NO_REPAYMENT_FOR_ACCOUNT, account, payment, None))
+        return
+    if not payments:
+        for repayment in repayments:
+            reason = NO_PAYMENT_FOR_ACCOUNT if repayment[_PLACED] else ACCOUNT_NOT_PLACED
+            append(line(BANK_ONLY, reason, account, None, repayment))
+        return
+    pairs, left_payments, left_repayments = _pair_exact(payments, repayments, days)
+    for payment, repayment in pairs:
+        reason = SAME_DAY if payment[_PAID_ON] == repayment[_PAID_ON] else WITHIN_TOLERANCE
+        append(line(MATCHED, reason, account, payment, repayment))
+    if left_payments and left_repayments:
+        pairs, left_payments, left_repayments = _pair_differences(
+            left_payments, left_repayments, days
+        )
+        for payment, repayment in pairs:
+            append(line(AMOUNT_DIFFERENCE, AMOUNTS_DIFFER, account, payment, repayment))
+    for payment in left_payments:
+        append(line(AGENCY_ONLY, NO_REPAYMENT_NEAR_DATE, account, payment, None))
+    for repayment in left_repayments:
+        append(line(BANK_ONLY, NO_PAYMENT_NEAR_DATE, account, None, repayment))
+
+
 def match(payments, repayments, *, tolerance_days: int) -> list[MatchLine]:
     """The reconciliation lines of one agreement and month.
 
     `payments` are the agency's (claimed or confirmed), `repayments` the bank's:
-    `AgencyPayment` and `BankRepaymentRow` tuples (or plain tuples in their order).
+    `AgencyPayment` and `BankRepaymentRow` tuples (or plain tuples in their order,
+    extra fields after them are carried along).
     """
     if tolerance_days < 0:
         raise ValueError("tolerance_days must be 0 or more")
     days = tolerance_days
-    agency = _by_account(payments)
-    bank = _by_account(repayments)
+    payments = payments if isinstance(payments, list) else list(payments)
+    repayments = repayments if isinstance(repayments, list) else list(repayments)
+    agency, agency_repeated = _split(payments)
+    bank, bank_repeated = _split(repayments)
+    # Accounts with more than one row on either side take the full rule.
+    several = set(agency_repeated) | set(bank_repeated)
     lines: list[MatchLine] = []
     append = lines.append
     line = MatchLine
-    for account, account_payments in agency.items():
-        account_repayments = bank.get(account)
-        if account_repayments is None:
-            for payment in account_payments:
-                append(line(AGENCY_ONLY, NO_REPAYMENT_FOR_ACCOUNT, account, payment, None))
+    for account, payment in agency.items():
+        if account in several:
             continue
-        if len(account_payments) == 1 and len(account_repayments) == 1:
-            # The usual account: one payment, one repayment.
-            payment = account_payments[0]
-            repayment = account_repayments[0]
-            apart = abs((repayment[_PAID_ON] - payment[_PAID_ON]).days)
-            if apart > days:
-                append(line(AGENCY_ONLY, NO_REPAYMENT_NEAR_DATE, account, payment, None))
-                append(line(BANK_ONLY, NO_PAYMENT_NEAR_DATE, account, None, repayment))
-            elif payment[_AMOUNT] != repayment[_AMOUNT]:
-                append(line(AMOUNT_DIFFERENCE, AMOUNTS_DIFFER, account, payment, repayment))
-            else:
-                reason = WITHIN_TOLERANCE if apart else SAME_DAY
-                append(line(MATCHED, reason, account, payment, repayment))
+        repayment = bank.get(account)
+        if repayment is None:
+            append(line(AGENCY_ONLY, NO_REPAYMENT_FOR_ACCOUNT, account, payment, None))
             continue
-        pairs, left_payments, left_repayments = _pair_exact(
-            account_payments, account_repayments, days
-        )
-        for payment, repayment in pairs:
-            reason = SAME_DAY if payment[_PAID_ON] == repayment[_PAID_ON] else WITHIN_TOLERANCE
-            append(line(MATCHED, reason, account, payment, repayment))
-        if left_payments and left_repayments:
-            pairs, left_payments, left_repayments = _pair_differences(
-                left_payments, left_repayments, days
-            )
-            for payment, repayment in pairs:
-                append(line(AMOUNT_DIFFERENCE, AMOUNTS_DIFFER, account, payment, repayment))
-        for payment in left_payments:
+        apart = abs((repayment[_PAID_ON] - payment[_PAID_ON]).days)
+        if apart > days:
             append(line(AGENCY_ONLY, NO_REPAYMENT_NEAR_DATE, account, payment, None))
-        for repayment in left_repayments:
             append(line(BANK_ONLY, NO_PAYMENT_NEAR_DATE, account, None, repayment))
-    for account, account_repayments in bank.items():
-        if account in agency:
+        elif payment[_AMOUNT] != repayment[_AMOUNT]:
+            append(line(AMOUNT_DIFFERENCE, AMOUNTS_DIFFER, account, payment, repayment))
+        else:
+            append(
+                line(MATCHED, WITHIN_TOLERANCE if apart else SAME_DAY, account, payment, repayment)
+            )
+    for account, repayment in bank.items():
+        if account in agency or account in several:
             continue
-        for repayment in account_repayments:
-            reason = NO_PAYMENT_FOR_ACCOUNT if repayment[_PLACED] else ACCOUNT_NOT_PLACED
-            append(line(BANK_ONLY, reason, account, None, repayment))
+        reason = NO_PAYMENT_FOR_ACCOUNT if repayment[_PLACED] else ACCOUNT_NOT_PLACED
+        append(line(BANK_ONLY, reason, account, None, repayment))
+    for account in sorted(several):
+        account_payments = agency_repeated.get(account) or (
+            [agency[account]] if account in agency else []
+        )
+        account_repayments = bank_repeated.get(account) or (
+            [bank[account]] if account in bank else []
+        )
+        _account_lines(account, account_payments, account_repayments, days, append)
     return lines
 
 

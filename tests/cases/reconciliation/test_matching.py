@@ -162,3 +162,23 @@ def test_totals_per_kind():
         "bank": Decimal("0.00"),
     }
     assert figures[r.BANK_ONLY] == {"count": 1, "agency": Decimal("0.00"), "bank": Decimal("7.00")}
+
+
+def test_accounts_seen_twice_on_one_side_only_keep_their_reasons():
+    lines = r.match(
+        [pay(1, "A", "10.00"), pay(2, "A", "20.00"), pay(3, "C", "5.00")],
+        [
+            rep(10, "X", "1.00", placed=False),
+            rep(11, "X", "2.00", placed=False),
+            rep(12, "C", "5.00"),
+        ],
+        tolerance_days=3,
+    )
+    got = sorted((line.kind, line.reason, line.account_no) for line in lines)
+    assert got == [
+        (r.AGENCY_ONLY, r.NO_REPAYMENT_FOR_ACCOUNT, "A"),
+        (r.AGENCY_ONLY, r.NO_REPAYMENT_FOR_ACCOUNT, "A"),
+        (r.BANK_ONLY, r.ACCOUNT_NOT_PLACED, "X"),
+        (r.BANK_ONLY, r.ACCOUNT_NOT_PLACED, "X"),
+        (r.MATCHED, r.SAME_DAY, "C"),
+    ]
