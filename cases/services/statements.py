@@ -17,7 +17,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import Http404
 from django.utils import timezone
@@ -27,7 +27,14 @@ from django.utils.translation import gettext as _
 from cases import reconciliation
 from cases.access import STATEMENT_ROLES
 from cases.commission import with_commission
-from cases.models import Agreement, BankRepayment, Payment, Statement, StatementLine
+from cases.models import (
+    Agreement,
+    BankRepayment,
+    Payment,
+    RepaymentFile,
+    Statement,
+    StatementLine,
+)
 from cases.models.statements import ZERO
 from staff.selectors import get_scoped_object_or_404, has_role
 
@@ -68,6 +75,17 @@ def reconciliation_inputs(*, agreement: Agreement, month: dt.date, tolerance: in
     commission) — the bank's, paid in the month, with the commission of the day paid.
     """
     first, last = month_bounds(month)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # The commission's CASE (a correlated subquery for bucket rates) makes the
+            # planner's cost estimate huge, and PostgreSQL then JIT-compiles the query:
+            # 2–3 s of compiling for a query that runs in one (docs/benchmarks.md).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        return _inputs(agreement=agreement, first=first, last=last, tolerance=tolerance)
+
+
+def _inputs(*, agreement: Agreement, first: dt.date, last: dt.date, tolerance: int):
     payments = list(
         Payment.objects.filter(case__agreement=agreement)
         .filter(
@@ -83,12 +101,19 @@ def reconciliation_inputs(*, agreement: Agreement, month: dt.date, tolerance: in
         .order_by()
         .values_list("pk", "case__account_no", "amount", "paid_on", "status", "case_id")
     )
+    # The files' ids first: a join on the file's status makes PostgreSQL expect a few
+    # rows and walk the cases' index once per repayment (docs/benchmarks.md).
+    completed_files = list(
+        RepaymentFile.objects.filter(
+            agreement=agreement, status=RepaymentFile.Status.COMPLETED
+        ).values_list("pk", flat=True)
+    )
     repayments = list(
         with_commission(
             BankRepayment.objects.filter(
                 agreement=agreement,
                 paid_on__range=(first, last),
-                repayment_file__status="completed",
+                repayment_file_id__in=completed_files,
             ),
             case="case",
             amount="amount",
