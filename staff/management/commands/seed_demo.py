@@ -17,6 +17,7 @@ DEMO_MODULES = [
     "staff.attendance.demo",
     "staff.demo_talent",
     "cases.demo_money",
+    "cases.demo_statements",
     "cases.demo_visits",
 ]
 
