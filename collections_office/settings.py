@@ -434,6 +434,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PlacementStatusEnum": "cases.models.Placement.Status",
         "CaseStatusEnum": "cases.models.Case.Status",
+        "StatementStatusEnum": "cases.models.Statement.Status",
+        "StatementLineKindEnum": "cases.models.StatementLine.Kind",
     },
 }
 
