@@ -3,6 +3,9 @@ ENV PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
 # Runtime dependencies only: requirements.lock has no test tools (they are in
 # requirements-dev.lock). .dockerignore keeps .env, .venv, var/ and .git out of COPY.
+# The statement PDFs embed a CJK font from Debian's packages (settings.STATEMENT_PDF_FONT).
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends fonts-wqy-microhei \
+    && rm -rf /var/lib/apt/lists/*
 COPY requirements.lock pyproject.toml ./
 RUN pip install -r requirements.lock
 COPY . .

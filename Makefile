@@ -32,6 +32,7 @@ run: $(STAMP)
 test: $(STAMP)
 	@DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) $(BIN)/python scripts/check_services.py
 	@scripts/ensure_chromium.sh
+	@scripts/ensure_cjk_font.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) $(BIN)/python manage.py makemigrations --check --dry-run

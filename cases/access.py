@@ -219,3 +219,15 @@ def quality_review_visibility(user, *, prefix: str = "") -> Q | None:
     return _own_or_branch(
         user, own_field=f"{prefix}collector", branch_field=f"{prefix}case__branch"
     )
+
+
+# Who reviews, approves and publishes the monthly statements (issue 13).
+STATEMENT_ROLES = (roles.FINANCE,)
+
+
+def statement_visibility(user, *, prefix: str = "") -> Q | None:
+    """Statements (and their lines) of the agreements the finance user's branch handles;
+    headquarters finance: all; anyone else: nothing."""
+    if not has_role(user, *STATEMENT_ROLES):
+        return _NOTHING
+    return branch_condition(user, f"{prefix}agreement__branch")

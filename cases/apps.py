@@ -14,6 +14,7 @@ SOURCE_MODULES: list[str] = [
     "cases.selectors.money",
     "cases.views.money",
     "cases.services.plan_approval",
+    "cases.views.statements",  # the finance panel "statements waiting" (issue 13)
     # field visits, special procedures, collection periods (issue 10)
     "cases.approvals",
     "cases.selectors.visits",

@@ -434,6 +434,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PlacementStatusEnum": "cases.models.Placement.Status",
         "CaseStatusEnum": "cases.models.Case.Status",
+        "StatementStatusEnum": "cases.models.Statement.Status",
+        "StatementLineKindEnum": "cases.models.StatementLine.Kind",
     },
 }
 
@@ -478,6 +480,13 @@ PLACEMENT_IMPORT_SLA_MINUTES = env_int("PLACEMENT_IMPORT_SLA_MINUTES", 120)
 # 1 = one after the other). Two use both cores of a small server: the database, not
 # Python, is the slow part of an import (docs/benchmarks.md).
 PLACEMENT_IMPORT_STREAMS = max(1, env_int("PLACEMENT_IMPORT_STREAMS", 2))
+
+# --- Monthly reconciliation ---
+# Days a payment's and the bank's repayment's dates may be apart and still match
+# (docs/decisions.md, "Reconciliation and statements"); copied onto each statement.
+RECONCILIATION_TOLERANCE_DAYS = max(0, env_int("RECONCILIATION_TOLERANCE_DAYS", 3))
+# The CJK font the statement PDF embeds (Debian: fonts-wqy-microhei).
+STATEMENT_PDF_FONT = env_str("STATEMENT_PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 
 # --- Collection work (DESIGN §4.3–4.4) ---
 # New cases must be assigned within this many working days of their placement.

@@ -12,6 +12,7 @@ class ReportingConfig(AppConfig):
         from . import (
             dashboard_panels,  # noqa: F401 - registers the figures panels
             kinds,  # noqa: F401 - registers the report kinds
+            reconciliation,  # noqa: F401 - registers the reconciliation kind
             retention,  # noqa: F401 - the daily retention review
         )
         from .rollups import connect_signals

@@ -59,6 +59,10 @@ class ReportKind:
     # per-collector kind a drill-down from one of them shows.
     rows_are: str = "collector"
     drill_kind: str = ""
+    # For kinds run per scope (reconciliation: per agreement): today's company date →
+    # the (scope, scope id, period start, period end) a daily schedule starts; None: one
+    # company run of the previous period.
+    scheduled_scopes: Callable[[dt.date], list[tuple[str, int, dt.date, dt.date]]] | None = None
 
 
 _KINDS: dict[str, ReportKind] = {}
@@ -75,6 +79,7 @@ def report_kind(
     company_wide=(),
     rows_are="collector",
     drill_kind="",
+    scheduled_scopes=None,
 ):
     def register(function: Callable[[object], ReportData]):
         _KINDS[key] = ReportKind(
@@ -88,6 +93,7 @@ def report_kind(
             company_wide=tuple(company_wide),
             rows_are=rows_are,
             drill_kind=drill_kind,
+            scheduled_scopes=scheduled_scopes,
         )
         return function
 

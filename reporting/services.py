@@ -94,6 +94,8 @@ def run_scheduled(schedule_key: str) -> ReportRun | None:
     if schedule is None:
         return None
     kind = report_kinds.kind(schedule.kind)
+    if kind.scheduled_scopes is not None:
+        return _run_scheduled_scopes(schedule, kind)
     start, end = report_kinds.previous_period(kind.period, company_today())
     with transaction.atomic():
         # Serialise the check-then-create per schedule (two beats, a redelivery).
@@ -110,6 +112,35 @@ def run_scheduled(schedule_key: str) -> ReportRun | None:
             trigger=ReportRun.Trigger.SCHEDULE,
             schedule=schedule,
         )
+
+
+def _run_scheduled_scopes(schedule: ReportSchedule, kind) -> ReportRun | None:
+    """A daily schedule of a per-scope kind: one run per scope due today (reconciliation:
+    each agreement whose reconciliation day it is), each at most once per period."""
+    started = None
+    with transaction.atomic():
+        ReportSchedule.objects.select_for_update().get(pk=schedule.pk)
+        for scope, scope_id, start, end in kind.scheduled_scopes(company_today()):
+            existing = ReportRun.objects.filter(
+                schedule=schedule,
+                kind=schedule.kind,
+                period_start=start,
+                period_end=end,
+                scope=scope,
+                scope_id=scope_id,
+            ).exclude(status=ReportRun.Status.FAILED)
+            if existing.exists():
+                continue
+            started = run_request(
+                kind=schedule.kind,
+                period_start=start,
+                period_end=end,
+                trigger=ReportRun.Trigger.SCHEDULE,
+                schedule=schedule,
+                scope=scope,
+                scope_id=scope_id,
+            )
+    return started
 
 
 def _result_key(run: ReportRun) -> int:

@@ -90,6 +90,7 @@ TEMPLATES = (
     gettext_noop("Purge approved"),
     gettext_noop("Purge refused"),
     gettext_noop("Purge finished"),
+    gettext_noop("Daily 05:30: the agreements whose reconciliation day it is, previous month"),
 )
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")

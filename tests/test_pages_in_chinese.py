@@ -210,6 +210,10 @@ PAGES: dict[str, Callable] = {
         "cases:payment_detail", args=[w.home.money["confirmed"].pk]
     ),
     "cases:plan_detail": lambda w: reverse("cases:plan_detail", args=[w.home.money["plan"].pk]),
+    "cases:statements": lambda w: reverse("cases:statements"),
+    "cases:statement_detail": lambda w: reverse(
+        "cases:statement_detail", args=[w.home.statement.pk]
+    ),
     "frontdesk:my_items": lambda w: reverse("frontdesk:my_items"),
     "frontdesk:visit_list": lambda w: reverse("frontdesk:visit_list"),
     "frontdesk:visit_register": lambda w: reverse("frontdesk:visit_register"),
@@ -392,9 +396,10 @@ def world(db):
     world.home.placement.row_errors.create(
         row_number=3, column="principal", message="The amount must not be negative."
     )
-    from .scoping.routes.money import _money_on
+    from .scoping.routes.money import _money_on, _statement_on
 
     _money_on(world.home)
+    _statement_on(world.home)
     case_recall(case=world.home.case, actor=world.superuser, reason="")
     bank_update(bank=world.home.bank, actor=None, routine_contact_name="张经理")
     world.failed_placement = make_placement(

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0020_repayment_files'),
+        ('cases', '0021_reconciliation_statements'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -33,6 +33,7 @@ from .quality import (
 from .repayments import BankRepayment, RepaymentFile, RepaymentRowError
 from .reports import WeeklyReport
 from .retention import RetentionPurge
+from .statements import Statement, StatementImmutable, StatementLine
 from .visits import (
     SafetyAlert,
     VisitDeadlineExtension,
@@ -97,6 +98,9 @@ __all__ = [
     "SafetyAlert",
     "SpecialProcedure",
     "SpecialProcedureDocument",
+    "Statement",
+    "StatementImmutable",
+    "StatementLine",
     "VisitDeadlineExtension",
     "VisitNomination",
     "VisitPhoto",

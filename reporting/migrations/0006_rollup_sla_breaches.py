@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reporting", "0004_team_and_branch_schedules"),
+        ("reporting", "0005_retention_purge"),
     ]
 
     operations = [

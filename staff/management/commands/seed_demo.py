@@ -18,6 +18,7 @@ DEMO_MODULES = [
     "staff.demo_talent",
     "cases.demo_money",
     "cases.demo_repayments",
+    "cases.demo_statements",
     "cases.demo_visits",
     "reporting.demo",  # last: the reports read every other app's demo data
 ]

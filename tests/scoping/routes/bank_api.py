@@ -18,7 +18,33 @@ ROUTES: dict[str, Callable] = {
     "bank_api:case-recall": lambda f: {"pk": f.case.pk},
     "bank_api:repayment-detail": lambda f: {"pk": repayment_file_of(f).pk},
     "bank_api:repayment-errors": lambda f: {"pk": repayment_file_of(f).pk},
+    "bank_api:statement-detail": lambda f: {"pk": _statement_of(f).pk},
 }
 
 # URL name → roles that see the foreign row by design, and why (checked: never a 500).
 SHARED: dict[str, tuple[str, ...]] = {}
+
+
+def _statement_of(f):
+    """A published statement of the side's agreement (made once per side)."""
+    if getattr(f, "statement", None):
+        return f.statement
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cases.models import Statement
+
+    f.statement = Statement.objects.create(
+        agreement=f.case.agreement,
+        bank=f.case.bank,
+        month=dt.date(2026, 1, 1),
+        tolerance_days=3,
+        prepared_at=timezone.now(),
+        status=Statement.Status.PUBLISHED,
+        approved_by=f.supervisor,
+        approved_at=timezone.now(),
+        published_by=f.supervisor,
+        published_at=timezone.now(),
+    )
+    return f.statement

@@ -27,6 +27,15 @@ ROUTES: dict[str, Callable] = {
         {"pk": repayment_file_of(f).pk, "file_format": "csv"},
         {"pk": repayment_file_of(f).pk, "file_format": "xlsx"},
     ],
+    # reconciliation and commission statements (finance)
+    "cases:statement_detail": lambda f: {"pk": _statement_on(f).pk},
+    "cases:statement_download": lambda f: [
+        {"pk": _statement_on(f).pk, "fmt": "csv"},
+        {"pk": _statement_on(f).pk, "fmt": "xlsx"},
+    ],
+    "cases:statement_approve": lambda f: {"pk": _statement_on(f).pk},
+    "cases:statement_publish": lambda f: {"pk": _statement_on(f).pk},
+    "cases:statement_correct": lambda f: {"pk": _statement_on(f).pk},
 }
 
 # URL name → roles that see the foreign row by design, and why (checked: never a 500).
@@ -126,3 +135,32 @@ def _money_on(f) -> dict:
     )
     f.money = {"promise": promise, "plan": plan, "payment": payment, "confirmed": confirmed}
     return f.money
+
+
+def _statement_on(f):
+    """A draft statement of the side's agreement with one line (made once per side)."""
+    if getattr(f, "statement", None):
+        return f.statement
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from cases.models import Statement, StatementLine
+
+    f.statement = Statement.objects.create(
+        agreement=f.agreement,
+        bank=f.agreement.bank,
+        month=dt.date(2026, 2, 1),
+        tolerance_days=3,
+        prepared_at=timezone.now(),
+    )
+    StatementLine.objects.create(
+        statement=f.statement,
+        kind="agency_only",
+        reason="no_repayment_for_account",
+        account_no=f.case.account_no,
+        payment_amount=Decimal("10.00"),
+        payment_paid_on=dt.date(2026, 2, 3),
+    )
+    return f.statement
