@@ -103,8 +103,10 @@ class NavigationRegistry:
 
     def links(self) -> list[NavLink]:
         if not self._discovered:
-            self._discovered = True
+            # Flag after importing: a second thread meanwhile imports too (a no-op under
+            # the import lock) rather than reading a half-filled registry.
             autodiscover_modules("navigation")
+            self._discovered = True
         return sorted(self._links.values(), key=lambda link: link.order)
 
     def menus_for(self, viewer: Viewer, *, path: str = "") -> list[_MenuEntry]:
