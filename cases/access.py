@@ -31,6 +31,13 @@ CASE_VIEWER_ROLES = (roles.ADMIN_STAFF, roles.SUPERVISOR, roles.BRANCH_MANAGER)
 COLLECTOR_ROLES = (roles.PHONE_COLLECTOR, roles.FIELD_COLLECTOR)
 # Supervisors steer the work of their branch: assign, override, lift holds, correct.
 CASE_SUPERVISOR_ROLES = (roles.SUPERVISOR,)
+# Field visits' pages: the field collectors, who steers them, and who asks for them.
+VISIT_PAGE_ROLES = (
+    roles.FIELD_COLLECTOR,
+    roles.SUPERVISOR,
+    roles.BRANCH_MANAGER,
+    roles.PHONE_COLLECTOR,
+)
 # May press "show full" on a case page (DESIGN §3: supervisors and the assigned collector).
 PERSONAL_DATA_VIEWER_ROLES = (roles.SUPERVISOR,)
 

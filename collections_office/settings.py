@@ -139,6 +139,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "collections_office.middleware.IdleSessionRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -303,9 +304,12 @@ PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 3
 PASSWORD_RESET_LIMIT_PER_IP = env_int("PASSWORD_RESET_LIMIT_PER_IP", 20)
 PASSWORD_RESET_RATE_WINDOW_SECONDS = 60 * 60
 
-# Idle sessions expire: the cookie age is renewed on every request.
+# Idle sessions expire: a signed-in session's expiry moves on with use, its row written
+# at most once per SESSION_RENEW_AFTER_SECONDS (IdleSessionRenewalMiddleware), not on
+# every request as SESSION_SAVE_EVERY_REQUEST did.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_AFTER_SECONDS = env_int("SESSION_RENEW_AFTER_SECONDS", 60)
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -290,6 +290,16 @@ def page(browser, live_server):
     context.close()
 
 
+def click_nav(page, link_id: str) -> None:
+    """Follow a link of the top navigation the way a person does: open the bar on a phone
+    (the collapsed menu), open the link's menu, click the link."""
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible() and not page.locator("#main-nav").is_visible():
+        toggler.click()
+    page.locator(f"li.dropdown:has(#{link_id}) > .dropdown-toggle").click()
+    page.click(f"#{link_id}")
+
+
 def browser_login(page, username: str, password: str = TEST_PASSWORD) -> None:
     page.goto("/accounts/login/")
     page.fill("#id_username", username)

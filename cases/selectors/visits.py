@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.access import VISIT_PAGE_ROLES
 from cases.models import (
     SafetyAlert,
     VisitDeadlineExtension,
@@ -20,6 +21,7 @@ from cases.models import (
 )
 from cases.timeline import TimelineEntry, timeline_source
 from staff import roles
+from staff.selectors import has_role
 
 
 def field_collectors_of(branch):
@@ -117,6 +119,8 @@ def visit_timeline_source(case, user, limit: int) -> list[TimelineEntry]:
     """Visit nominations of the case and their reports (one indexed query)."""
     from django.urls import reverse
 
+    # Admin staff read the case page but not visit pages: their entries link nowhere.
+    may_open = has_role(user, *VISIT_PAGE_ROLES)
     entries = []
     for nomination in (
         VisitNomination.objects.filter(case=case)
@@ -134,7 +138,7 @@ def visit_timeline_source(case, user, limit: int) -> list[TimelineEntry]:
                 },
                 detail=nomination.reason,
                 actor=_name(nomination.nominated_by),
-                url=reverse("cases:visit_detail", args=[nomination.pk]),
+                url=reverse("cases:visit_detail", args=[nomination.pk]) if may_open else "",
             )
         )
         report = getattr(nomination, "report", None)
@@ -150,7 +154,7 @@ def visit_timeline_source(case, user, limit: int) -> list[TimelineEntry]:
                     },
                     detail=report.notes,
                     actor=_name(nomination.field_collector),
-                    url=reverse("cases:visit_report", args=[report.pk]),
+                    url=reverse("cases:visit_report", args=[report.pk]) if may_open else "",
                 )
             )
     return entries

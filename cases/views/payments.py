@@ -18,7 +18,7 @@ from staff.access import role_required
 from staff.selectors import get_scoped_object_or_404, has_role
 
 from .. import selectors
-from ..access import COLLECTOR_ROLES
+from ..access import CASE_VIEWER_ROLES, COLLECTOR_ROLES
 from ..models import Payment
 from ..money_forms import PaymentFilterForm, ReasonForm
 from ..selectors import money as money_selectors
@@ -80,6 +80,8 @@ def _detail_response(request, payment: Payment, *, reason_form=None, status=200)
             and payment.status == Payment.Status.CLAIMED
             and payment.claimed_by_id != request.user.pk,
             "own_claim": payment.claimed_by_id == request.user.pk,
+            # Finance checks payments without opening case pages: no link to a 403.
+            "may_open_case": has_role(request.user, *CASE_VIEWER_ROLES, *COLLECTOR_ROLES),
             "may_reverse": checker and payment.status == Payment.Status.CONFIRMED,
             "reason_form": reason_form or ReasonForm(),
             "history": history_rows(payment.history.select_related("history_user")),

@@ -21,7 +21,7 @@ from staff.access import role_required
 from staff.selectors import get_scoped_object_or_404, has_role
 
 from .. import selectors
-from ..access import CASE_SUPERVISOR_ROLES, COLLECTOR_ROLES
+from ..access import CASE_SUPERVISOR_ROLES, COLLECTOR_ROLES, VISIT_PAGE_ROLES
 from ..case_page import case_panel
 from ..models import Case, ContactPoint, VisitNomination
 from ..selectors import visits as visit_selectors
@@ -37,7 +37,7 @@ from ..visit_forms import (
 
 FIELD_ROLES = (roles.FIELD_COLLECTOR,)
 OVERSEER_ROLES = (roles.SUPERVISOR, roles.BRANCH_MANAGER)
-VISIT_PAGE_ROLES = (*FIELD_ROLES, *OVERSEER_ROLES, roles.PHONE_COLLECTOR)
+
 CASE_PAGE_ROLES = selectors.CASE_VIEWER_ROLES + COLLECTOR_ROLES
 
 
@@ -94,6 +94,8 @@ def visits_panel(request, case: Case) -> dict | None:
         "form": form if may_nominate and open_nomination is None else None,
         "open": open_nomination,
         "nominations": nominations,
+        # Admin staff see the case page but not visit pages: no link to a 403.
+        "may_open_visits": has_role(user, *VISIT_PAGE_ROLES),
     }
 
 

@@ -11,13 +11,15 @@ def test_supervisor_logs_in_switches_to_chinese_and_logs_out(page, staff_user, b
 
     browser_login(page, supervisor.username)
     assert page.locator("h1").inner_text() == "Dashboard"
-    assert page.locator("#nav-links").get_by_text("Staff").is_visible()
+    assert page.locator("#nav-menu-people").inner_text().strip() == "People"
 
     # The select submits its form (app.js, no inline script): wait for that navigation.
     with page.expect_navigation():
         page.select_option("#language-form select", "zh-hans")
     assert page.locator("h1").inner_text() == "工作台"
-    assert page.locator("#nav-links").get_by_text("员工").is_visible()
+    assert page.locator("#nav-menu-people").inner_text().strip() == "人事"
+    page.click("#nav-menu-people")
+    assert page.locator("#nav-staff").inner_text() == "员工"
     supervisor.staff_profile.refresh_from_db()
     assert supervisor.staff_profile.language == "zh-hans"
 
@@ -97,11 +99,12 @@ def test_at_phone_width_the_navigation_collapses_and_nothing_scrolls_sideways(
     try:
         phone = context.new_page()
         browser_login(phone, supervisor.username)
-        staff_link = phone.locator("#nav-links").get_by_text("Staff")
+        staff_link = phone.locator("#nav-staff")
         assert phone.locator(".navbar-toggler").is_visible()
         assert not staff_link.is_visible()
 
         phone.click(".navbar-toggler")
+        phone.click("#nav-menu-people")
         staff_link.wait_for(state="visible")
         staff_link.click()
         phone.wait_for_url("**/staff/")

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from frontdesk.models import Document, RoutingStep, Visit
 from staff.models import Notification
-from tests.conftest import browser_login
+from tests.conftest import browser_login, click_nav
 from tests.frontdesk.conftest import PDF_BYTES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_desk_registers_a_visitor_with_the_keyboard_and_checks_them_out(page, desk, host):
     browser_login(page, desk.username)
-    page.click("#nav-frontdesk")
+    click_nav(page, "nav-frontdesk")
     page.click("#register-visitor")
     # The name field has the focus when the page opens: the desk just types.
     page.wait_for_selector("#id_visitor_name:focus")

@@ -8,6 +8,8 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from staff import roles
@@ -156,8 +158,7 @@ def test_login_does_not_redirect_to_another_site(client, supervisor, password):
 # --- Idle expiry --------------------------------------------------------------------------
 
 
-def test_sessions_expire_when_idle_and_every_request_renews_them(client, supervisor, settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+def test_sessions_expire_when_idle_and_use_renews_them(client, supervisor, settings):
     idle = dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
     assert idle == dt.timedelta(minutes=30)
 
@@ -180,6 +181,58 @@ def test_sessions_expire_when_idle_and_every_request_renews_them(client, supervi
         response = client.get("/")
         assert response.status_code == 302
         assert response["Location"].startswith(f"{LOGIN}?next=")
+
+
+def session_writes(queries) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries
+        if "django_session" in q["sql"]
+        and q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))
+    ]
+
+
+def test_two_requests_seconds_apart_write_the_session_once(client, supervisor, settings):
+    assert settings.SESSION_SAVE_EVERY_REQUEST is False
+    start = timezone.now().replace(microsecond=0)
+    with time_machine.travel(start, tick=False):
+        client.force_login(supervisor)
+    with CaptureQueriesContext(connection) as queries:
+        with time_machine.travel(start + dt.timedelta(seconds=1), tick=False):
+            assert client.get("/").status_code == 200
+        with time_machine.travel(start + dt.timedelta(seconds=5), tick=False):
+            assert client.get("/").status_code == 200
+    assert len(session_writes(queries.captured_queries)) == 1
+
+    # Past the renewal interval, the next request pushes the expiry on (one write).
+    later = start + dt.timedelta(seconds=settings.SESSION_RENEW_AFTER_SECONDS + 5)
+    with CaptureQueriesContext(connection) as queries, time_machine.travel(later, tick=False):
+        assert client.get("/").status_code == 200
+    assert len(session_writes(queries.captured_queries)) == 1
+    expiry = Session.objects.get(session_key=client.session.session_key).expire_date
+    assert expiry == later + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+
+
+def test_an_unrenewed_request_never_extends_the_session_beyond_the_idle_time(
+    client, supervisor, settings
+):
+    idle = dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    start = timezone.now().replace(microsecond=0)
+    with time_machine.travel(start, tick=False):
+        client.force_login(supervisor)
+        client.get("/")  # renews: expiry = start + idle
+    with time_machine.travel(start + dt.timedelta(seconds=30), tick=False):
+        client.get("/")  # within the renewal interval: no write
+    # The session ends at most one renewal interval before 30 idle minutes, never after.
+    with time_machine.travel(start + idle + dt.timedelta(seconds=1), tick=False):
+        assert client.get("/").status_code == 302
+    assert dt.timedelta(seconds=settings.SESSION_RENEW_AFTER_SECONDS) <= dt.timedelta(minutes=1)
+
+
+def test_anonymous_visits_create_no_session_row(client):
+    client.get("/accounts/login/")
+    client.get("/healthz")
+    assert Session.objects.count() == 0
 
 
 def test_the_session_cookie_is_http_only_and_ends_with_the_browser(client, supervisor, password):

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from cases.models import Case
 from collections_office.celery import app
 from staff import roles
-from tests.conftest import browser_login
+from tests.conftest import browser_login, click_nav
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,7 +37,7 @@ def test_admin_uploads_a_placement_and_finds_the_case_masked(
     upload.write_bytes(PLACEMENT)
 
     browser_login(page, "admin.browser")
-    page.click("#nav-placements")
+    click_nav(page, "nav-placements")
     page.click("#upload-placement")
     page.select_option("#id_bank", str(agreement_a.bank.pk))
     page.set_input_files("#id_file", str(upload))
@@ -52,7 +52,7 @@ def test_admin_uploads_a_placement_and_finds_the_case_masked(
     assert page.locator("#rows-rejected").inner_text() == "1"  # the bad ID checksum
     assert "id_number" in page.locator("#row-errors").inner_text()
 
-    page.click("#nav-cases")
+    click_nav(page, "nav-cases")
     page.fill("#filter-q", "BRW-0001")
     page.click("#case-search")
     page.get_by_role("link", name="BRW-0001").click()

@@ -57,6 +57,24 @@ def test_a_nomination_from_the_case_page_lands_on_the_field_collectors_list(
     assert case_a.account_no in listing
 
 
+def test_the_case_pages_visits_link_only_for_those_who_may_open_visits(
+    client, case_a, phone_a, field_a, staff_user, branch_a
+):
+    from staff import roles
+
+    nomination = nominate(case_a, phone_a, field_a)
+    visit_url = reverse("cases:visit_detail", args=[nomination.pk])
+    client.force_login(phone_a)
+    page = client.get(reverse("cases:case_detail", args=[case_a.pk])).content.decode()
+    assert f'href="{visit_url}"' in page
+    admin = staff_user(roles.ADMIN_STAFF, branch=branch_a, username="admin.visits")
+    client.force_login(admin)
+    page = client.get(reverse("cases:case_detail", args=[case_a.pk])).content.decode()
+    assert f'data-visit="{nomination.pk}"' in page  # the visit is listed, unlinked
+    assert f'href="{visit_url}"' not in page
+    assert client.get(visit_url).status_code == 403  # why the link is not shown
+
+
 def test_a_plan_naming_a_visit_of_someone_elses_list_shows_the_route_error(
     client, agreement_a, case_a, phone_a, field_a, field_a2
 ):

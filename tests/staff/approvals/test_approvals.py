@@ -290,6 +290,15 @@ def test_the_page_lists_and_decides(client, world):
     assert b"Move the team" in mine.content and b"Approved" in mine.content
 
 
+def test_a_requester_sees_their_request_while_it_still_waits(client, world):
+    # Nobody has decided yet: the "decided by" column reads a dash (it was a 500).
+    _ask(world)
+    client.force_login(world["collector"])
+    mine = client.get(reverse("staff:approvals"), {"show": "mine"})
+    assert mine.status_code == 200
+    assert b"Move the team" in mine.content and b"Waiting for a decision" in mine.content
+
+
 def test_another_branchs_request_is_a_404_on_the_page(client, world):
     request = _ask(world)
     client.force_login(world["other_supervisor"])

@@ -32,7 +32,7 @@ def fake_figures_function():
 def test_hr_sets_weights_runs_the_annual_assessment_and_downloads_the_results(
     page, celery_worker_process
 ):
-    from tests.conftest import browser_login, wait_for
+    from tests.conftest import browser_login, click_nav, wait_for
 
     hr = make_staff(roles.HR, branch=hq_branch(), username="hq-hr")
     branch = BranchFactory(code="SH", name="Shanghai")
@@ -44,7 +44,7 @@ def test_hr_sets_weights_runs_the_annual_assessment_and_downloads_the_results(
     }
     browser_login(page, hr.username)
 
-    page.click("#nav-assessments")
+    click_nav(page, "nav-assessments")
     page.wait_for_url("**/staff/assessments/")
     page.select_option("#id_kind", "annual_collector")
     page.fill("#id_year", "2025")

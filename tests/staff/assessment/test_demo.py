@@ -6,9 +6,12 @@ from io import StringIO
 
 import pytest
 import time_machine
+from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.utils import timezone
 
 from staff.models import Assessment, AssessmentRound
+from staff.succession.selectors import early_warning_list
 
 pytestmark = pytest.mark.django_db
 
@@ -29,3 +32,16 @@ def test_seed_demo_adds_finalised_assessments_once():
 
     call_command("seed_demo", stdout=StringIO())
     assert AssessmentRound.objects.count() == 3
+
+    # A realistic demo (one seed_demo run serves both checks, it is the slow part): most
+    # people pass, the early-warning list shows a couple — the weak, untrained collector
+    # and the recent hire — not the whole staff.
+    totals = dict(Assessment.objects.filter(round=annual).values_list("subject__username", "total"))
+    assert totals.pop("sh.field") < 60
+    assert all(total >= 60 for total in totals.values()), totals
+    manager_totals = Assessment.objects.filter(round__in=quarters).values_list("total", flat=True)
+    assert all(total >= 60 for total in manager_totals)
+    today = timezone.localdate()
+    for reader in ("sh.supervisor", "hq.hr"):
+        flagged = early_warning_list(user=User.objects.get(username=reader), today=today)
+        assert sorted(row.profile.user.username for row in flagged) == ["sh.field", "sh.newhire"]

@@ -12,7 +12,7 @@ from collections_office.workdays import is_working_day
 from staff.attendance.days import today
 from staff.attendance.leave import default_leave_types_ensure
 from staff.models import AttendanceRecord, LeaveRequest
-from tests.conftest import browser_login
+from tests.conftest import browser_login, click_nav
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,7 +37,7 @@ def test_a_collector_clocks_in_applies_for_leave_the_supervisor_approves_and_the
     assert page.locator("#clocked-in-time").count() == 1
     assert AttendanceRecord.objects.filter(user=team.collector, work_date=today()).count() == 1
 
-    page.click("#nav-attendance")
+    click_nav(page, "nav-attendance")
     page.click("#tab-leave")
     page.click("#apply-leave")
     page.wait_for_load_state()
@@ -55,7 +55,7 @@ def test_a_collector_clocks_in_applies_for_leave_the_supervisor_approves_and_the
     supervisor_context = browser.new_context(base_url=live_server.url, locale="en-US")
     supervisor_page = supervisor_context.new_page()
     browser_login(supervisor_page, team.supervisor.username)
-    supervisor_page.click("#nav-approvals")
+    click_nav(supervisor_page, "nav-approvals")
     supervisor_page.wait_for_load_state()
     row = supervisor_page.locator("tr", has_text="Annual leave")
     row.get_by_role("button", name="Approve").click()

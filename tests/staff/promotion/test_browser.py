@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from staff.models import Position, PromotionApplication
 from staff.promotion import committee
-from tests.conftest import browser_login
+from tests.conftest import browser_login, click_nav
 
 from .conftest import STAND_IN
 
@@ -62,7 +62,7 @@ def test_an_application_goes_through_every_role_to_appointment(people, cycle, as
 
     # The collector: progress chart, apply.
     collector = as_user(applicant)
-    collector.click("#nav-promotion")
+    click_nav(collector, "nav-promotion")
     collector.wait_for_load_state("load")
     assert collector.inner_text("#my-level") == "Junior collector"
     assert collector.locator("canvas[data-criterion-chart]").count() >= 3

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from cases.models import Case, CaseAssignmentBatch
 from tests.cases.api.builders import make_case, make_placement
-from tests.conftest import browser_login
+from tests.conftest import browser_login, click_nav
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,7 +28,7 @@ def test_supervisor_distributes_new_cases_with_a_preview(
     older = make_case(agreement_a, account_no="OLDER-01")  # another placement: stays unassigned
 
     browser_login(page, "sup.a")
-    page.click("#nav-assignment")
+    click_nav(page, "nav-assignment")
     # The filter submits itself from app.js: wait until the page's scripts have run.
     page.wait_for_load_state("load")
     page.select_option("#filter-placement", str(morning.pk))  # auto-submits

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from cases.audio import tone_wav
 from cases.models import CallLog, ComplianceRefusal
-from tests.conftest import browser_login
+from tests.conftest import browser_login, click_nav
 
 from .conftest import assigned_case
 
@@ -58,7 +58,7 @@ def test_collector_works_the_queue_and_lands_on_the_next_case(
     )
 
     browser_login(page, collector_a.username)
-    page.click("#nav-queue")
+    click_nav(page, "nav-queue")
     rows = page.locator("tr[data-queue-row]")
     expect(rows.nth(0)).to_contain_text("QUEUE-FIRST")
     expect(rows.nth(0)).to_contain_text("Callback due")

@@ -13,12 +13,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_supervisor_grants_an_override_from_the_refusals_page(page, supervisor, collector, case):
-    from tests.conftest import browser_login
+    from tests.conftest import browser_login, click_nav
 
     refusal = make_refusal(case, collector)
     browser_login(page, supervisor.username)
 
-    page.click("#nav-compliance")
+    click_nav(page, "nav-compliance")
     page.click("#subnav-refusals")
     row = page.locator(f'tr[data-refusal="{refusal.pk}"]')
     assert "Contact window" in row.inner_text()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases.models import Payment, Promise
-from tests.conftest import browser_login
+from tests.conftest import browser_login, click_nav
 
 pytestmark = [
     pytest.mark.browser,
@@ -63,7 +63,7 @@ def test_promise_claimed_payment_confirmed_promise_kept(
 
     page.context.clear_cookies()
     browser_login(page, supervisor_a.username)
-    page.click("#nav-payments")
+    click_nav(page, "nav-payments")
     payment = Payment.objects.get()
     row = page.locator(f"#payment-list tr[data-payment='{payment.pk}']")
     expect(row).to_contain_text("ICBC-20261130-01")

@@ -244,6 +244,19 @@ def test_finance_role_is_not_a_case_page_viewer(at_today, as_user, case_a, finan
     assert as_user(finance_a).get(f"/cases/{case_a.pk}/").status_code in (403, 404)
 
 
+def test_a_payment_links_to_its_case_only_for_those_who_may_open_it(
+    at_today, as_user, case_a, collector_a, finance_a, supervisor_a
+):
+    payment = payment_claim(
+        case=case_a, actor=collector_a, amount="100", paid_on=TODAY, channel="to_bank"
+    )
+    for_finance = as_user(finance_a).get(f"/cases/payments/{payment.pk}/").content.decode()
+    assert case_a.account_no in for_finance
+    assert f"/cases/{case_a.pk}/" not in for_finance  # the case page is a 403 for finance
+    for_supervisor = as_user(supervisor_a).get(f"/cases/payments/{payment.pk}/").content.decode()
+    assert f'href="/cases/{case_a.pk}/#money-panel"' in for_supervisor
+
+
 def test_collector_cancels_an_open_promise_with_a_reason(at_today, as_user, case_a, collector_a):
     promise = promise_record(
         case=case_a, actor=collector_a, amount="10", due_on=TODAY + dt.timedelta(days=2)

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from cases.models import WeeklyReport
 from cases.selectors.reports import last_complete_week
 from cases.services import reports as services
-from tests.conftest import browser_login
+from tests.conftest import browser_login, click_nav
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +21,7 @@ def test_supervisor_returns_collector_resubmits_supervisor_accepts(page, supervi
     browser_login(page, "sup.a")
     page.wait_for_load_state("load")
     expect(page.locator("#panel-weekly-reports")).to_contain_text("1")
-    page.click("#nav-reports")
+    click_nav(page, "nav-reports")
     page.click(f'#weekly-report-table tr[data-report="{report.pk}"] a')
     expect(page.locator("#report-status")).to_have_text("Submitted")
     expect(page.locator("#report-narrative-text")).to_contain_text("Quiet week.")
