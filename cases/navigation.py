@@ -66,6 +66,22 @@ registry.register(
         order=20,
     ),
     NavLink(
+        "nav-statements",
+        "money",
+        _("Statements"),
+        "cases:statements",
+        to_roles(roles.FINANCE),
+        order=20,
+    ),
+    NavLink(
+        "nav-repayment-files",
+        "admin",
+        _("Repayment files"),
+        "cases:repayment_file_list",
+        to_roles(roles.ADMIN_STAFF),
+        order=15,
+    ),
+    NavLink(
         "nav-placements",
         "admin",
         _("Placements"),

@@ -31,6 +31,7 @@ LINKS_BEFORE_MENUS = {
         "cases:case_list",
         "cases:bank_list",
         "cases:placement_list",
+        "cases:repayment_file_list",  # added with the menus (issue 13)
         "reporting:index",
         "staff:directory",
     },
@@ -56,7 +57,9 @@ LINKS_BEFORE_MENUS = {
     roles.COMMITTEE: EVERYONE | RECEPTION | {"staff:directory"},
     roles.DEPARTMENT_HEAD: EVERYONE | RECEPTION | {"staff:directory"},
     roles.FRONT_DESK: EVERYONE | {"frontdesk:visit_list", "staff:directory"},
-    roles.FINANCE: EVERYONE | RECEPTION | {"cases:payments", "reporting:index"},
+    roles.FINANCE: EVERYONE
+    | RECEPTION
+    | {"cases:payments", "cases:statements", "reporting:index"},  # statements: issue 13
     roles.BRANCH_MANAGER: EVERYONE
     | RECEPTION
     | {
