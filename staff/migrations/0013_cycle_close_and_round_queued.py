@@ -23,6 +23,16 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
+            model_name="assessmentround",
+            name="run_queued_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="computation queued"),
+        ),
+        migrations.AddField(
+            model_name="historicalassessmentround",
+            name="run_queued_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="computation queued"),
+        ),
+        migrations.AddField(
             model_name='historicalpromotioncycle',
             name='close_reason',
             field=models.TextField(blank=True, verbose_name='reason for closing'),
