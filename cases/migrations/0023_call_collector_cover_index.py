@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("cases", "0019_call_started_at_index"),
+        ("cases", "0020_repayment_files"),
     ]
 
     operations = [
