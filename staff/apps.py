@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 AREA_MODULES: list[str] = [
     "staff.promotion.dashboard",
     "staff.assessment.tasks",
+    "staff.assessment.recovery",  # assessment rounds in the stalled-job sweep
     "staff.assessment.panels",
     "staff.assessment.hooks",
     # attendance, leave and overtime (issue 12)

@@ -53,6 +53,13 @@ class PerformanceFigures:
     # Confirmed compliance violations that occurred in the period.
     violations: int
     months: list[MonthFigures] = field(default_factory=list)
+    # Set on a team's figures (a supervisor's or a manager's, see `team`): how many
+    # collectors besides the person made them. None on a person's own figures.
+    team_size: int | None = None
+    # A supervisor's or manager's team figures for the period: the same figures over the
+    # person and the collectors they supervised in it (the case side defines the team).
+    # None for everyone else. The promotion criteria of a team lead read these.
+    team: PerformanceFigures | None = None
 
     @property
     def lowest_monthly_completion(self) -> Decimal | None:
@@ -78,6 +85,8 @@ class PerformanceFigures:
 
         data = plain(asdict(self))
         data["lowest_monthly_completion"] = plain(self.lowest_monthly_completion)
+        if self.team is not None:
+            data["team"] = self.team.as_json()
         return data
 
 
@@ -100,6 +109,13 @@ def months_with_target(figures) -> int:
     return sum(1 for m in (_get(figures, "months") or []) if _get(m, "target") is not None)
 
 
+def judged_figures(figures):
+    """What the promotion criteria read: a team lead's team figures when the figures
+    function gives them, otherwise the person's own."""
+    team = _get(figures, "team") if figures is not None else None
+    return team if team is not None else figures
+
+
 def figures_as_json(figures) -> dict:
     """Plain JSON of a person's figures, whatever object the figures function returned."""
     if isinstance(figures, PerformanceFigures):
@@ -109,6 +125,8 @@ def figures_as_json(figures) -> dict:
         m if isinstance(m, dict) else dict(vars(m)) for m in (data.get("months") or [])
     ]
     data["lowest_monthly_completion"] = lowest_monthly_completion(figures)
+    if data.get("team") is not None:
+        data["team"] = figures_as_json(data["team"])
 
     def plain(value):
         if isinstance(value, Decimal | dt.date):

@@ -303,7 +303,13 @@ class CallLog(models.Model):
         ordering = ["-started_at", "-pk"]
         indexes = [
             models.Index(fields=["case", "-started_at"], name="call_case_started_idx"),
-            models.Index(fields=["collector", "-started_at"], name="call_collector_started_idx"),
+            # A collector's calls by time, with the case: the performance figures' "cases
+            # worked" over a year (COUNT DISTINCT case per collector) read the index alone.
+            models.Index(
+                fields=["collector", "-started_at"],
+                include=["case"],
+                name="call_collector_cover_idx",
+            ),
             models.Index(fields=["contact_point", "-started_at"], name="call_point_started_idx"),
             # Today's calls of the whole company/branch (the supervisor's dashboard):
             # an index-only range scan, the counted columns included.

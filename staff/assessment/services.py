@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from collections_office.run_locks import run_lock
 from staff.models import (
     Assessment,
     AssessmentItem,
@@ -42,6 +43,7 @@ from .indicators import (
     IndicatorContext,
     compute_indicators,
 )
+from .recovery import RUN_LOCK_NAME, RUN_LOCK_NAMESPACE
 
 HUNDRED = Decimal("100")
 CENT = Decimal("0.01")
@@ -246,6 +248,7 @@ def round_run_request(*, round: AssessmentRound, actor) -> AssessmentRound:
     if problems:
         raise ValidationError({"weight": problems})
     round_.run_status = AssessmentRound.RunStatus.QUEUED
+    round_.run_queued_at = timezone.now()
     round_.run_error = ""
     round_.subjects_done = 0
     round_.save()
@@ -274,11 +277,21 @@ def round_subjects(round_: AssessmentRound) -> list[tuple[int, int]]:
 
 def round_compute(*, round_id: int) -> AssessmentRound:
     """Computes every computed item of a round, a chunk of people at a time (the progress
-    moves per chunk). Claimed with a conditional update (queued → running): a second
-    delivery of the task does nothing. Re-running replaces the computed values and keeps
-    the reviewers' scores."""
+    moves per chunk), under the round's run lock (it dies with the process: the recovery
+    sweeper, staff.assessment.recovery, re-queues a round whose worker died). Claimed with
+    a conditional update (queued, or running with nobody holding its lock → running): a
+    second delivery of the task does nothing. Re-running replaces the computed values and
+    keeps the reviewers' scores."""
+    with run_lock(RUN_LOCK_NAME, RUN_LOCK_NAMESPACE, round_id) as held:
+        if not held:  # another live process computes it
+            return AssessmentRound.objects.select_related("template").get(pk=round_id)
+        return _claimed_compute(round_id)
+
+
+def _claimed_compute(round_id: int) -> AssessmentRound:
     claimed = AssessmentRound.objects.filter(
-        pk=round_id, run_status=AssessmentRound.RunStatus.QUEUED
+        pk=round_id,
+        run_status__in=[AssessmentRound.RunStatus.QUEUED, AssessmentRound.RunStatus.RUNNING],
     ).update(run_status=AssessmentRound.RunStatus.RUNNING, run_started_at=timezone.now())
     round_ = AssessmentRound.objects.select_related("template").get(pk=round_id)
     if not claimed:

@@ -214,6 +214,9 @@ class AssessmentRound(models.Model):
     )
     subjects_total = models.PositiveIntegerField(_("people"), default=0)
     subjects_done = models.PositiveIntegerField(_("people computed"), default=0)
+    # When the computation was last asked for: a round queued long ago that no worker
+    # started is queued again by the recovery sweeper (staff.assessment.recovery).
+    run_queued_at = models.DateTimeField(_("computation queued"), null=True, blank=True)
     run_started_at = models.DateTimeField(_("computation started"), null=True, blank=True)
     run_finished_at = models.DateTimeField(_("computation finished"), null=True, blank=True)
     run_error = models.TextField(_("computation error"), blank=True)

@@ -283,6 +283,18 @@ class PromotionCycle(models.Model):
         verbose_name=_("opened by"),
     )
     created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    # Closed by HR before its deadline (staff.promotion.setup.cycle_close): who, when, why.
+    # Applications already submitted carry on through the chain (docs/decisions.md).
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    close_reason = models.TextField(_("reason for closing"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -292,7 +304,13 @@ class PromotionCycle(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")), name="cycle_period_ordered"
-            )
+            ),
+            # A closed cycle says who closed it, when and why; an open one has none of it.
+            models.CheckConstraint(
+                condition=Q(status="open", closed_at__isnull=True, closed_by__isnull=True)
+                | (Q(status="closed", closed_at__isnull=False) & ~Q(close_reason="")),
+                name="cycle_closed_with_reason",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -25,6 +25,7 @@ from ..models import (
 from ..performance import (
     PerformanceFigures,
     compliance_summary,
+    judged_figures,
     lowest_monthly_completion,
     months_with_target,
     performance_figures,
@@ -152,7 +153,8 @@ def evaluate(*, user, start: dt.date, end: dt.date, today: dt.date | None = None
     if target is None:
         return result
     criteria = PromotionCriteria.objects.filter(from_position=position).first()
-    figures = performance_figures(user_ids=[user.pk], start=start, end=end)[user.pk]
+    # A supervisor (or manager) is judged on their team's figures (staff.performance).
+    figures = judged_figures(performance_figures(user_ids=[user.pk], start=start, end=end)[user.pk])
     result.figures = figures
     if criteria is None:
         result.criteria.append(

@@ -129,7 +129,16 @@ def notice_open(application: PromotionApplication) -> bool:
 
 
 def cycle_list() -> QuerySet[PromotionCycle]:
-    return PromotionCycle.objects.prefetch_related("committee")
+    """Every cycle (they are the company's), with how many of its applications still move."""
+    from django.db.models import Count
+
+    from .setup import IN_FLIGHT
+
+    return (
+        PromotionCycle.objects.select_related("closed_by")
+        .prefetch_related("committee")
+        .annotate(in_flight=Count("applications", filter=Q(applications__status__in=IN_FLIGHT)))
+    )
 
 
 def open_cycles(*, today) -> QuerySet[PromotionCycle]:

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import roles
@@ -16,6 +17,7 @@ from ..models import (
     LevelChange,
     MonthlyTarget,
     Position,
+    PromotionApplication,
     PromotionCriteria,
     PromotionCycle,
     StaffProfile,
@@ -86,13 +88,54 @@ def cycle_open(
     return cycle
 
 
+# Where an application still moves: these carry on when their cycle is closed early.
+IN_FLIGHT = (
+    PromotionApplication.Status.DEPARTMENT_REVIEW,
+    PromotionApplication.Status.MORE_EVIDENCE,
+    PromotionApplication.Status.HR_REVIEW,
+    PromotionApplication.Status.COMMITTEE,
+    PromotionApplication.Status.PUBLIC_NOTICE,
+)
+
+
+def may_close_cycles(user) -> bool:
+    """Cycles are the whole company's: only HR of headquarters closes one early."""
+    return has_role(user, roles.HR) and sees_all_branches(user)
+
+
 @transaction.atomic
-def cycle_close(*, actor, cycle) -> PromotionCycle:
-    _require_role(actor, roles.HR)
+def cycle_close(*, actor, cycle, reason: str) -> PromotionCycle:
+    """HQ HR closes a cycle before its deadline: no new application from now on.
+
+    Applications already submitted carry on through the chain to their decision (their
+    applicants applied under the cycle's rules; HR or the committee may still refuse
+    them). The reason, who and when are on the cycle and in its history.
+    """
+    if not may_close_cycles(actor):
+        raise ValidationError(
+            _("Only HR of headquarters closes a promotion cycle."), code="wrong_role"
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the cycle is closed early.")})
     cycle = PromotionCycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.status != PromotionCycle.Status.OPEN:
+        raise ValidationError(
+            _("The cycle “%(cycle)s” is already closed.") % {"cycle": cycle.name},
+            code="already_closed",
+        )
     cycle.status = PromotionCycle.Status.CLOSED
-    cycle.save(update_fields=["status"])
+    cycle.closed_by = actor
+    cycle.closed_at = timezone.now()
+    cycle.close_reason = reason
+    cycle._history_user = actor
+    cycle._change_reason = reason[:100]
+    cycle.save(update_fields=["status", "closed_by", "closed_at", "close_reason"])
     return cycle
+
+
+def applications_in_flight(cycle) -> int:
+    return PromotionApplication.objects.filter(cycle=cycle, status__in=IN_FLIGHT).count()
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ urlpatterns = [
     path("notices/", views.notice_board, name="notices"),
     path("notices/<int:pk>/", views.notice_detail, name="notice"),
     path("cycles/", views_hr.cycles, name="cycles"),
+    path("cycles/<int:pk>/close/", views_hr.cycle_close, name="cycle_close"),
     path("criteria/", views_hr.criteria, name="criteria"),
     path("ladder/", views_hr.ladder, name="ladder"),
     path("ladder/<int:pk>/correct/", views_hr.level_correct, name="level_correct"),

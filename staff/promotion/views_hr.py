@@ -7,8 +7,8 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,6 +22,7 @@ from ..models import (
     MonthlyTarget,
     Position,
     PromotionCriteria,
+    PromotionCycle,
     StaffProfile,
     UpheldComplaint,
 )
@@ -49,8 +50,33 @@ def cycles(request):
     return render(
         request,
         "staff/promotion/cycles.html",
-        {"cycles": selectors.cycle_list(), "form": form},
+        {
+            "cycles": selectors.cycle_list(),
+            "form": form,
+            "may_close": setup.may_close_cycles(request.user),
+        },
     )
+
+
+@require_POST
+@role_required(roles.HR)
+def cycle_close(request, pk: int):
+    """HQ HR closes a cycle early, with a reason (applications in flight carry on)."""
+    if not setup.may_close_cycles(request.user):
+        raise PermissionDenied
+    cycle = get_object_or_404(PromotionCycle, pk=pk)
+    try:
+        setup.cycle_close(actor=request.user, cycle=cycle, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Cycle “%(cycle)s” closed: no new applications. %(n)s in progress carry on.")
+            % {"cycle": cycle.name, "n": setup.applications_in_flight(cycle)},
+        )
+    return redirect("promotion:cycles")
 
 
 @role_required(roles.HR)

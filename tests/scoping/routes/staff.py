@@ -93,6 +93,8 @@ ROUTES: dict[str, Callable] = {
     "staff:overtime_cancel": lambda f: {"pk": _overtime(f).pk},
     # promotion reviews (tests/staff/promotion/world.py)
     "promotion:apply": lambda f: {"cycle_pk": promotion_cycle(f.collector).pk},
+    # Cycles are company-wide: closing one is HQ HR's (branch HR and the rest: 403).
+    "promotion:cycle_close": lambda f: {"pk": promotion_cycle(f.collector).pk},
     "promotion:application": lambda f: {"pk": promotion_application(f).pk},
     "promotion:department_review": lambda f: {"pk": promotion_application(f).pk},
     "promotion:hr_review": lambda f: {"pk": promotion_application(f).pk},
