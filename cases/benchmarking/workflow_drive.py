@@ -91,6 +91,10 @@ class WorkflowDrive:
                 *_worker_class_arguments(options["threads"]),
                 "--log-level",
                 "warning",
+                # 20 sign-ins at once (slow password hashes on purpose) on a busy box can
+                # outlast the default 30 s; a killed worker would fail a client's sign-in.
+                "--timeout",
+                "120",
                 "--access-logfile",
                 access_log_name,
                 "--access-logformat",
