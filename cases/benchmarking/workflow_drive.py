@@ -29,7 +29,7 @@ from django.utils import timezone
 from .workflow_data import PASSWORD, PREFIX
 
 ROOT = Path(__file__).resolve().parents[2]
-ACCESS_FORMAT = "%(m)s %(U)s %(s)s %(M)s"
+ACCESS_FORMAT = "%(m)s %(U)s %(s)s %(M)s %(p)s"
 PAGES = ("queue", "case page", "log a call", "unassigned list", "floor: signed-in redirect")
 
 
@@ -253,11 +253,12 @@ class WorkflowDrive:
             f"{options['think_ms']} ms, gunicorn {options['workers']}×{options['threads']}; "
             f"load average {load_before:.1f} → {os.getloadavg()[0]:.1f}"
         )
-        in_worker = _worker_times(access_log, log_from, log_to)
+        in_worker, by_worker = _worker_times(access_log, log_from, log_to)
         idle = _idle_share(cpu_counted, cpu_after)
         self.stdout.write(
             f"CPUs idle during the counted window: {idle:.0%} (warm-up included: "
-            f"{_idle_share(cpu_before, cpu_after):.0%})"
+            f"{_idle_share(cpu_before, cpu_after):.0%}); requests answered by each worker: "
+            + " / ".join(str(count) for count in sorted(by_worker.values(), reverse=True))
         )
         self.stdout.write(
             f"{'page':<26}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
@@ -296,19 +297,22 @@ def _page_of(method: str, path: str) -> str | None:
     return None
 
 
-def _worker_times(access_log: str, start: int, end: int) -> dict[str, list[float]]:
-    """Milliseconds each counted request spent inside a worker, by page (gunicorn's %(M)s)."""
+def _worker_times(access_log: str, start: int, end: int):
+    """Milliseconds each counted request spent inside a worker, by page (gunicorn's %(M)s),
+    and how many requests each worker process answered (%(p)s)."""
     times: dict[str, list[float]] = defaultdict(list)
+    by_worker: dict[str, int] = defaultdict(int)
     with open(access_log, "rb") as log:
         log.seek(start)
         for line in log.read(end - start).decode("utf-8", "replace").splitlines():
             parts = line.split()
-            if len(parts) != 4:
+            if len(parts) != 5:
                 continue
+            by_worker[parts[4]] += 1
             page = _page_of(parts[0], parts[1])
             if page:
                 times[page].append(float(parts[3]))
-    return times
+    return times, by_worker
 
 
 def _cpu_times() -> list[int]:
