@@ -125,6 +125,19 @@ def agreement_visibility(user, *, prefix: str = "") -> Q | None:
     return branch_condition(user, f"{prefix}branch")
 
 
+# Repayment files and their rows: the admin staff who upload them and finance who
+# reconciles them, of the branch handling the agreement (HQ: all).
+REPAYMENT_VIEWER_ROLES = (roles.ADMIN_STAFF, roles.FINANCE)
+
+
+def repayment_visibility(user, *, prefix: str = "") -> Q | None:
+    """Repayment files and bank repayments: admin staff and finance of the agreement's
+    handling branch (HQ all); `prefix` is the path to the agreement."""
+    if not has_role(user, *REPAYMENT_VIEWER_ROLES):
+        return _NOTHING
+    return branch_condition(user, f"{prefix}branch")
+
+
 def managed_bank_visibility(user, *, prefix: str = "") -> Q | None:
     """Banks whose keys the user manages: an agreement of theirs is handled by the branch."""
     if not has_role(user, *BANK_MANAGER_ROLES):

@@ -52,3 +52,18 @@ class CasesConfig(AppConfig):
                 resume=resume_placement_import,
             )
         )
+
+        from cases.intake.repayments import stalled_repayment_file_ids
+
+        def resume_repayment_import(repayment_file_id: int) -> None:
+            from cases.tasks import repayment_import_task
+
+            repayment_import_task.delay(repayment_file_id)
+
+        recovery.register(
+            recovery.ResumableJob(
+                name="repayment-import",
+                stalled=stalled_repayment_file_ids,
+                resume=resume_repayment_import,
+            )
+        )

@@ -28,6 +28,25 @@ def placement_import_task(placement_id: int) -> str:
 
 
 @shared_task(
+    name="cases.tasks.repayment_import_task",
+    acks_late=True,  # as the placement import: redelivered if the worker dies…
+    reject_on_worker_lost=True,  # …and the re-run resumes after the last committed batch
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=6,
+    soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
+    time_limit=settings.CELERY_TASK_TIME_LIMIT,
+)
+def repayment_import_task(repayment_file_id: int) -> str:
+    """Imports repayment file `repayment_file_id`; a second delivery does nothing."""
+    from cases.services.repayments import repayment_import
+
+    return repayment_import(repayment_file_id=repayment_file_id).status
+
+
+@shared_task(
     name="cases.tasks.promises_settle_task",
     autoretry_for=(OperationalError, InterfaceError),
     retry_backoff=30,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
@@ -157,6 +157,22 @@ DEFAULT_MAPPING: dict[str, str] = {
 
 
 @dataclass(frozen=True)
+class FieldSet:
+    """The fields of one kind of bank file (placements, repayments) and how headers map."""
+
+    name: str  # "placement", "repayment": which mapping values of the bank's apply
+    labels: dict[str, str]  # field → the label used in messages
+    required: tuple[str, ...]
+    examples: dict[str, str]  # required field → example headers for the message
+    default_mapping: dict[str, str]  # normalised header → field ("" = ignore)
+    # "Unknown column “%(header)s”. …" listing the file's fields.
+    unknown_column: str
+    # Whether a bank mapping value outside `labels` is an error (the placement mapping
+    # is the bank's own) or only not for this kind of file (skipped).
+    strict_bank_mapping: bool = True
+
+
+@dataclass(frozen=True)
 class ColumnPlan:
     """Which position of a row holds which field, and the bank's name for each."""
 
@@ -164,25 +180,48 @@ class ColumnPlan:
     headers: dict[str, str]  # field → the bank's header text (for messages)
     width: int  # number of header cells, incl. ignored ones
     ignored: frozenset[int]  # column indexes the bank's mapping says to ignore
+    labels: dict[str, str] = field(default_factory=lambda: FIELDS)
 
-    def header_for(self, field: str) -> str:
-        return self.headers.get(field, FIELDS[field])
+    def header_for(self, field_name: str) -> str:
+        return self.headers.get(field_name, self.labels[field_name])
 
 
-def plan_columns(header: list[str], bank_mapping: dict | None) -> ColumnPlan:
+PLACEMENT_FIELDS = FieldSet(
+    name="placement",
+    labels=FIELDS,
+    required=REQUIRED_FIELDS,
+    examples=_REQUIRED_EXAMPLES,
+    default_mapping=DEFAULT_MAPPING,
+    unknown_column=_(
+        "Unknown column “%(header)s”. Rename it to one of the placement fields "
+        "(account number, debtor name, ID number, phones, address, principal, "
+        "interest, fees, currency, overdue since, product, card number), or ask "
+        "the agency to add it to your column mapping."
+    ),
+)
+
+
+def plan_columns(
+    header: list[str], bank_mapping: dict | None, fields: FieldSet = PLACEMENT_FIELDS
+) -> ColumnPlan:
     """Builds the column plan, or raises PlacementFileError naming the column."""
-    mapping = dict(DEFAULT_MAPPING)
-    for their_header, field in (bank_mapping or {}).items():
-        if field and field not in FIELDS:
+    labels = fields.labels
+    mapping = dict(fields.default_mapping)
+    for their_header, target in (bank_mapping or {}).items():
+        if target and target not in labels:
+            if not fields.strict_bank_mapping:
+                # A placement field: not in this kind of file, the column is ignored.
+                mapping[normalise_header(their_header)] = ""
+                continue
             raise PlacementFileError(
                 _(
                     "The bank's column mapping sends “%(header)s” to “%(field)s”, "
                     "which is not a placement field."
                 )
-                % {"header": their_header, "field": field},
+                % {"header": their_header, "field": target},
                 column=str(their_header),
             )
-        mapping[normalise_header(their_header)] = field or ""
+        mapping[normalise_header(their_header)] = target or ""
 
     # Trailing empty header cells are what spreadsheets leave behind.
     while header and not str(header[-1] or "").strip():
@@ -213,36 +252,126 @@ def plan_columns(header: list[str], bank_mapping: dict | None) -> ColumnPlan:
                 column=str(index + 1),
             )
         if key not in mapping:
-            raise PlacementFileError(
-                _(
-                    "Unknown column “%(header)s”. Rename it to one of the placement fields "
-                    "(account number, debtor name, ID number, phones, address, principal, "
-                    "interest, fees, currency, overdue since, product, card number), or ask "
-                    "the agency to add it to your column mapping."
-                )
-                % {"header": text},
-                column=text,
-            )
-        field = mapping[key]
-        if not field:
+            raise PlacementFileError(fields.unknown_column % {"header": text}, column=text)
+        target = mapping[key]
+        if not target:
             ignored.add(index)
             continue
-        if field in positions:
+        if target in positions:
             raise PlacementFileError(
                 _("Columns “%(first)s” and “%(second)s” both give the %(field)s.")
-                % {"first": headers[field], "second": text, "field": FIELDS[field]},
+                % {"first": headers[target], "second": text, "field": labels[target]},
                 column=text,
             )
-        positions[field] = index
-        headers[field] = text
+        positions[target] = index
+        headers[target] = text
 
-    for field in REQUIRED_FIELDS:
-        if field not in positions:
+    for required in fields.required:
+        if required not in positions:
             raise PlacementFileError(
                 _("The required column “%(field)s” is missing (e.g. “%(example)s”).")
-                % {"field": FIELDS[field], "example": _REQUIRED_EXAMPLES[field]},
-                column=FIELDS[field],
+                % {"field": labels[required], "example": fields.examples[required]},
+                column=labels[required],
             )
     return ColumnPlan(
-        positions=positions, headers=headers, width=len(header), ignored=frozenset(ignored)
+        positions=positions,
+        headers=headers,
+        width=len(header),
+        ignored=frozenset(ignored),
+        labels=labels,
     )
+
+
+# --- Repayment files ---------------------------------------------------------------------
+
+REPAYMENT_LABELS: dict[str, str] = {
+    "account_no": "account number",
+    "amount": "amount",
+    "paid_on": "paid on",
+    "reference": "reference",
+}
+
+_REPAYMENT_HEADERS: dict[str, tuple[str, ...]] = {
+    "account_no": _DEFAULT_HEADERS["account_no"],
+    "amount": (
+        "amount",
+        "repayment amount",
+        "repaid amount",
+        "paid amount",
+        "payment amount",
+        "金额",
+        "金額",
+        "还款金额",
+        "還款金額",
+        "实还金额",
+        "實還金額",
+        "回款金额",
+        "入账金额",
+        "还款额",
+        "交易金额",
+    ),
+    "paid_on": (
+        "paid_on",
+        "paid on",
+        "date",
+        "paid date",
+        "payment date",
+        "repayment date",
+        "value date",
+        "日期",
+        "还款日期",
+        "還款日期",
+        "实还日期",
+        "回款日期",
+        "入账日期",
+        "交易日期",
+        "还款日",
+    ),
+    "reference": (
+        "reference",
+        "ref",
+        "reference no",
+        "transaction id",
+        "transaction no",
+        "流水号",
+        "流水號",
+        "交易流水号",
+        "还款流水号",
+        "交易编号",
+        "参考号",
+        "凭证号",
+        "交易参考号",
+    ),
+}
+
+# A repayment file may carry the placement columns a bank's export includes (the
+# debtor's name, balances …): they are ignored, as the bank has no use in sending
+# them and we none in keeping them; any other unknown column still fails the file.
+_REPAYMENT_MAPPING: dict[str, str] = {
+    header: "" for header, target in DEFAULT_MAPPING.items() if target != "account_no"
+}
+_REPAYMENT_MAPPING.update(
+    {
+        normalise_header(header): target
+        for target, headers in _REPAYMENT_HEADERS.items()
+        for header in headers
+    }
+)
+
+REPAYMENT_FIELDS = FieldSet(
+    name="repayment",
+    labels=REPAYMENT_LABELS,
+    required=("account_no", "amount", "paid_on", "reference"),
+    examples={
+        "account_no": "account_no / 账号",
+        "amount": "amount / 还款金额",
+        "paid_on": "paid_on / 还款日期",
+        "reference": "reference / 交易流水号",
+    },
+    default_mapping=_REPAYMENT_MAPPING,
+    unknown_column=_(
+        "Unknown column “%(header)s”. Rename it to one of the repayment fields "
+        "(account number, amount, paid on, reference)."
+    ),
+    strict_bank_mapping=False,
+)

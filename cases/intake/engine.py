@@ -93,19 +93,25 @@ def _runs_alive(placement_ids: list[int]) -> set[int]:
 RECEIVED_UNSTARTED_AFTER = dt.timedelta(minutes=2)
 
 
-def stalled_placement_ids() -> list[int]:
-    """Placements that should be importing but no live run holds: the sweeper's list."""
+def stalled_ids(model, alive) -> list[int]:
+    """Rows of a received bank file (`model`: Placement, RepaymentFile) that should be
+    importing but no live run holds (`alive(ids)` → the held ones): the sweeper's list."""
     waited_long = timezone.now() - RECEIVED_UNSTARTED_AFTER
     candidates = list(
-        Placement.objects.filter(
-            Q(status=Placement.Status.PROCESSING)
-            | Q(status=Placement.Status.RECEIVED, received_at__lt=waited_long)
+        model.objects.filter(
+            Q(status=model.Status.PROCESSING)
+            | Q(status=model.Status.RECEIVED, received_at__lt=waited_long)
         )
         .order_by("received_at")
         .values_list("pk", flat=True)
     )
-    alive = _runs_alive(candidates)
-    return [pk for pk in candidates if pk not in alive]
+    held = alive(candidates)
+    return [pk for pk in candidates if pk not in held]
+
+
+def stalled_placement_ids() -> list[int]:
+    """Placements that should be importing but no live run holds: the sweeper's list."""
+    return stalled_ids(Placement, _runs_alive)
 
 
 def _bank_lock(bank_id: int):
@@ -114,14 +120,19 @@ def _bank_lock(bank_id: int):
     return _session_lock(BANK_LOCK_NAMESPACE, bank_id, wait=True)
 
 
-def _claim(placement_id: int) -> bool:
+def claim(model, pk: int) -> bool:
+    """received/processing → processing (the caller holds the run lock: a "processing"
+    row has no live run); False when it is finished."""
     now = timezone.now()
-    # We hold the run lock: a "processing" placement has no live run.
-    claimable = Q(status__in=[Placement.Status.RECEIVED, Placement.Status.PROCESSING])
-    claimed = Placement.objects.filter(claimable, pk=placement_id).update(
-        status=Placement.Status.PROCESSING, started_at=Coalesce(F("started_at"), now)
+    claimable = Q(status__in=[model.Status.RECEIVED, model.Status.PROCESSING])
+    claimed = model.objects.filter(claimable, pk=pk).update(
+        status=model.Status.PROCESSING, started_at=Coalesce(F("started_at"), now)
     )
     return claimed == 1
+
+
+def _claim(placement_id: int) -> bool:
+    return claim(Placement, placement_id)
 
 
 def run_import(placement_id: int, *, engine: str = "") -> Placement:
@@ -487,10 +498,12 @@ def _finish_completed(placement: Placement) -> None:
     )
 
 
-def _finish_failed(placement: Placement, reason: str, *, delete_file: bool = False) -> None:
+def finish_failed(placement, reason: str, *, delete_file: bool = False) -> None:
+    """Marks a received bank file (Placement, RepaymentFile) failed with `reason`."""
+    model = type(placement)
     with transaction.atomic():
-        placement = Placement.objects.select_for_update().get(pk=placement.pk)
-        placement.status = Placement.Status.FAILED
+        placement = model.objects.select_for_update().get(pk=placement.pk)
+        placement.status = model.Status.FAILED
         placement.failure_reason = reason
         placement.finished_at = timezone.now()
         if delete_file:
@@ -501,7 +514,10 @@ def _finish_failed(placement: Placement, reason: str, *, delete_file: bool = Fal
                 placement.backup_path = ""
         placement._change_reason = "import failed"
         placement.save()
-    logger.info("placement %s failed: %s", placement.pk, reason)
+    logger.info("%s %s failed: %s", model._meta.model_name, placement.pk, reason)
+
+
+_finish_failed = finish_failed
 
 
 __all__ = ["change_reason", "run_import"]

@@ -196,6 +196,28 @@ def mask_card(value: Any) -> str:
     return mask_card_number(digits)
 
 
+def fit_to_header(
+    cells: list[Any], width: int, *, pad_short_rows: bool
+) -> tuple[list[Any] | None, str]:
+    """A row whose number of values differs from the header's: the cells to read
+    (extra empty cells dropped, XLSX rows padded), or None and the message."""
+    if len(cells) > width:
+        if any(_text(cell) for cell in cells[width:]):
+            return None, _(
+                "The row has %(count)s values but the header has %(width)s columns "
+                "(a comma inside a value must be quoted)."
+            ) % {"count": len(cells), "width": width}
+        return cells, ""
+    if len(cells) < width:
+        if pad_short_rows:
+            return list(cells) + [None] * (width - len(cells)), ""
+        return None, _(
+            "The row has only %(count)s of the %(width)s values of the header "
+            "(the row looks cut off)."
+        ) % {"count": len(cells), "width": width}
+    return cells, ""
+
+
 class RowValidator:
     """Validates the rows of one file against its column plan."""
 
@@ -229,33 +251,9 @@ class RowValidator:
         problems: list[RowProblem] = []
         width = self.width
         if len(cells) != width:
-            if len(cells) > width:
-                extra = cells[width:]
-                if any(_text(cell) for cell in extra):
-                    self._problem(
-                        problems,
-                        row_number,
-                        "",
-                        _(
-                            "The row has %(count)s values but the header has %(width)s columns "
-                            "(a comma inside a value must be quoted)."
-                        )
-                        % {"count": len(cells), "width": width},
-                    )
-                    return None, problems
-            elif self.pad_short_rows:
-                cells = list(cells) + [None] * (width - len(cells))
-            else:
-                self._problem(
-                    problems,
-                    row_number,
-                    "",
-                    _(
-                        "The row has only %(count)s of the %(width)s values of the header "
-                        "(the row looks cut off)."
-                    )
-                    % {"count": len(cells), "width": width},
-                )
+            cells, message = fit_to_header(cells, width, pad_short_rows=self.pad_short_rows)
+            if cells is None:
+                self._problem(problems, row_number, "", message)
                 return None, problems
 
         get = self._get

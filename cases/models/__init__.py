@@ -30,6 +30,7 @@ from .quality import (
     CallQualityReview,
     QualityChecklistItem,
 )
+from .repayments import BankRepayment, RepaymentFile, RepaymentRowError
 from .reports import WeeklyReport
 from .visits import (
     SafetyAlert,
@@ -58,6 +59,7 @@ __all__ = [
     "AgreementCommissionRate",
     "Bank",
     "BankApiKey",
+    "BankRepayment",
     "CallLog",
     "CallOutcome",
     "CallQualityMark",
@@ -88,6 +90,8 @@ __all__ = [
     "PlacementStream",
     "Promise",
     "QualityChecklistItem",
+    "RepaymentFile",
+    "RepaymentRowError",
     "SafetyAlert",
     "SpecialProcedure",
     "SpecialProcedureDocument",
