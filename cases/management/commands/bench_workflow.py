@@ -59,8 +59,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--threads",
             type=int,
-            default=1,
-            help="threads per worker: 1 = sync workers (as deployed), more = gthread",
+            default=2,
+            help="threads per worker: 1 = sync workers (as the Dockerfile runs them), "
+            "more = gthread (the set-up of every figure in docs/benchmarks.md)",
         )
         parser.add_argument("--port", type=int, default=0)
         parser.add_argument("--promises", type=int, default=500_000)
