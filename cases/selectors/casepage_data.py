@@ -18,7 +18,15 @@ from __future__ import annotations
 from django.db.models import F
 from django.db.models.functions import Coalesce
 
-from cases.models import CallLog, Case, CaseHold, ContactPoint
+from cases.models import (
+    CallLog,
+    Case,
+    CaseHold,
+    CollectionPeriodExtension,
+    ContactPoint,
+    SpecialProcedure,
+    VisitNomination,
+)
 
 _ATTRIBUTE = "_case_page_data"
 
@@ -103,6 +111,50 @@ class CasePageData:
             )
 
         return self._cached_newest("calls", max(limit, PAGE_READ), load)[:limit]
+
+    # --- visits, special procedures, period extensions (a panel and a timeline source each)
+
+    def visit_nominations(self, limit: int) -> list[VisitNomination]:
+        """The case's newest visit nominations with their people and report."""
+
+        def load(n):
+            return (
+                VisitNomination.objects.filter(case_id=self.case.pk)
+                .select_related("nominated_by", "field_collector", "report")
+                .order_by("-nominated_at", "-pk")[:n]
+            )
+
+        return self.newest("visit_nominations", limit, load)
+
+    def special_procedures(self, limit: int) -> list[SpecialProcedure]:
+        """The case's newest special procedures with the people who moved them."""
+
+        def load(n):
+            return (
+                SpecialProcedure.objects.filter(case_id=self.case.pk)
+                .select_related("requested_by", "started_by", "closed_by")
+                .order_by("-requested_at", "-pk")[:n]
+            )
+
+        return self.newest("special_procedures", limit, load)
+
+    def period_extensions(self, limit: int | None = None) -> list[CollectionPeriodExtension]:
+        """The case's collection-period extensions, newest first; all of them when `limit`
+        is None (a case has a handful: the first read of PAGE_READ rows holds them all)."""
+
+        def load(n):
+            return (
+                CollectionPeriodExtension.objects.filter(case_id=self.case.pk)
+                .select_related("requested_by")
+                .order_by("-requested_at", "-pk")[:n]
+            )
+
+        if limit is not None:
+            return self.newest("period_extensions", limit, load)
+        rows = self.newest("period_extensions", PAGE_READ, load)
+        while len(rows) == self._newest["period_extensions"][0]:  # cut by the limit: more
+            rows = self.newest("period_extensions", 2 * len(rows), load)
+        return rows
 
     # --- the case's own history ----------------------------------------------------------
 

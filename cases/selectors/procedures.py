@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, CollectionPeriodExtension, SpecialProcedure
 from cases.selectors import case_list
+from cases.selectors.casepage_data import case_page_data
 from cases.timeline import TimelineEntry, timeline_source
 from collections_office.workdays import company_tz
 
@@ -71,11 +72,8 @@ def procedure_timeline_source(case, user, limit: int) -> list[TimelineEntry]:
     from django.urls import reverse
 
     entries = []
-    for procedure in (
-        SpecialProcedure.objects.filter(case=case)
-        .select_related("requested_by", "started_by", "closed_by")
-        .order_by("-requested_at")[:limit]
-    ):
+    # Read once with the case page's procedures panel (case_page_data).
+    for procedure in case_page_data(case).special_procedures(limit):
         url = reverse("cases:procedure", args=[procedure.pk])
         entries.append(
             TimelineEntry(
@@ -123,7 +121,6 @@ def period_extension_timeline_source(case, user, limit: int) -> list[TimelineEnt
             detail=extension.reason,
             actor=_name(extension.requested_by),
         )
-        for extension in CollectionPeriodExtension.objects.filter(case=case)
-        .select_related("requested_by")
-        .order_by("-requested_at")[:limit]
+        # Read once with the case page's period panel (case_page_data).
+        for extension in case_page_data(case).period_extensions(limit)
     ]

@@ -119,14 +119,13 @@ def visit_timeline_source(case, user, limit: int) -> list[TimelineEntry]:
     """Visit nominations of the case and their reports (one indexed query)."""
     from django.urls import reverse
 
+    from cases.selectors.casepage_data import case_page_data
+
     # Admin staff read the case page but not visit pages: their entries link nowhere.
     may_open = has_role(user, *VISIT_PAGE_ROLES)
     entries = []
-    for nomination in (
-        VisitNomination.objects.filter(case=case)
-        .select_related("nominated_by", "field_collector", "report")
-        .order_by("-nominated_at")[:limit]
-    ):
+    # Read once with the case page's visits panel (case_page_data).
+    for nomination in case_page_data(case).visit_nominations(limit):
         entries.append(
             TimelineEntry(
                 at=nomination.nominated_at,

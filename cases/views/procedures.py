@@ -20,6 +20,7 @@ from ..access import CASE_SUPERVISOR_ROLES, COLLECTOR_ROLES
 from ..case_page import case_panel
 from ..models import Case, CollectionPeriodExtension, SpecialProcedure
 from ..selectors import procedures as procedure_selectors
+from ..selectors.casepage_data import case_page_data
 from ..services import procedures as procedure_services
 from ..visit_forms import PeriodExtensionForm, ProcedureCloseForm, ProcedureForm
 from .ranged import ranged_file_response
@@ -48,9 +49,8 @@ def procedures_panel(request, case: Case) -> dict | None:
         "case": case,
         "form": getattr(request, "procedure_form", None)
         or (ProcedureForm() if may_request else None),
-        "procedures": list(
-            SpecialProcedure.objects.filter(case=case).order_by("-requested_at")[:10]
-        ),
+        # Read once with the timeline's procedure source (case_page_data).
+        "procedures": case_page_data(case).special_procedures(10),
     }
 
 
@@ -58,7 +58,7 @@ def procedures_panel(request, case: Case) -> dict | None:
 def period_panel(request, case: Case) -> dict | None:
     may_request = _may_work(request.user, case)
     # A case has a handful of extensions at most: one query for the list and the end.
-    extensions = list(CollectionPeriodExtension.objects.filter(case=case).order_by("-requested_at"))
+    extensions = case_page_data(case).period_extensions()  # shared with the timeline
     pending = any(e.status == CollectionPeriodExtension.Status.PENDING for e in extensions)
     approved = [
         e.new_ends_on for e in extensions if e.status == CollectionPeriodExtension.Status.APPROVED

@@ -81,11 +81,8 @@ def visits_panel(request, case: Case) -> dict | None:
     may_nominate = _may_nominate(user, case)
     form = getattr(request, "nomination_form", None)
     # One open visit per case at a time, so an open one is always the newest.
-    nominations = list(
-        VisitNomination.objects.filter(case=case)
-        .select_related("field_collector")
-        .order_by("-nominated_at")[:5]
-    )
+    # Read once with the timeline's visit source (case_page_data).
+    nominations = case_page_data(case).visit_nominations(5)
     open_nomination = nominations[0] if nominations and nominations[0].is_open else None
     if form is None and may_nominate and open_nomination is None:
         form = _nomination_form(request, case)

@@ -56,7 +56,13 @@ class Command(BaseCommand):
             help="requests in the first seconds are not counted (each worker's first pages)",
         )
         parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-        parser.add_argument("--threads", type=int, default=2, help="threads per worker")
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=2,
+            help="threads per worker: 1 = sync workers (as the Dockerfile runs them), "
+            "more = gthread (the set-up of every figure in docs/benchmarks.md)",
+        )
         parser.add_argument("--port", type=int, default=0)
         parser.add_argument("--promises", type=int, default=500_000)
         parser.add_argument("--payments", type=int, default=300_000)
