@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("cases", "0020_repayment_files"),
+        ("cases", "0022_retention"),
     ]
 
     operations = [

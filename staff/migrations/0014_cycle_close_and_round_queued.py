@@ -17,7 +17,7 @@ def mark_earlier_closings(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('staff', '0012_talent_defaults'),
+        ('staff', '0013_early_warning_flags'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
