@@ -13,12 +13,20 @@ from .models import ReportResult, ReportRun, ReportSchedule, Scope
 from .services import company_today, run_execute
 
 
+def demo_kinds() -> dict:
+    """The company-wide weekly and monthly kinds (a per-scope kind — reconciliation, one run
+    per agreement — has its own demo: cases.demo_statements)."""
+    return {
+        key: kind
+        for key, kind in sorted(report_kinds.kinds().items())
+        if kind.period in ("week", "month") and kind.scheduled_scopes is None
+    }
+
+
 def seed(*, stdout=None) -> None:
     today = company_today()
     made = []
-    for key, kind in sorted(report_kinds.kinds().items()):
-        if kind.period not in ("week", "month"):
-            continue
+    for key, kind in demo_kinds().items():
         start, end = report_kinds.previous_period(kind.period, today)
         if ReportResult.objects.filter(
             kind=key, period_start=start, period_end=end, scope=Scope.COMPANY, scope_id=0
