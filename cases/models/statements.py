@@ -227,6 +227,15 @@ class Statement(models.Model):
         )
 
 
+class StatementLineQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The lines of the statements the user may read (Statement's rule)."""
+        from cases.access import statement_visibility
+
+        condition = statement_visibility(user, prefix="statement__")
+        return self if condition is None else self.filter(condition)
+
+
 class StatementLine(models.Model):
     """One line of a statement: a pair (or one side) of the reconciliation, with its reason."""
 
@@ -276,6 +285,7 @@ class StatementLine(models.Model):
     )
     # Finance's follow-up note (drafts only).
     note = models.CharField(_("note"), max_length=500, blank=True)
+    objects = StatementLineQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("statement line")

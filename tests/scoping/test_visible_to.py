@@ -52,6 +52,8 @@ READERS = {
     "cases.RepaymentFile": (roles.ADMIN_STAFF, "repayment_file"),
     "cases.RepaymentRowError": (roles.ADMIN_STAFF, "repayment_row_error"),
     "cases.BankRepayment": (roles.FINANCE, "bank_repayment"),
+    "cases.Statement": (roles.FINANCE, "statement"),
+    "cases.StatementLine": (roles.FINANCE, "statement_line"),
     "cases.Debtor": (roles.SUPERVISOR, "debtor"),
     "cases.ContactPoint": (roles.SUPERVISOR, "contact_point"),
     "cases.Case": (roles.SUPERVISOR, "case"),
@@ -121,7 +123,7 @@ def test_every_model_of_ours_has_a_visibility_rule_or_says_why_not():
 
 @pytest.fixture
 def world():
-    from tests.scoping.routes.money import repayment_file_of
+    from tests.scoping.routes.money import _statement_on, repayment_file_of
     from tests.staff.assessment.world import assessment_of
     from tests.staff.promotion.world import promotion_application
 
@@ -135,6 +137,7 @@ def world():
         side.repayment_file = repayment_file_of(side)
         side.repayment_row_error = side.repayment_file.row_errors.get()
         side.bank_repayment = side.repayment_file.repayments.get()
+        side.statement_line = _statement_on(side).lines.get()
     return world
 
 
