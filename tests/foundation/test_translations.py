@@ -22,7 +22,7 @@ def po_entries() -> list[dict]:
         fields: dict[str, str] = {}
         key = None
         for line in text.splitlines():
-            match = re.match(r'^(msgid|msgid_plural|msgstr(?:\[\d\])?) "(.*)"$', line)
+            match = re.match(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d\])?) "(.*)"$', line)
             if match:
                 key = match.group(1)
                 fields[key] = match.group(2)
@@ -52,6 +52,8 @@ def test_the_compiled_catalogue_matches_the_source():
         compiled = gettext.GNUTranslations(committed)._catalog
     for entry in po_entries():
         msgid = unescape(entry["msgid"])
+        if "msgctxt" in entry:  # gettext keys a context's entry as "context\x04msgid"
+            msgid = f"{unescape(entry['msgctxt'])}\x04{msgid}"
         if "msgid_plural" in entry:
             assert compiled.get((msgid, 0)) == unescape(entry["msgstr[0]"]), msgid
         else:
