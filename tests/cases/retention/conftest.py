@@ -16,11 +16,13 @@ from django.core.files.storage import storages
 from django.utils import timezone
 
 from cases.models import (
+    BankRepayment,
     CallLog,
     CaseHold,
     Payment,
     Placement,
     Promise,
+    RepaymentFile,
     SpecialProcedure,
     SpecialProcedureDocument,
     VisitNomination,
@@ -213,23 +215,10 @@ def case_with_everything(agreement, collector, *, debtor, account_no: str):
     return case
 
 
-def _model(label: str):
-    """A model another branch adds this session (None until it is merged)."""
-    from django.apps import apps
-
-    try:
-        return apps.get_model(label)
-    except LookupError:
-        return None
-
-
 def repayment_for(case):
     """The bank's repayment file (original and backup copy) with one repayment on `case`."""
-    repayment_file_model = _model("cases.RepaymentFile")
-    if repayment_file_model is None:
-        return None
     content = f"account,amount\n{case.account_no},100.00\n".encode()
-    repayment_file = repayment_file_model.objects.create(
+    repayment_file = RepaymentFile.objects.create(
         bank=case.bank,
         agreement=case.agreement,
         status="completed",
@@ -242,7 +231,7 @@ def repayment_for(case):
         f"repayments/backup-{repayment_file.pk}.csv", ContentFile(content)
     )
     repayment_file.save(update_fields=["backup_path"])
-    return _model("cases.BankRepayment").objects.create(
+    return BankRepayment.objects.create(
         repayment_file=repayment_file,
         bank=case.bank,
         agreement=case.agreement,
@@ -266,11 +255,9 @@ def files_of(case) -> list[tuple[str, str]]:
         names += [("default", photo.image.name) for photo in report.photos.all()]
     for document in SpecialProcedureDocument.objects.filter(procedure__case=case):
         names.append(("default", document.file.name))
-    repayment_model = _model("cases.BankRepayment")
-    if repayment_model is not None:
-        for repayment in repayment_model.objects.filter(case=case):
-            names.append(("default", repayment.repayment_file.original_file.name))
-            names.append(("backup", repayment.repayment_file.backup_path))
+    for repayment in BankRepayment.objects.filter(case=case):
+        names.append(("default", repayment.repayment_file.original_file.name))
+        names.append(("backup", repayment.repayment_file.backup_path))
     return names
 
 

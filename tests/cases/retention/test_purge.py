@@ -14,7 +14,17 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 
 from cases import retention as graph
-from cases.models import Agreement, Case, Debtor, Placement, RetentionPurge
+from cases.models import (
+    Agreement,
+    BankRepayment,
+    Case,
+    Debtor,
+    Placement,
+    RepaymentFile,
+    RetentionPurge,
+    Statement,
+    StatementLine,
+)
 from cases.services.retention import (
     APPROVAL_KIND,
     SYSTEM_USERNAME,
@@ -26,7 +36,7 @@ from staff.models import ApprovalRequest, Notification, PersonalDataView
 from staff.services_approvals import approval_decide
 from tests.cases.api.builders import make_debtor
 
-from .conftest import AFTER_RETENTION, _model, case_with_everything, exists, files_of
+from .conftest import AFTER_RETENTION, case_with_everything, exists, files_of
 
 pytestmark = pytest.mark.django_db
 
@@ -235,12 +245,10 @@ def test_after_approval_nothing_with_personal_data_of_the_agreement_survives(
     assert _history_rows(Payment, case_id__in=old_case_ids) == 0
     assert _history_rows(ContactPoint, debtor_id=old_debtor_id) == 0
     assert _history_rows(Placement, id__in=old_placement_ids) == 0
-    repayment_model = _model("cases.BankRepayment")
-    if repayment_model is not None:  # repay's models, once merged
-        assert not repayment_model.objects.filter(agreement=old_agreement).exists()
-        assert not _model("cases.RepaymentFile").objects.filter(agreement=old_agreement).exists()
-        assert _history_rows(repayment_model, agreement_id=old_agreement.pk) == 0
-        assert repayment_model.objects.filter(agreement=live_agreement).count() == 1
+    assert not BankRepayment.objects.filter(agreement=old_agreement).exists()
+    assert not RepaymentFile.objects.filter(agreement=old_agreement).exists()
+    assert _history_rows(BankRepayment, agreement_id=old_agreement.pk) == 0
+    assert BankRepayment.objects.filter(agreement=live_agreement).count() == 1
     # Files and their backup copies.
     assert [name for name in world["old_files"] if exists(*name)] == []
     # A report result naming a purged debtor is gone; the staff figures stay.
@@ -320,12 +328,9 @@ def test_statements_survive_the_purge_with_their_copied_values(
 ):
     """Recon's statements (approved, sent to the bank) keep every value they copied; their
     links to the purged payment and case are emptied."""
-    statement_model = _model("cases.Statement")
-    if statement_model is None:
-        pytest.skip("statements are not merged yet")
     old_case = world["old_cases"][0]
     payment = old_case.payments.get()
-    statement = statement_model.objects.create(
+    statement = Statement.objects.create(
         agreement=old_agreement,
         bank=old_agreement.bank,
         month=dt.date(2026, 6, 1),
@@ -333,7 +338,7 @@ def test_statements_survive_the_purge_with_their_copied_values(
         prepared_at=payment.claimed_at,
         prepared_by=collector,
     )
-    line = _model("cases.StatementLine").objects.create(
+    line = StatementLine.objects.create(
         statement=statement,
         kind="agency_only",
         reason="no_repayment",
@@ -344,7 +349,7 @@ def test_statements_survive_the_purge_with_their_copied_values(
         case=old_case,
     )
     # Approved (as finance's approval would leave it; the model refuses changes after).
-    statement_model.objects.filter(pk=statement.pk).update(
+    Statement.objects.filter(pk=statement.pk).update(
         status="approved", approved_by=hq_admin, approved_at=payment.claimed_at
     )
     clock(AFTER_RETENTION)
