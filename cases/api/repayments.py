@@ -11,7 +11,6 @@ from __future__ import annotations
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
@@ -29,11 +28,12 @@ from .serializers import (
 )
 from .views import (
     ERRORS,
+    IDEMPOTENCY_KEY_PARAMETER,
     BankApiView,
     BankFileUploadMixin,
-    ErrorSerializer,
     PlacementPagination,
     RowErrorPagination,
+    upload_responses,
 )
 
 
@@ -79,27 +79,8 @@ class RepaymentFileViewSet(
             "different file is `409 Conflict`. A file above the size limit is `413`."
         ),
         request={"multipart/form-data": RepaymentFileUploadSerializer},
-        parameters=[
-            OpenApiParameter(
-                "Idempotency-Key",
-                OpenApiTypes.STR,
-                OpenApiParameter.HEADER,
-                required=False,
-                description="Any unique string (≤ 128 printable ASCII characters) per upload.",
-            )
-        ],
-        responses={
-            202: OpenApiResponse(RepaymentFileSerializer, description="Received; import queued."),
-            200: OpenApiResponse(
-                RepaymentFileSerializer, description="Already received: the first file."
-            ),
-            400: OpenApiResponse(ErrorSerializer, description="Bad input, naming the field."),
-            409: OpenApiResponse(
-                ErrorSerializer, description="This Idempotency-Key was used for another file."
-            ),
-            413: OpenApiResponse(ErrorSerializer, description="The file is too large."),
-            **ERRORS,
-        },
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        responses=upload_responses(RepaymentFileSerializer, first="the first file"),
     )
     def create(self, request, *args, **kwargs):
         from cases.services.repayments import repayment_file_receive

@@ -70,6 +70,30 @@ ERRORS = {
 }
 
 
+# The upload endpoints' shared OpenAPI pieces (placements and repayment files).
+IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="Any unique string (≤ 128 printable ASCII characters) per upload.",
+)
+
+
+def upload_responses(serializer, *, first: str) -> dict:
+    """An upload's responses: 202 received, 200 the first upload again (`first` names it)."""
+    return {
+        202: OpenApiResponse(serializer, description="Received; import queued."),
+        200: OpenApiResponse(serializer, description=f"Already received: {first}."),
+        400: OpenApiResponse(ErrorSerializer, description="Bad input, naming the field."),
+        409: OpenApiResponse(
+            ErrorSerializer, description="This Idempotency-Key was used for another file."
+        ),
+        413: OpenApiResponse(ErrorSerializer, description="The file is too large."),
+        **ERRORS,
+    }
+
+
 class UploadTooLarge(APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = "upload_too_large"
@@ -288,27 +312,8 @@ class PlacementViewSet(
             "different file is `409 Conflict`. A file above the size limit is `413`."
         ),
         request={"multipart/form-data": PlacementUploadSerializer},
-        parameters=[
-            OpenApiParameter(
-                "Idempotency-Key",
-                OpenApiTypes.STR,
-                OpenApiParameter.HEADER,
-                required=False,
-                description="Any unique string (≤ 128 printable ASCII characters) per upload.",
-            )
-        ],
-        responses={
-            202: OpenApiResponse(PlacementSerializer, description="Received; import queued."),
-            200: OpenApiResponse(
-                PlacementSerializer, description="Already received: the first placement."
-            ),
-            400: OpenApiResponse(ErrorSerializer, description="Bad input, naming the field."),
-            409: OpenApiResponse(
-                ErrorSerializer, description="This Idempotency-Key was used for another file."
-            ),
-            413: OpenApiResponse(ErrorSerializer, description="The file is too large."),
-            **ERRORS,
-        },
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        responses=upload_responses(PlacementSerializer, first="the first placement"),
     )
     def create(self, request, *args, **kwargs):
         # Imported here: the intake engine is heavy and only the upload needs it.
