@@ -155,6 +155,34 @@ class AssignmentClock:
         return _("%(amount)s left") % {"amount": amount}
 
 
+# What the unassigned list's table shows of a case, read as plain values.
+UNASSIGNED_ROW_FIELDS = ("pk", "account_no", "currency", "overdue_since", "total_balance")
+
+
+def unassigned_page_rows(cases: QuerySet[Case], page_ids: list[int]) -> list[dict]:
+    """The rows of one page of `unassigned_cases(…)` (`cases`), in the order of
+    `page_ids`, as dicts of UNASSIGNED_ROW_FIELDS with `debtor_name`, `bank_name`, and
+    the placement's `received_at` and `assignment_due_at`: one query by id, no model
+    instances (six per row with the related rows, and the debtor's ID number decrypted)."""
+    rows = (
+        cases.filter(pk__in=list(page_ids))
+        .order_by()
+        .values(
+            *UNASSIGNED_ROW_FIELDS,
+            debtor_name=F("debtor__name"),
+            bank_name=F("bank__name"),
+            received_at=F("last_placement__received_at"),
+            assignment_due_at=F("last_placement__assignment_due_at"),
+        )
+    )
+    by_id = {row["pk"]: row for row in rows}
+    return [by_id[pk] for pk in page_ids if pk in by_id]
+
+
+def clock_until(due: dt.datetime | None, *, now: dt.datetime) -> AssignmentClock:
+    return AssignmentClock(due_at=due, left=(due - now) if due else None)
+
+
 def assignment_clock(case: Case, *, now: dt.datetime) -> AssignmentClock:
     due = case.last_placement.assignment_due_at if case.last_placement_id else None
     return AssignmentClock(due_at=due, left=(due - now) if due else None)
@@ -215,6 +243,17 @@ def assignable_collectors(*, branch: Branch | None) -> QuerySet:
         .select_related("staff_profile")
         .order_by("first_name", "last_name", "username")
     )
+
+
+def assignable_collector_names(*, branch: Branch | None) -> list[tuple[int, str]]:
+    """(id, display name) of `assignable_collectors(branch)`, in the same order, as plain
+    values: a big branch has thousands of collectors (the bench branch 2,000), and model
+    instances for each cost more than the rest of the page that lists them."""
+    rows = assignable_collectors(branch=branch).values_list(
+        "pk", "first_name", "last_name", "username"
+    )
+    # The same text as display_name(user): get_full_name() or the username.
+    return [(pk, f"{first} {last}".strip() or username) for pk, first, last, username in rows]
 
 
 def collector_loads(collector_ids) -> dict[int, tuple[int, Decimal]]:

@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -68,25 +67,15 @@ def queue(request):
     now = timezone.now()
     form = QueueFilterForm(request.GET or None)
     cases = queue_selectors.collector_queue(user=request.user, now=now, **form.filters())
-    # Page on ids (an index-only ranking), then read the page's rows.
-    page = Paginator(cases.values_list("pk", flat=True), QUEUE_PAGE_SIZE).get_page(
-        request.GET.get("page")
+    # Page on ids (an index-only ranking that counts the queue too), then read the page's
+    # rows as plain values; what the table shows of each is made here in one pass (a
+    # template's date filters and {% url %} per row were half of the page's CPU).
+    page = queue_selectors.queue_page(
+        cases, number=request.GET.get("page"), per_page=QUEUE_PAGE_SIZE
     )
-    page.object_list = queue_selectors.queue_page_cases(
-        cases, list(page.object_list), user=request.user, now=now
-    )
-    today = timezone.localdate()
-    labels = queue_selectors.reason_labels()
-    sla = dt.timedelta(minutes=settings.FIRST_ACTION_SLA_MINUTES)
-    for case in page:
-        case.bucket = overdue_bucket(case.overdue_since, today)
-        case.reason_label = labels.get(case.queue_reason, case.queue_reason)
-        case.first_action_due = (
-            case.assigned_at + sla if case.first_action_at is None and case.assigned_at else None
-        )
-        case.first_action_late = case.first_action_due is not None and case.first_action_due < now
-        case.callback_late = case.next_callback_at is not None and case.next_callback_at <= now
+    page.object_list = queue_selectors.queue_page_rows(page.object_list)
     queue_string = _queue_string(request.GET)
+    _queue_rows_for_display(page.object_list, now=now, queue_string=queue_string)
     return render(
         request,
         "cases/calls/queue.html",
@@ -106,10 +95,38 @@ def queue(request):
                 if value in Case.OPEN_STATUSES
             ],
             "last_contact_choices": list(queue_selectors.LAST_CONTACT_FILTERS.items()),
-            "queue_param": urlencode({"queue": queue_string}),
             "reasons": queue_selectors.queue_sources(),
         },
     )
+
+
+def _queue_rows_for_display(rows: list[dict], *, now, queue_string: str) -> None:
+    """Adds to each queue row what its table row shows: the link, the reason's label,
+    the bucket, times in the company's zone as text, and the clocks."""
+    today = timezone.localdate()
+    labels = queue_selectors.reason_labels()
+    sla = dt.timedelta(minutes=settings.FIRST_ACTION_SLA_MINUTES)
+    query = urlencode({"queue": queue_string})
+
+    def shown(value, format_):
+        return timezone.localtime(value).strftime(format_) if value else ""
+
+    for row in rows:
+        row["url"] = f"{reverse('cases:case_detail', args=[row['pk']])}?{query}"
+        row["reason_label"] = labels.get(row["queue_reason"], row["queue_reason"])
+        row["bucket"] = overdue_bucket(row["overdue_since"], today)
+        row["last_call"] = shown(row["last_call_at"], "%Y-%m-%d %H:%M")
+        row["last_contact"] = shown(row["last_contact_at"], "%Y-%m-%d %H:%M")
+        row["callback"] = shown(row["next_callback_at"], "%m-%d %H:%M")
+        callback = row["next_callback_at"]
+        row["callback_late"] = callback is not None and callback <= now
+        due = (
+            row["assigned_at"] + sla
+            if row["first_action_at"] is None and row["assigned_at"]
+            else None
+        )
+        row["first_action_due"] = due
+        row["first_action_late"] = due is not None and due < now
 
 
 # --- Logging a call: the case page panel and the form's view ---------------------------------
