@@ -9,7 +9,6 @@ import re
 from functools import partial
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, QueryDict
@@ -29,7 +28,7 @@ from ..access import CASE_SUPERVISOR_ROLES, COLLECTOR_ROLES
 from ..call_forms import NEW_NUMBER, PROMISE_OUTCOME, CallLogForm, QueueFilterForm
 from ..case_page import case_panel
 from ..compliance.checks import ComplianceRefused
-from ..models import CallLog, Case, ContactPoint, OverdueBucket, overdue_bucket
+from ..models import CallLog, Case, ContactPoint, OverdueBucket
 from ..selectors import calls as call_selectors
 from ..selectors import queue as queue_selectors
 from ..selectors.casepage_data import case_page_data
@@ -37,6 +36,7 @@ from ..services import calls as call_services
 from ..services.call_promises import call_log_with_promise
 from ..services.call_start import call_start, open_started_call
 from .common import history_rows
+from .queue_rows import queue_rows_html
 from .ranged import ranged_file_response
 
 logger = logging.getLogger("cases.views")
@@ -68,19 +68,19 @@ def queue(request):
     form = QueueFilterForm(request.GET or None)
     cases = queue_selectors.collector_queue(user=request.user, now=now, **form.filters())
     # Page on ids (an index-only ranking that counts the queue too), then read the page's
-    # rows as plain values; what the table shows of each is made here in one pass (a
-    # template's date filters and {% url %} per row were half of the page's CPU).
+    # rows as plain values and make their HTML in one pass (through the template, the
+    # rows were most of the page's CPU: docs/benchmarks.md).
     page = queue_selectors.queue_page(
         cases, number=request.GET.get("page"), per_page=QUEUE_PAGE_SIZE
     )
     page.object_list = queue_selectors.queue_page_rows(page.object_list)
-    queue_string = _queue_string(request.GET)
-    _queue_rows_for_display(page.object_list, now=now, queue_string=queue_string)
+    rows = queue_rows_html(page.object_list, now=now, queue_string=_queue_string(request.GET))
     return render(
         request,
         "cases/calls/queue.html",
         {
             "page": page,
+            "rows": rows,
             "form": form,
             "query": request.GET.get("q", ""),
             "selected": {
@@ -98,35 +98,6 @@ def queue(request):
             "reasons": queue_selectors.queue_sources(),
         },
     )
-
-
-def _queue_rows_for_display(rows: list[dict], *, now, queue_string: str) -> None:
-    """Adds to each queue row what its table row shows: the link, the reason's label,
-    the bucket, times in the company's zone as text, and the clocks."""
-    today = timezone.localdate()
-    labels = queue_selectors.reason_labels()
-    sla = dt.timedelta(minutes=settings.FIRST_ACTION_SLA_MINUTES)
-    query = urlencode({"queue": queue_string})
-
-    def shown(value, format_):
-        return timezone.localtime(value).strftime(format_) if value else ""
-
-    for row in rows:
-        row["url"] = f"{reverse('cases:case_detail', args=[row['pk']])}?{query}"
-        row["reason_label"] = labels.get(row["queue_reason"], row["queue_reason"])
-        row["bucket"] = overdue_bucket(row["overdue_since"], today)
-        row["last_call"] = shown(row["last_call_at"], "%Y-%m-%d %H:%M")
-        row["last_contact"] = shown(row["last_contact_at"], "%Y-%m-%d %H:%M")
-        row["callback"] = shown(row["next_callback_at"], "%m-%d %H:%M")
-        callback = row["next_callback_at"]
-        row["callback_late"] = callback is not None and callback <= now
-        due = (
-            row["assigned_at"] + sla
-            if row["first_action_at"] is None and row["assigned_at"]
-            else None
-        )
-        row["first_action_due"] = due
-        row["first_action_late"] = due is not None and due < now
 
 
 # --- Logging a call: the case page panel and the form's view ---------------------------------
