@@ -193,25 +193,26 @@ def unassigned_filter_choices(*, user) -> dict:
     from cases.models import Agreement, Placement
     from staff.selectors import restrict_to_branch
 
-    agreements = restrict_to_branch(
-        Agreement.objects.select_related("bank"), user=user, branch_field="branch"
-    )
+    agreements = restrict_to_branch(Agreement.objects.all(), user=user, branch_field="branch")
     placements = restrict_to_branch(
-        Placement.objects.select_related("bank"), user=user, branch_field="agreement__branch"
+        Placement.objects.all(), user=user, branch_field="agreement__branch"
     ).order_by("-received_at")[:50]
-    agreement_list = list(agreements.order_by("bank__name", "number"))
-    banks = sorted({(a.bank_id, a.bank.name) for a in agreement_list}, key=lambda b: b[1])
+    # Plain values: the page is opened all day, and model instances of each agreement,
+    # placement and their banks cost more than the options they become.
+    agreement_list = list(
+        agreements.order_by("bank__name", "number").values_list(
+            "pk", "number", "bank_id", "bank__name"
+        )
+    )
+    banks = sorted({(bank, name) for _pk, _n, bank, name in agreement_list}, key=lambda b: b[1])
     branches = list(Branch.objects.values_list("pk", "name")) if sees_all_branches(user) else []
+    zone = company_tz()
     return {
         "banks": banks,
-        "agreements": [(a.pk, f"{a.bank.name} · {a.number}") for a in agreement_list],
+        "agreements": [(pk, f"{name} · {number}") for pk, number, _bank, name in agreement_list],
         "placements": [
-            (
-                p.pk,
-                f"#{p.pk} {p.bank.name} · "
-                f"{timezone.localtime(p.received_at, company_tz()):%Y-%m-%d %H:%M}",
-            )
-            for p in placements
+            (pk, f"#{pk} {name} · {timezone.localtime(received, zone):%Y-%m-%d %H:%M}")
+            for pk, name, received in placements.values_list("pk", "bank__name", "received_at")
         ],
         "branches": branches,
     }
