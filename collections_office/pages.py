@@ -68,7 +68,8 @@ def counted_page(rows: QuerySet, *, number, per_page: int) -> Page:
     the last page and a bad one the first, as `Paginator.get_page` does.
     """
     try:
-        number = max(1, int(number))
+        # Past 2**31 it is past the end anyway, and the offset must fit the database's.
+        number = min(max(1, int(number)), 2**31)
     except (TypeError, ValueError):
         number = 1
     found = list(

@@ -154,6 +154,7 @@ def test_a_queue_longer_than_a_page_is_counted_and_paged(client, agreement_a, co
         second = client.get("/cases/queue/", {"page": "2"}).content.decode()
         past_the_end = client.get("/cases/queue/", {"page": "9"}).content.decode()
         bad = client.get("/cases/queue/", {"page": "x"}).content.decode()
+        huge = client.get("/cases/queue/", {"page": "9" * 30})
     assert QUEUE_PAGE_SIZE == 50
     # Highest balance first (no source claims these worked cases).
     assert first.count("data-queue-row") == 2 and second.count("data-queue-row") == 1
@@ -163,6 +164,7 @@ def test_a_queue_longer_than_a_page_is_counted_and_paged(client, agreement_a, co
     assert past_the_end.count("data-queue-row") == 1 and "3–3 of 3" in past_the_end
     assert cases[0].account_no in past_the_end
     assert bad.count("data-queue-row") == 2 and "1–2 of 3" in bad
+    assert huge.status_code == 200 and "3–3 of 3" in huge.content.decode()
 
 
 def test_a_bad_filter_is_reported_and_the_page_still_works(client, collector_a, queue_cases):
