@@ -5,7 +5,8 @@ from __future__ import annotations
 from functools import wraps
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet, Window
 from django.utils import timezone
 
 from .workdays import company_tz
@@ -57,3 +58,28 @@ def id_param(value: str | None) -> int | None:
         return None
     number = int(value)
     return number if 0 < number < 2**63 else None
+
+
+def counted_page(rows: QuerySet, *, number, per_page: int) -> Page:
+    """One page of `rows` (an ordered `values_list()` of a few columns, not flat) and how
+    many rows there are in all, from one query: `COUNT(*) OVER ()` counts the rows the
+    database reads for the page anyway, instead of the paginator's second scan for its
+    count. The page's object list holds the tuples; a page number past the end gives
+    the last page and a bad one the first, as `Paginator.get_page` does.
+    """
+    try:
+        # Past 2**31 it is past the end anyway, and the offset must fit the database's.
+        number = min(max(1, int(number)), 2**31)
+    except (TypeError, ValueError):
+        number = 1
+    found = list(
+        rows.annotate(_rows_in_all=Window(Count("pk")))[(number - 1) * per_page : number * per_page]
+    )
+    paginator = Paginator(rows, per_page)
+    if found:
+        paginator.count = found[0][-1]
+    elif number > 1:  # past the end: count, then the last page
+        return counted_page(rows, number=paginator.num_pages, per_page=per_page)
+    else:
+        paginator.count = 0
+    return Page([row[:-1] for row in found], number, paginator)

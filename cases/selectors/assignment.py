@@ -155,6 +155,34 @@ class AssignmentClock:
         return _("%(amount)s left") % {"amount": amount}
 
 
+# What the unassigned list's table shows of a case, read as plain values.
+UNASSIGNED_ROW_FIELDS = ("pk", "account_no", "currency", "overdue_since", "total_balance")
+
+
+def unassigned_page_rows(cases: QuerySet[Case], page_ids: list[int]) -> list[dict]:
+    """The rows of one page of `unassigned_cases(…)` (`cases`), in the order of
+    `page_ids`, as dicts of UNASSIGNED_ROW_FIELDS with `debtor_name`, `bank_name`, and
+    the placement's `received_at` and `assignment_due_at`: one query by id, no model
+    instances (six per row with the related rows, and the debtor's ID number decrypted)."""
+    rows = (
+        cases.filter(pk__in=list(page_ids))
+        .order_by()
+        .values(
+            *UNASSIGNED_ROW_FIELDS,
+            debtor_name=F("debtor__name"),
+            bank_name=F("bank__name"),
+            received_at=F("last_placement__received_at"),
+            assignment_due_at=F("last_placement__assignment_due_at"),
+        )
+    )
+    by_id = {row["pk"]: row for row in rows}
+    return [by_id[pk] for pk in page_ids if pk in by_id]
+
+
+def clock_until(due: dt.datetime | None, *, now: dt.datetime) -> AssignmentClock:
+    return AssignmentClock(due_at=due, left=(due - now) if due else None)
+
+
 def assignment_clock(case: Case, *, now: dt.datetime) -> AssignmentClock:
     due = case.last_placement.assignment_due_at if case.last_placement_id else None
     return AssignmentClock(due_at=due, left=(due - now) if due else None)
@@ -165,25 +193,26 @@ def unassigned_filter_choices(*, user) -> dict:
     from cases.models import Agreement, Placement
     from staff.selectors import restrict_to_branch
 
-    agreements = restrict_to_branch(
-        Agreement.objects.select_related("bank"), user=user, branch_field="branch"
-    )
+    agreements = restrict_to_branch(Agreement.objects.all(), user=user, branch_field="branch")
     placements = restrict_to_branch(
-        Placement.objects.select_related("bank"), user=user, branch_field="agreement__branch"
+        Placement.objects.all(), user=user, branch_field="agreement__branch"
     ).order_by("-received_at")[:50]
-    agreement_list = list(agreements.order_by("bank__name", "number"))
-    banks = sorted({(a.bank_id, a.bank.name) for a in agreement_list}, key=lambda b: b[1])
+    # Plain values: the page is opened all day, and model instances of each agreement,
+    # placement and their banks cost more than the options they become.
+    agreement_list = list(
+        agreements.order_by("bank__name", "number").values_list(
+            "pk", "number", "bank_id", "bank__name"
+        )
+    )
+    banks = sorted({(bank, name) for _pk, _n, bank, name in agreement_list}, key=lambda b: b[1])
     branches = list(Branch.objects.values_list("pk", "name")) if sees_all_branches(user) else []
+    zone = company_tz()
     return {
         "banks": banks,
-        "agreements": [(a.pk, f"{a.bank.name} · {a.number}") for a in agreement_list],
+        "agreements": [(pk, f"{name} · {number}") for pk, number, _bank, name in agreement_list],
         "placements": [
-            (
-                p.pk,
-                f"#{p.pk} {p.bank.name} · "
-                f"{timezone.localtime(p.received_at, company_tz()):%Y-%m-%d %H:%M}",
-            )
-            for p in placements
+            (pk, f"#{pk} {name} · {timezone.localtime(received, zone):%Y-%m-%d %H:%M}")
+            for pk, name, received in placements.values_list("pk", "bank__name", "received_at")
         ],
         "branches": branches,
     }
@@ -215,6 +244,17 @@ def assignable_collectors(*, branch: Branch | None) -> QuerySet:
         .select_related("staff_profile")
         .order_by("first_name", "last_name", "username")
     )
+
+
+def assignable_collector_names(*, branch: Branch | None) -> list[tuple[int, str]]:
+    """(id, display name) of `assignable_collectors(branch)`, in the same order, as plain
+    values: a big branch has thousands of collectors (the bench branch 2,000), and model
+    instances for each cost more than the rest of the page that lists them."""
+    rows = assignable_collectors(branch=branch).values_list(
+        "pk", "first_name", "last_name", "username"
+    )
+    # The same text as display_name(user): get_full_name() or the username.
+    return [(pk, f"{first} {last}".strip() or username) for pk, first, last, username in rows]
 
 
 def collector_loads(collector_ids) -> dict[int, tuple[int, Decimal]]:

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.paginator import Page
 from django.db.models import Case as SqlCase
 from django.db.models import F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.fields import CharField
@@ -26,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
+from collections_office.pages import counted_page
 
 # The rank of a case no source claims ("the rest", by balance).
 REST_RANK = 1000
@@ -154,19 +156,47 @@ def annotate_queue_order(cases: QuerySet[Case], *, user, now: dt.datetime) -> Qu
     )
 
 
-def queue_page_cases(queue: QuerySet[Case], page_ids: list[int], *, user, now) -> list[Case]:
-    """The cases of one page, in the page's order, with their queue annotations.
+def queue_page(queue: QuerySet[Case], *, number, per_page: int) -> Page:
+    """One page of `queue` as `(pk, queue_reason)` pairs, and the queue's length, from one
+    query: the ranking reads only columns of `case_queue_idx` (an index-only scan), and
+    the same scan counts the queue (`counted_page`)."""
+    return counted_page(queue.values_list("pk", "queue_reason"), number=number, per_page=per_page)
 
-    The page is chosen on ids alone (`queue.values_list("pk")`: the ranking reads only
-    columns of `case_queue_idx`, an index-only scan), then its rows are read by id.
-    """
-    rows = annotate_queue_order(
-        Case.objects.filter(pk__in=page_ids).select_related("bank", "debtor"),
-        user=user,
-        now=now,
+
+# What the queue's table shows of a case: read as plain values (no model instances, no
+# decryption of the debtor's ID number that the table never shows).
+QUEUE_ROW_FIELDS = (
+    "pk",
+    "account_no",
+    "currency",
+    "overdue_since",
+    "last_call_at",
+    "last_contact_at",
+    "next_callback_at",
+    "assigned_at",
+    "first_action_at",
+)
+
+
+def queue_page_rows(page_rows: list[tuple[int, str]]) -> list[dict]:
+    """The rows of one page (`queue_page`'s pairs), in the page's order, each a dict of
+    QUEUE_ROW_FIELDS, `debtor_name`, `bank_name`, `total_balance` and `queue_reason`.
+
+    Read by id in one query: the pairs come from the user's own scoped queue."""
+    reasons = dict(page_rows)
+    rows = Case.objects.filter(pk__in=list(reasons)).values(
+        *QUEUE_ROW_FIELDS,
+        debtor_name=F("debtor__name"),
+        bank_name=F("bank__name"),
+        total_balance=F("principal") + F("interest") + F("fees"),
     )
-    by_id = {case.pk: case for case in rows}
-    return [by_id[pk] for pk in page_ids if pk in by_id]
+    by_id = {row["pk"]: row for row in rows}
+    ordered = []
+    for pk, reason in page_rows:
+        if pk in by_id:
+            by_id[pk]["queue_reason"] = reason
+            ordered.append(by_id[pk])
+    return ordered
 
 
 def queue_next_after(queue: QuerySet[Case], *, position: tuple | None, exclude_pk: int):

@@ -9,10 +9,8 @@ import re
 from functools import partial
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,7 +28,7 @@ from ..access import CASE_SUPERVISOR_ROLES, COLLECTOR_ROLES
 from ..call_forms import NEW_NUMBER, PROMISE_OUTCOME, CallLogForm, QueueFilterForm
 from ..case_page import case_panel
 from ..compliance.checks import ComplianceRefused
-from ..models import CallLog, Case, ContactPoint, OverdueBucket, overdue_bucket
+from ..models import CallLog, Case, ContactPoint, OverdueBucket
 from ..selectors import calls as call_selectors
 from ..selectors import queue as queue_selectors
 from ..selectors.casepage_data import case_page_data
@@ -38,6 +36,7 @@ from ..services import calls as call_services
 from ..services.call_promises import call_log_with_promise
 from ..services.call_start import call_start, open_started_call
 from .common import history_rows
+from .queue_rows import queue_rows_html
 from .ranged import ranged_file_response
 
 logger = logging.getLogger("cases.views")
@@ -68,30 +67,20 @@ def queue(request):
     now = timezone.now()
     form = QueueFilterForm(request.GET or None)
     cases = queue_selectors.collector_queue(user=request.user, now=now, **form.filters())
-    # Page on ids (an index-only ranking), then read the page's rows.
-    page = Paginator(cases.values_list("pk", flat=True), QUEUE_PAGE_SIZE).get_page(
-        request.GET.get("page")
+    # Page on ids (an index-only ranking that counts the queue too), then read the page's
+    # rows as plain values and make their HTML in one pass (through the template, the
+    # rows were most of the page's CPU: docs/benchmarks.md).
+    page = queue_selectors.queue_page(
+        cases, number=request.GET.get("page"), per_page=QUEUE_PAGE_SIZE
     )
-    page.object_list = queue_selectors.queue_page_cases(
-        cases, list(page.object_list), user=request.user, now=now
-    )
-    today = timezone.localdate()
-    labels = queue_selectors.reason_labels()
-    sla = dt.timedelta(minutes=settings.FIRST_ACTION_SLA_MINUTES)
-    for case in page:
-        case.bucket = overdue_bucket(case.overdue_since, today)
-        case.reason_label = labels.get(case.queue_reason, case.queue_reason)
-        case.first_action_due = (
-            case.assigned_at + sla if case.first_action_at is None and case.assigned_at else None
-        )
-        case.first_action_late = case.first_action_due is not None and case.first_action_due < now
-        case.callback_late = case.next_callback_at is not None and case.next_callback_at <= now
-    queue_string = _queue_string(request.GET)
+    page.object_list = queue_selectors.queue_page_rows(page.object_list)
+    rows = queue_rows_html(page.object_list, now=now, queue_string=_queue_string(request.GET))
     return render(
         request,
         "cases/calls/queue.html",
         {
             "page": page,
+            "rows": rows,
             "form": form,
             "query": request.GET.get("q", ""),
             "selected": {
@@ -106,7 +95,6 @@ def queue(request):
                 if value in Case.OPEN_STATUSES
             ],
             "last_contact_choices": list(queue_selectors.LAST_CONTACT_FILTERS.items()),
-            "queue_param": urlencode({"queue": queue_string}),
             "reasons": queue_selectors.queue_sources(),
         },
     )

@@ -33,6 +33,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from cases.benchmarking.casepage_profile import CasePageProfile
+from cases.benchmarking.list_profile import ListPageProfile
 from cases.benchmarking.money_data import MoneyData
 from cases.benchmarking.workflow_data import WorkflowData
 from cases.benchmarking.workflow_drive import WorkflowDrive
@@ -87,6 +88,14 @@ class Command(BaseCommand):
             metavar="PAGES",
             help="instead of driving: time PAGES case pages in this process and profile them",
         )
+        parser.add_argument(
+            "--profile-lists",
+            type=int,
+            default=0,
+            metavar="PAGES",
+            help="instead of driving: time the queue of PAGES collectors and the unassigned "
+            "list PAGES times in this process, and profile them",
+        )
 
     def handle(self, *args, **options):
         if connection.vendor != "postgresql":
@@ -101,7 +110,10 @@ class Command(BaseCommand):
             WorkflowData(self.stdout).load(options)
             money.load(promises=options["promises"], payments=options["payments"])
             money.time_settlement()
-        if options["profile"]:
-            CasePageProfile(self.stdout).run(options["profile"])
+        if options["profile"] or options["profile_lists"]:
+            if options["profile"]:
+                CasePageProfile(self.stdout).run(options["profile"])
+            if options["profile_lists"]:
+                ListPageProfile(self.stdout).run(options["profile_lists"])
         elif not options["skip_drive"]:
             WorkflowDrive(self.stdout).drive(options)

@@ -257,6 +257,33 @@ def test_distribution_needs_collectors(as_user, supervisor_a, new_cases_a, colle
     assert response.status_code == 200 and "works in" in response.content.decode()
 
 
+def test_the_collector_pickers_keep_what_was_posted_and_escape_names(
+    as_user, supervisor_a, collector_a, collector_a2, collector_b, new_cases_a
+):
+    """The list's collector select and checkboxes are made in Python (2,000 collectors in
+    the bench branch): the branch's collectors only, names escaped, the posted choices
+    kept when the page comes back with an error (no case was ticked here)."""
+    collector_a2.first_name = "<b>Li</b>"
+    collector_a2.save()
+    client = as_user(supervisor_a)
+    body = client.post(
+        "/cases/assignment/preview/",
+        {"scope": "selection", "collectors": [collector_a.pk, collector_a2.pk]},
+    ).content.decode()
+    assert 'data-field="cases"' in body
+    for collector in (collector_a, collector_a2):
+        assert f'id="distribute-{collector.pk}" checked>' in body
+    assert f'id="distribute-{collector_b.pk}"' not in body
+    assert "&lt;b&gt;Li&lt;/b&gt;" in body and "<b>Li</b>" not in body
+    body = client.post(
+        "/cases/assignment/assign/", {"scope": "selection", "collector": collector_a2.pk}
+    ).content.decode()
+    assert f'<option value="{collector_a2.pk}" selected>' in body
+    assert f'<option value="{collector_a.pk}">' in body
+    pickers = body.split('id="distribute-collectors"')[1].split('id="by-bucket"')[0]
+    assert "checked>" not in pickers
+
+
 def test_reassigning_from_the_case_page_needs_a_reason(
     as_user, supervisor_a, collector_a, collector_a2, new_cases_a
 ):
@@ -349,7 +376,7 @@ def test_the_unassigned_list_query_count_does_not_grow_with_rows(
     with CaptureQueriesContext(connection) as thirty_rows:
         body = client.get(LIST).content.decode()
     assert body.count('class="form-check-input case-check"') == 30
-    assert len(thirty_rows) == len(one_row) <= 16
+    assert len(thirty_rows) == len(one_row) == 11
 
 
 def _queries_for(client, url):
