@@ -334,19 +334,37 @@ def first_action_breaches_in_period(
     )
 
 
+# Dashboard counts above this show as "1000+": counting stops there, so a count costs the
+# same on any case table (an index walk that stops, not a scan of the branch's cases).
+COUNTED_UP_TO = 1000
+
+
+def capped_count(queryset, cap: int | None = None) -> tuple[int, bool]:
+    """(count up to `cap` (COUNTED_UP_TO), whether there are more): one query."""
+    cap = COUNTED_UP_TO if cap is None else cap
+    found = queryset.order_by().values("pk")[: cap + 1].count()
+    return min(found, cap), found > cap
+
+
 def service_level_summary(*, user, now: dt.datetime | None = None) -> dict:
     """Counts for the dashboard: unassigned, of which overdue; open first-action breaches.
 
-    Two queries: the unassigned ones are found through the index on the collector
-    (NULL = nobody), not by reading every open case of the branch.
+    Three queries, each a capped count (`capped_count`; `…_more` says there are more):
+    the unassigned ones are found through the index on the collector (NULL = nobody), the
+    first-action breaches through the partial index of cases awaiting a first action.
     """
     now = now or timezone.now()
-    cases = supervised_cases(user).open()
-    summary = cases.filter(assigned_to__isnull=True).aggregate(
-        unassigned=Count("pk"),
-        unassigned_overdue=Count("pk", filter=Q(last_placement__assignment_due_at__lt=now)),
-    )
-    summary["first_action_breaches"] = first_action_breaches_open(user=user, now=now).count()
+    unassigned = supervised_cases(user).open().filter(assigned_to__isnull=True)
+    summary = {}
+    for key, queryset in (
+        ("unassigned", unassigned),
+        (
+            "unassigned_overdue",
+            unassigned.filter(last_placement__assignment_due_at__lt=now),
+        ),
+        ("first_action_breaches", first_action_breaches_open(user=user, now=now)),
+    ):
+        summary[key], summary[f"{key}_more"] = capped_count(queryset)
     return summary
 
 
