@@ -378,9 +378,11 @@ class Case(models.Model):
             # Assigned cases nobody has acted on yet: the first-action service level
             # (dashboard, breaches) reads these few rows, not every open case. Intake's
             # new cases are unassigned, so it never writes to this index.
+            # With the id: the breaches are listed by (assigned_at, id), and a distribution
+            # assigns thousands of cases at one instant (a sort of them all otherwise).
             models.Index(
-                fields=["branch", "assigned_at"],
-                name="case_awaiting_first_action_idx",
+                fields=["branch", "assigned_at", "id"],
+                name="case_awaiting_action_idx",
                 condition=Q(
                     assigned_to__isnull=False,
                     first_action_at__isnull=True,

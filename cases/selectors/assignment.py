@@ -334,9 +334,9 @@ def first_action_breaches_in_period(
     )
 
 
-# Dashboard counts above this show as "1000+": counting stops there, so a count costs the
+# Dashboard counts above this show as "100+": counting stops there, so a count costs the
 # same on any case table (an index walk that stops, not a scan of the branch's cases).
-COUNTED_UP_TO = 1000
+COUNTED_UP_TO = 100
 
 
 def capped_count(queryset, cap: int | None = None) -> tuple[int, bool]:

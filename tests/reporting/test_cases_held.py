@@ -128,7 +128,7 @@ def test_the_collectors_report_reads_the_snapshot_of_its_last_day(held_world):
     run = mock.Mock(period_start=MON, period_end=SUN, recompute=False)
     with CaptureQueriesContext(connection) as captured:
         data = kind("collector_weekly").generate(run)
-    assert not [query for query in captured if "cases_case" in query["sql"]]
+    assert not [query for query in captured if '"cases_case"' in query["sql"]]
     rows = {row["collector_id"]: row for row in data.rows}
     assert rows[held_world["h1"].pk]["cases_held"] == EXPECTED["h1"][-1]
     assert rows[held_world["h2"].pk]["cases_held"] == EXPECTED["h2"][-1]
