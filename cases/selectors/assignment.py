@@ -358,14 +358,35 @@ def service_level_summary(*, user, now: dt.datetime | None = None) -> dict:
     summary = {}
     for key, queryset in (
         ("unassigned", unassigned),
-        (
-            "unassigned_overdue",
-            unassigned.filter(last_placement__assignment_due_at__lt=now),
-        ),
         ("first_action_breaches", first_action_breaches_open(user=user, now=now)),
     ):
         summary[key], summary[f"{key}_more"] = capped_count(queryset)
+    summary["unassigned_overdue"], summary["unassigned_overdue_more"] = _overdue_count(
+        unassigned, now
+    )
     return summary
+
+
+def _overdue_count(unassigned: QuerySet[Case], now: dt.datetime) -> tuple[int, bool]:
+    """The unassigned cases past their placement's deadline, counted up to the cap among
+    the unassigned ones read first (through the index on the collector, NULL = nobody).
+    As one capped query PostgreSQL expected the overdue ones early and scanned the whole
+    case table when there were none (0.9 s at 1,000,000 cases)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return capped_count(unassigned.filter(last_placement__assignment_due_at__lt=now))
+    inner, params = unassigned.order_by().values("pk", "last_placement_id").query.sql_with_params()
+    cap = COUNTED_UP_TO
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH u AS MATERIALIZED ({inner}) SELECT count(*) FROM ("  # noqa: S608 - Django-compiled, values are parameters
+            "SELECT 1 FROM u JOIN cases_placement p ON p.id = u.last_placement_id "
+            "WHERE p.assignment_due_at < %s LIMIT %s) overdue",
+            (*params, now, cap + 1),
+        )
+        (found,) = cursor.fetchone()
+    return min(found, cap), found > cap
 
 
 # --- The supervisor's day ------------------------------------------------------------------------
