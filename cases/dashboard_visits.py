@@ -16,6 +16,7 @@ from .dashboard import panels
 from .models import VisitNomination
 from .selectors import procedures as procedure_selectors
 from .selectors import visits as visit_selectors
+from .selectors.assignment import capped_count
 
 SHOWN = 10
 
@@ -51,10 +52,13 @@ def periods_panel(user) -> dict | None:
     if not has_role(user, roles.SUPERVISOR):
         return None
     cases = procedure_selectors.cases_past_period(user=user)
+    # Counted up to a cap (an index walk that stops), not over the whole case table.
+    count, more = capped_count(cases)
     return {
         "template": "cases/procedures/_dashboard_periods.html",
         "cases": list(cases[:SHOWN]),
-        "count": cases.count(),
+        "count": count,
+        "more": more,
     }
 
 

@@ -164,8 +164,9 @@ class TeamFigures:
     as_of: dt.datetime | None = None
 
 
-def _team_collectors(user) -> list:
-    """The active collectors whose work `user` leads: their branch (HQ: every branch)."""
+def _team_collectors(user) -> list[tuple[int, str]]:
+    """(user id, name) of the active collectors whose work `user` leads: their branch (HQ:
+    every branch), by name."""
     from staff import roles
     from staff.models import StaffProfile
     from staff.selectors import restrict_to_branch
@@ -176,11 +177,13 @@ def _team_collectors(user) -> list:
         user__groups__name__in=[roles.PHONE_COLLECTOR, roles.FIELD_COLLECTOR],
     )
     profiles = restrict_to_branch(profiles, user=user)
-    return list(
-        profiles.select_related("user")
-        .distinct()
+    # Plain values, not model instances: a branch can have 2,000 collectors.
+    return [
+        (user_id, f"{first} {last}".strip() or username)
+        for user_id, first, last, username in profiles.distinct()
         .order_by("user__first_name", "user__last_name", "user__username")
-    )
+        .values_list("user_id", "user__first_name", "user__last_name", "user__username")
+    ]
 
 
 def team_figures(*, user, today: dt.date) -> TeamFigures:
@@ -205,7 +208,7 @@ def team_figures(*, user, today: dt.date) -> TeamFigures:
         .annotate(**aggregates)
         .order_by()
     }
-    names = {profile.user_id: profile.display_name for profile in profiles}
+    names = dict(profiles)
     for collector_id, row in summed.items():
         if collector_id not in names:  # left the team this week
             full = f"{row['collector__first_name']} {row['collector__last_name']}".strip()

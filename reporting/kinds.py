@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from staff import roles
@@ -176,21 +177,14 @@ def person_columns(profile) -> dict:
 
 def _collector_rows(run) -> tuple[list[dict], dict]:
     """Per collector of the company: the period's work, summed from the daily rollups."""
-    from cases.models import Case
-
-    from .rollups import period_figures
+    from .rollups import company_day, held_on, period_figures
 
     prepare(run)
     figures = period_figures(run.period_start, run.period_end)
     collectors = collector_profiles(figures)
-    ids = [profile.user_id for profile in collectors]
-    held = dict(
-        Case.objects.filter(assigned_to_id__in=ids)
-        .filter(~Q(status__in=[Case.Status.CLOSED, Case.Status.RECALLED, Case.Status.SETTLED]))
-        .values_list("assigned_to_id")
-        .annotate(n=Count("pk"))
-        .values_list("assigned_to_id", "n")
-    )
+    # Cases held at the end of the period (today's snapshot for a period reaching today):
+    # the rollups' snapshot, never a count over the case table.
+    held = held_on(min(run.period_end, company_day(timezone.now())))
     rows = []
     counts = ("calls", "contacts", "overrides", "promises_made", "promises_kept")
     empty = dict.fromkeys((*counts, "visits_requested", "visits_done"), 0)

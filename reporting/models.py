@@ -293,6 +293,9 @@ class DailyCollectorFigures(models.Model):
     violations = models.PositiveIntegerField(_("confirmed violations"), default=0)
     quality_reviews = models.PositiveIntegerField(_("quality reviews"), default=0)
     quality_low = models.PositiveIntegerField(_("quality reviews below threshold"), default=0)
+    # A snapshot, not a day's work: the open cases the collector held at the day's end
+    # (cases.figures.cases_held); reports read their period's last day, never a sum.
+    cases_held = models.PositiveIntegerField(_("cases held at the day's end"), default=0)
     computed_at = models.DateTimeField(_("computed at"))
 
     objects = DailyCollectorFiguresQuerySet.as_manager()

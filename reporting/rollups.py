@@ -9,6 +9,10 @@ transaction: safe to run twice and at any time. What triggers it:
   (signals below), and the next refresh recomputes it;
 - a report run recomputes the days of its period before it reads them, so a report is
   exact even if data arrived by a bulk load that sends no signals.
+
+`cases_held` is a snapshot (the open cases held at the day's end, cases.figures.cases_held),
+computed with the day from the assignment history, so a past day keeps what it was then;
+an assignment row written for an earlier day changes every day since, and marks them.
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from cases.figures import DAILY_FIGURES, daily_figures, empty_figures
+from cases.figures import DAILY_FIGURES, cases_held_by_day, daily_figures, empty_figures
+from cases.snapshots import refresh_case_status_counts
 from collections_office.workdays import company_tz
 
 from .models import DailyCollectorFigures, RollupDirtyDay
@@ -70,7 +75,13 @@ def _compute_range(start: dt.date, end: dt.date, collectors: dict[int, int]) -> 
     figures = daily_figures(collector_ids=list(collectors), start=start, end=end)
     # The finance and compliance columns (reporting.rollup_sources), on the same days.
     extra = extra_figures(collector_ids=list(collectors), start=start, end=end)
-    for key in extra.keys() - figures.keys():
+    # The snapshot of cases held at each day's end (of the collectors we know).
+    held = {
+        key: count
+        for key, count in cases_held_by_day(start=start, end=end).items()
+        if key[0] in collectors
+    }
+    for key in (extra.keys() | held.keys()) - figures.keys():
         figures[key] = empty_figures()
     now = timezone.now()
     rows = [
@@ -81,6 +92,7 @@ def _compute_range(start: dt.date, end: dt.date, collectors: dict[int, int]) -> 
             computed_at=now,
             **{key: values[key] for key in FIGURES},
             **extra.get((user_id, day), {}),
+            cases_held=held.get((user_id, day), 0),
         )
         for (user_id, day), values in sorted(figures.items(), key=lambda item: item[0][::-1])
     ]
@@ -99,18 +111,52 @@ def mark_dirty(day: dt.date) -> None:
     RollupDirtyDay.objects.update_or_create(day=day)
 
 
+def mark_dirty_days(days: list[dt.date]) -> None:
+    """Marks many days in one statement (a day already marked is marked again)."""
+    RollupDirtyDay.objects.bulk_create(
+        [RollupDirtyDay(day=day) for day in days],
+        update_conflicts=True,
+        unique_fields=["day"],
+        update_fields=["marked_at"],
+    )
+
+
+def _runs(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """Sorted days → runs of consecutive days (first, last)."""
+    runs: list[tuple[dt.date, dt.date]] = []
+    for day in days:
+        if runs and day == runs[-1][1] + dt.timedelta(days=1):
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
 def refresh() -> list[dt.date]:
     """Today, yesterday and every day marked since the last refresh."""
     today = company_day(timezone.now())
     marked = dict(RollupDirtyDay.objects.values_list("day", "marked_at"))
     days = sorted({today, today - dt.timedelta(days=1), *marked})
     collectors = _collectors()
-    for day in days:
-        compute_day(day, collectors=collectors)
+    # Consecutive days together: one read of each source (and of the assignment history)
+    # per run of days (a week at most), not per day.
+    for first, last in _runs(days):
+        compute_days(first, last, collectors=collectors)
+    # The case-status panel's counts (cases.snapshots), on the same beat.
+    refresh_case_status_counts()
     # A day marked again while we computed keeps its mark (its marked_at moved on).
     for day, marked_at in marked.items():
         RollupDirtyDay.objects.filter(day=day, marked_at=marked_at).delete()
     return days
+
+
+def held_on(day: dt.date, collector_ids=None) -> dict[int, int]:
+    """collector id → cases held at the end of `day` (the rollups' snapshot; today's is as
+    of the last refresh). Collectors holding none are left out."""
+    rows = DailyCollectorFigures.objects.filter(day=day, cases_held__gt=0)
+    if collector_ids is not None:
+        rows = rows.filter(collector_id__in=list(collector_ids))
+    return dict(rows.values_list("collector_id", "cases_held"))
 
 
 def period_figures(start: dt.date, end: dt.date) -> dict[int, dict]:
@@ -143,6 +189,20 @@ def _mark_moment(moment) -> None:
 def _mark_date(day) -> None:
     if day is not None and day < company_day(timezone.now()) - dt.timedelta(days=1):
         transaction.on_commit(lambda: mark_dirty(day))
+
+
+def on_assignment_saved(sender, instance, **kwargs):
+    """An assignment row changes who held the case on its day and every day after it:
+    the days before yesterday from its day on are marked (refresh covers the last two)."""
+    if instance.assigned_at is None:
+        return
+    day = company_day(instance.assigned_at)
+    last = company_day(timezone.now()) - dt.timedelta(days=2)
+    if day > last:
+        return
+    days = [day + dt.timedelta(days=n) for n in range((last - day).days + 1)]
+
+    transaction.on_commit(lambda: mark_dirty_days(days))
 
 
 def on_call_saved(sender, instance, **kwargs):
@@ -188,6 +248,7 @@ def connect_signals() -> None:
     from cases.models import (
         CallLog,
         CallQualityReview,
+        CaseAssignment,
         ComplianceOverride,
         ComplianceRefusal,
         ComplianceViolation,
@@ -207,6 +268,7 @@ def connect_signals() -> None:
         (ComplianceRefusal, on_refusal_saved),
         (ComplianceViolation, on_violation_saved),
         (CallQualityReview, on_quality_review_saved),
+        (CaseAssignment, on_assignment_saved),
     ):
         uid = f"reporting.rollup.{model.__name__}"
         post_save.connect(handler, sender=model, dispatch_uid=uid)

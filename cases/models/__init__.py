@@ -33,6 +33,7 @@ from .quality import (
 from .repayments import BankRepayment, RepaymentFile, RepaymentRowError
 from .reports import WeeklyReport
 from .retention import RetentionPurge
+from .snapshots import CaseStatusCount
 from .statements import Statement, StatementImmutable, StatementLine
 from .visits import (
     SafetyAlert,
@@ -74,6 +75,7 @@ __all__ = [
     "CaseHold",
     "CaseQuerySet",
     "CaseRowQuerySet",
+    "CaseStatusCount",
     "CollectionPeriodExtension",
     "ComplianceChannelRules",
     "ComplianceOverride",

@@ -367,12 +367,22 @@ class Case(models.Model):
                 condition=Q(assigned_to__isnull=False),
                 name="case_queue_idx",
             ),
+            # The open cases of a branch oldest placement first: the dashboard's cases past
+            # their collection period walk it and stop at the few they show (and a capped
+            # count), instead of sorting every open case (5.3 s at 1,000,000 cases).
+            models.Index(
+                fields=["branch", "placed_at", "id"],
+                name="case_open_placed_idx",
+                condition=Q(status__in=("new", "assigned", "in_progress")),
+            ),
             # Assigned cases nobody has acted on yet: the first-action service level
             # (dashboard, breaches) reads these few rows, not every open case. Intake's
             # new cases are unassigned, so it never writes to this index.
+            # With the id: the breaches are listed by (assigned_at, id), and a distribution
+            # assigns thousands of cases at one instant (a sort of them all otherwise).
             models.Index(
-                fields=["branch", "assigned_at"],
-                name="case_awaiting_first_action_idx",
+                fields=["branch", "assigned_at", "id"],
+                name="case_awaiting_action_idx",
                 condition=Q(
                     assigned_to__isnull=False,
                     first_action_at__isnull=True,

@@ -297,8 +297,12 @@ class Payment(models.Model):
         indexes = [
             models.Index(fields=["case", "paid_on"], name="payment_case_paid_idx"),
             # The list of claims waiting for a supervisor or finance.
+            # (claimed_at, id): the order the list and the dashboard read them in (claims
+            # imported together share one claimed_at; without the id they were all sorted).
             models.Index(
-                fields=["claimed_at"], name="payment_claimed_idx", condition=Q(status="claimed")
+                fields=["claimed_at", "id"],
+                name="payment_claimed_id_idx",
+                condition=Q(status="claimed"),
             ),
             models.Index(fields=["claimed_by", "paid_on"], name="payment_claimed_by_idx"),
         ]

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -105,26 +105,13 @@ def last_complete_week(now: dt.datetime | None = None) -> dt.date:
 
 
 def cases_held_at(collector, moment: dt.datetime) -> int:
-    """Open-or-not cases that were with `collector` at `moment`: the last assignment row
-    before it went to them (cases assigned before any history: their current holder)."""
-    last_to = Subquery(
-        CaseAssignment.objects.filter(case=OuterRef("pk"), assigned_at__lt=moment)
-        .order_by("-assigned_at", "-pk")
-        .values("to_collector_id")[:1]
+    """The open cases that were with `collector` at `moment` (cases.figures.cases_held, the
+    one definition the daily rollups store at each day's end)."""
+    from cases.figures import cases_held
+
+    return cases_held(moments={"at": moment}, collector_ids=[collector.pk]).get(
+        (collector.pk, "at"), 0
     )
-    candidates = Case.objects.filter(
-        Q(assigned_to=collector)
-        | Q(
-            pk__in=CaseAssignment.objects.filter(
-                to_collector=collector, assigned_at__lt=moment
-            ).values("case_id")
-        )
-    ).annotate(last_to=last_to)
-    return candidates.filter(
-        Q(last_to=collector.pk)
-        | Q(last_to__isnull=True, assigned_to=collector, assigned_at__lt=moment)
-        | Q(last_to__isnull=True, assigned_to=collector, assigned_at__isnull=True)
-    ).count()
 
 
 def collector_figures(collector, *, start_day: dt.date, end_day: dt.date, now=None) -> dict:

@@ -7,6 +7,8 @@ input re-renders the page with the messages on the fields (status 400), nothing 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
@@ -239,23 +241,33 @@ __all__ = ["Promise", "money_panel"]
 
 
 def _register_dashboard_panel() -> None:
-    from django.db.models import Count, Min, Sum
-
     from ..dashboard import panels
     from ..models import Payment
+    from ..selectors import assignment as assignment_selectors
 
     @panels.register("payments-to-confirm", order=35)
     def payments_to_confirm(user) -> dict | None:
         if not has_role(user, *payment_services.PAYMENT_CHECKER_ROLES):
             return None
         waiting = money_selectors.payment_list(user=user).filter(status=Payment.Status.CLAIMED)
-        summary = waiting.aggregate(
-            count=Count("pk"), total=Sum("amount"), oldest=Min("claimed_at")
-        )
+        oldest_first = waiting.order_by("claimed_at", "pk")
+        # The oldest claims up to a cap, walked in the claims' partial index (claimed_at,
+        # id): the panel costs the same however many claims wait ("100+" and the total of
+        # those 100). One query of at most cap + 1 amounts.
+        cap = assignment_selectors.COUNTED_UP_TO
+        first = list(oldest_first.values_list("amount", "claimed_at")[: cap + 1])
+        more = len(first) > cap
+        first = first[:cap]
+        summary = {
+            "count": len(first),
+            "total": sum((amount for amount, _at in first), Decimal("0.00")) if first else None,
+            "oldest": first[0][1] if first else None,
+        }
         return {
             "template": "cases/money/_dashboard.html",
             **summary,
-            "oldest_claims": list(waiting.order_by("claimed_at", "pk")[:5]),
+            "more": more,
+            "oldest_claims": list(oldest_first[:5]),
         }
 
 

@@ -294,10 +294,10 @@ class Command(BaseCommand):
                 self.out(f"   {who}: no such bench user, skipped")
                 continue
             user = User.objects.select_related("staff_profile__branch").get(pk=user.pk)
-            floor = page = (float("nan"), float("nan"))
-            if pages:
-                with self._signed_in(user) as client:
-                    floor = self._time_get(client, reverse("login"), repeat, 302)
+            page = (float("nan"), float("nan"))
+            with self._signed_in(user) as client:
+                floor = self._time_get(client, reverse("login"), repeat, 302)
+                if pages:
                     page = self._time_get(client, reverse("dashboard"), repeat, 200)
             key, panel = panels[who]
             panel(user)  # warm-up (the user's roles)
