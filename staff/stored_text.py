@@ -38,7 +38,7 @@ SOURCE_MODULES = (
     "cases.intake.readers",
     "cases.intake.repayments",
     "cases.intake.validation",
-    "cases.intake.writers",
+    "cases.intake.writers.common",
 )
 
 # Modules whose `gettext_noop` literals are texts that services store in English and
