@@ -215,10 +215,10 @@ class BankFileUploadMixin:
     (202 new / 200 the first upload / 409 / 400 naming the field) and the rejected
     rows as JSON or CSV."""
 
-    # (This docstring is printed in the schema as the list and detail endpoints'
-    # description, the viewsets having none: a change to it changes the bank's docs.)
-    # The list and detail read the bank's own files newest first, from the kind's
-    # bank-scoped selector.
+    # The docstring above is what the bank API docs show as the list and detail
+    # endpoints' description (the viewsets have none): changing it changes the docs.
+    # List and detail: the bank's own files, newest first, from `files_for_bank` (the
+    # kind's bank-scoped selector).
     files_for_bank: staticmethod  # (bank=) → the bank's files
     pagination_class = PlacementPagination
     parser_classes = [MultiPartParser]  # only the upload has a body
