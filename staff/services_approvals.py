@@ -15,6 +15,7 @@ from .approvals import approval_kind
 from .models import ApprovalRequest, StaffProfile
 from .selectors import has_role
 from .services import notification_in_their_language
+from .stored_text import shown_in_language
 
 
 def approval_request(
@@ -62,7 +63,7 @@ def _notify_deciders(request: ApprovalRequest, kind_) -> None:
             actor=request.requested_by,
             make=lambda: (
                 _("Waiting for your approval: %(kind)s") % {"kind": kind_.label},
-                request.summary,
+                shown_in_language(request.summary),
             ),
             url=reverse("staff:approvals"),
             email=False,
@@ -114,7 +115,7 @@ def approval_decide(
             make=lambda: (
                 (_("Approved: %(kind)s") if approve else _("Returned: %(kind)s"))
                 % {"kind": kind_.label},
-                "\n".join(part for part in (request.summary, comment) if part),
+                "\n".join(part for part in (shown_in_language(request.summary), comment) if part),
             ),
             url=request.subject_url or reverse("staff:approvals") + "?show=mine",
         )

@@ -9,6 +9,14 @@ from: the templates in `TEMPLATES` below and every gettext literal of the module
 `SOURCE_MODULES`; its parameters are translated the same way (a row message embeds a
 problem such as "must not be negative"). Text nobody wrote from a template (a reason a
 person typed for a correction) is shown as it was typed.
+
+Services that store a sentence for others to read later (an approval's summary, a
+committee's tally, a payment plan's unmet terms) write it with `in_english` from a
+`gettext_noop` template of a module in `STORED_TEMPLATE_MODULES`: the template has its one
+definition there, and is found here. A text of several lines is shown line by line (a
+plan's unmet terms, one a line; a tally, then the note a person typed). A value put into
+a template that is itself an English text of the catalogue (a choice's label, a default
+leave type) is shown translated too.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ import importlib
 import inspect
 import re
 
+from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 
 # Modules whose gettext literals (`_("...")`) end up stored: their messages are found
@@ -29,7 +38,20 @@ SOURCE_MODULES = (
     "cases.intake.readers",
     "cases.intake.repayments",
     "cases.intake.validation",
-    "cases.intake.writers",
+    "cases.intake.writers.common",
+)
+
+# Modules whose `gettext_noop` literals are texts that services store in English and
+# people read later (approval summaries, a committee's tally, a plan's unmet terms).
+STORED_TEMPLATE_MODULES = (
+    "cases.services.plan_approval",
+    "cases.services.procedures",
+    "cases.services.promises",
+    "cases.services.retention",
+    "cases.services.visits",
+    "staff.attendance.approvals",
+    "staff.promotion.committee",
+    "staff.training.services",
 )
 
 # History change reasons that services write in English (the same text, with `%(...)s`
@@ -96,13 +118,21 @@ TEMPLATES = (
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
 
-def _gettext_literals(module_name: str) -> list[str]:
+def in_english(template: str, **params) -> str:
+    """`template` (a `gettext_noop` literal of a module in STORED_TEMPLATE_MODULES) filled
+    in English, the language texts are stored in; values that translate (lazy choice
+    labels) are put in English too."""
+    with translation.override("en"):
+        return template % {name: str(value) for name, value in params.items()}
+
+
+def _gettext_literals(module_name: str, calls=("_", "gettext", "gettext_lazy")) -> list[str]:
     tree = ast.parse(inspect.getsource(importlib.import_module(module_name)))
     found = []
     for node in ast.walk(tree):
         if (
             isinstance(node, ast.Call)
-            and getattr(node.func, "id", None) in {"_", "gettext", "gettext_lazy"}
+            and getattr(node.func, "id", None) in calls
             and node.args
             and isinstance(node.args[0], ast.Constant)
             and isinstance(node.args[0].value, str)
@@ -114,10 +144,10 @@ def _gettext_literals(module_name: str) -> list[str]:
 def _pattern(template: str) -> re.Pattern:
     parts, position = [], 0
     for match in _PLACEHOLDER.finditer(template):
-        parts.append(re.escape(template[position : match.start()]))
+        parts.append(re.escape(template[position : match.start()].replace("%%", "%")))
         parts.append(f"(?P<{match.group(1)}>.+?)")
         position = match.end()
-    parts.append(re.escape(template[position:]))
+    parts.append(re.escape(template[position:].replace("%%", "%")))
     return re.compile("".join(parts), re.DOTALL)
 
 
@@ -126,6 +156,8 @@ def _patterns() -> list[tuple[re.Pattern, str]]:
     templates = set(TEMPLATES)
     for module_name in SOURCE_MODULES:
         templates.update(_gettext_literals(module_name))
+    for module_name in STORED_TEMPLATE_MODULES:
+        templates.update(_gettext_literals(module_name, calls=("gettext_noop",)))
     # The most specific first: more fixed text wins over a looser template.
     # A template of placeholders only would match anything: it is never a stored message.
     templates = {t for t in templates if _PLACEHOLDER.sub("", t).strip(" .:;,")}
@@ -137,6 +169,10 @@ def shown_in_language(text: str, *, depth: int = 0) -> str:
     """`text` (stored in English) in the active language; unknown text unchanged."""
     if not text or depth > 3:
         return text
+    if "\n" in text and depth == 0:
+        # No template spans lines, and a value matched across them would swallow the
+        # lines after it: each line is a text of its own.
+        return "\n".join(shown_in_language(line, depth=1) for line in text.split("\n"))
     for pattern, template in _patterns():
         match = pattern.fullmatch(text)
         if match is None:
@@ -144,8 +180,16 @@ def shown_in_language(text: str, *, depth: int = 0) -> str:
         translated = gettext(template)
         params = match.groupdict()
         if not params:
-            return translated
+            return translated % {} if "%%" in template else translated
         return translated % {
-            name: shown_in_language(value, depth=depth + 1) for name, value in params.items()
+            name: _shown_value(value, depth=depth + 1) for name, value in params.items()
         }
     return text
+
+
+def _shown_value(value: str, *, depth: int) -> str:
+    """A value that was put into a template: a text of its own, or a catalogue text."""
+    shown = shown_in_language(value, depth=depth)
+    if shown == value and value.strip():
+        return gettext(value)
+    return shown

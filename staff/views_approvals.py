@@ -22,6 +22,7 @@ from .selectors_approvals import (
     approvals_requested_by,
 )
 from .services_approvals import approval_decide, approval_withdraw
+from .stored_text import shown_in_language
 
 SHOWS = ("waiting", "mine", "decided")
 SORTABLE = {"requested": "requested_at", "kind": "kind", "status": "status"}
@@ -101,9 +102,13 @@ def approval_decide_view(request, pk: int):
             messages.error(request, message)
         return _back(request)
     if decision == "approve":
-        messages.success(request, _("Approved: %(summary)s") % {"summary": approval.summary})
+        messages.success(
+            request, _("Approved: %(summary)s") % {"summary": shown_in_language(approval.summary)}
+        )
     else:
-        messages.success(request, _("Returned: %(summary)s") % {"summary": approval.summary})
+        messages.success(
+            request, _("Returned: %(summary)s") % {"summary": shown_in_language(approval.summary)}
+        )
     return _back(request)
 
 
@@ -119,7 +124,9 @@ def approval_withdraw_view(request, pk: int):
         for message in _errors(exc):
             messages.error(request, message)
         return _back(request)
-    messages.success(request, _("Withdrawn: %(summary)s") % {"summary": approval.summary})
+    messages.success(
+        request, _("Withdrawn: %(summary)s") % {"summary": shown_in_language(approval.summary)}
+    )
     return _back(request)
 
 

@@ -8,15 +8,12 @@ file is a 404.
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     extend_schema,
     extend_schema_view,
 )
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import MultiPartParser
 
 from cases.models import RepaymentFile
 from cases.selectors import repayments as selectors
@@ -31,8 +28,8 @@ from .views import (
     IDEMPOTENCY_KEY_PARAMETER,
     BankApiView,
     BankFileUploadMixin,
-    PlacementPagination,
     RowErrorPagination,
+    row_errors_schema,
     upload_responses,
 )
 
@@ -56,16 +53,7 @@ class RepaymentFileViewSet(
 ):
     queryset = RepaymentFile.objects.none()
     serializer_class = RepaymentFileSerializer
-    pagination_class = PlacementPagination
-    parser_classes = [MultiPartParser]  # only the upload has a body
-    lookup_value_regex = r"\d+"
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return RepaymentFile.objects.none()
-        return selectors.repayment_file_list_for_bank(bank=self.bank).order_by(
-            "-received_at", "-pk"
-        )
+    files_for_bank = staticmethod(selectors.repayment_file_list_for_bank)
 
     @extend_schema(
         summary="Upload a repayment file",
@@ -92,23 +80,7 @@ class RepaymentFileViewSet(
             receive=repayment_file_receive,
         )
 
-    @extend_schema(
-        summary="Rejected rows of a repayment file",
-        description=(
-            "Row number (1 = the header line), column and a message a clerk can act on. "
-            "JSON, paginated; `?format=csv` downloads them all as a CSV file instead."
-        ),
-        parameters=[
-            OpenApiParameter(
-                "format",
-                OpenApiTypes.STR,
-                OpenApiParameter.QUERY,
-                enum=["json", "csv"],
-                description="`csv` for a file download.",
-            )
-        ],
-        responses={200: RepaymentRowErrorSerializer(many=True), **ERRORS},
-    )
+    @row_errors_schema(RepaymentRowErrorSerializer, summary="Rejected rows of a repayment file")
     @action(detail=True, methods=["get"], pagination_class=RowErrorPagination)
     def errors(self, request, pk=None):
         repayment_file = self.get_object()

@@ -41,44 +41,48 @@ class PlacementLinksSerializer(serializers.Serializer):
     errors_csv = serializers.URLField(help_text="Its rejected rows as a CSV file.")
 
 
-class PlacementSerializer(serializers.ModelSerializer):
+def bank_file_fields(*counts: str) -> list[str]:
+    """A bank file's fields in the API, in their order; `counts` are its kind's own."""
+    return [
+        "id",
+        "status",
+        "agreement",
+        "file_name",
+        "size_bytes",
+        "sha256",
+        "idempotency_key",
+        "received_at",
+        "started_at",
+        "finished_at",
+        "rows_total",
+        "rows_done",
+        *counts,
+        "rows_rejected",
+        "progress",
+        "failure_reason",
+        "links",
+    ]
+
+
+# What every bank file shows (placements, repayment files); `route` names its URLs.
+# Comments, not docstrings: drf-spectacular would print a base's docstring as each
+# kind's description in the schema.
+class BankFileSerializer(serializers.ModelSerializer):
+    route: str  # "bank_api:placement" → placement-detail, placement-errors
+
     agreement = serializers.IntegerField(source="agreement_id", read_only=True)
     file_name = serializers.CharField(source="original_name", read_only=True)
     progress = serializers.SerializerMethodField(help_text="Percentage of rows processed (0–100).")
     links = serializers.SerializerMethodField()
 
-    class Meta:
-        model = Placement
-        fields = [
-            "id",
-            "status",
-            "agreement",
-            "file_name",
-            "size_bytes",
-            "sha256",
-            "idempotency_key",
-            "received_at",
-            "started_at",
-            "finished_at",
-            "rows_total",
-            "rows_done",
-            "rows_created",
-            "rows_updated",
-            "rows_rejected",
-            "progress",
-            "failure_reason",
-            "links",
-        ]
-        read_only_fields = fields
-
-    def get_progress(self, placement: Placement) -> int:
-        return placement.progress
+    def get_progress(self, bank_file) -> int:
+        return bank_file.progress
 
     @extend_schema_field(PlacementLinksSerializer)
-    def get_links(self, placement: Placement) -> dict:
+    def get_links(self, bank_file) -> dict:
         request = self.context.get("request")
-        detail = reverse("bank_api:placement-detail", args=[placement.pk])
-        errors = reverse("bank_api:placement-errors", args=[placement.pk])
+        detail = reverse(f"{self.route}-detail", args=[bank_file.pk])
+        errors = reverse(f"{self.route}-errors", args=[bank_file.pk])
 
         def absolute(path: str) -> str:
             return request.build_absolute_uri(path) if request else path
@@ -88,6 +92,20 @@ class PlacementSerializer(serializers.ModelSerializer):
             "errors": absolute(errors),
             "errors_csv": absolute(errors + "?format=csv"),
         }
+
+
+# A rejected row: `row` is its number in the file (1 = the header line).
+class BankFileRowErrorSerializer(serializers.ModelSerializer):
+    row = serializers.IntegerField(source="row_number", read_only=True)
+
+
+class PlacementSerializer(BankFileSerializer):
+    route = "bank_api:placement"
+
+    class Meta:
+        model = Placement
+        fields = bank_file_fields("rows_created", "rows_updated")
+        read_only_fields = fields
 
 
 class PlacementUploadSerializer(serializers.Serializer):
@@ -101,9 +119,7 @@ class PlacementUploadSerializer(serializers.Serializer):
     )
 
 
-class PlacementRowErrorSerializer(serializers.ModelSerializer):
-    row = serializers.IntegerField(source="row_number", read_only=True)
-
+class PlacementRowErrorSerializer(BankFileRowErrorSerializer):
     class Meta:
         model = PlacementRowError
         fields = ["row", "column", "severity", "message"]
@@ -255,52 +271,13 @@ class CaseRecallSerializer(serializers.Serializer):
 # --- Repayment files ------------------------------------------------------------------------
 
 
-class RepaymentFileSerializer(serializers.ModelSerializer):
-    agreement = serializers.IntegerField(source="agreement_id", read_only=True)
-    file_name = serializers.CharField(source="original_name", read_only=True)
-    progress = serializers.SerializerMethodField(help_text="Percentage of rows processed (0–100).")
-    links = serializers.SerializerMethodField()
+class RepaymentFileSerializer(BankFileSerializer):
+    route = "bank_api:repayment"
 
     class Meta:
         model = RepaymentFile
-        fields = [
-            "id",
-            "status",
-            "agreement",
-            "file_name",
-            "size_bytes",
-            "sha256",
-            "idempotency_key",
-            "received_at",
-            "started_at",
-            "finished_at",
-            "rows_total",
-            "rows_done",
-            "rows_imported",
-            "rows_rejected",
-            "progress",
-            "failure_reason",
-            "links",
-        ]
+        fields = bank_file_fields("rows_imported")
         read_only_fields = fields
-
-    def get_progress(self, repayment_file: RepaymentFile) -> int:
-        return repayment_file.progress
-
-    @extend_schema_field(PlacementLinksSerializer)
-    def get_links(self, repayment_file: RepaymentFile) -> dict:
-        request = self.context.get("request")
-        detail = reverse("bank_api:repayment-detail", args=[repayment_file.pk])
-        errors = reverse("bank_api:repayment-errors", args=[repayment_file.pk])
-
-        def absolute(path: str) -> str:
-            return request.build_absolute_uri(path) if request else path
-
-        return {
-            "self": absolute(detail),
-            "errors": absolute(errors),
-            "errors_csv": absolute(errors + "?format=csv"),
-        }
 
 
 class RepaymentFileUploadSerializer(serializers.Serializer):
@@ -318,9 +295,7 @@ class RepaymentFileUploadSerializer(serializers.Serializer):
     )
 
 
-class RepaymentRowErrorSerializer(serializers.ModelSerializer):
-    row = serializers.IntegerField(source="row_number", read_only=True)
-
+class RepaymentRowErrorSerializer(BankFileRowErrorSerializer):
     class Meta:
         model = RepaymentRowError
         fields = ["row", "column", "message"]

@@ -11,22 +11,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .bank_files import BankFile, BankFileQuerySet, BankFileRowError, bank_file_constraints
 from .banks import Agreement, Bank, BankApiKey
 
 
-class PlacementQuerySet(models.QuerySet):
+class PlacementQuerySet(BankFileQuerySet):
     def visible_to(self, user) -> PlacementQuerySet:
         """Placements of the agreements the user's branch handles (HQ: all)."""
         from cases.access import agreement_visibility, restrict
 
         return restrict(self, agreement_visibility(user, prefix="agreement__"))
-
-    def of_bank(self, bank) -> PlacementQuerySet:
-        """What a bank's API key may see: its own placements."""
-        return self.filter(bank=bank)
-
-    def in_flight(self) -> PlacementQuerySet:
-        return self.filter(status__in=Placement.IN_FLIGHT)
 
     @staticmethod
     def late_condition(now: dt.datetime | None = None) -> Q:
@@ -50,14 +44,11 @@ class PlacementRowErrorQuerySet(models.QuerySet):
         return restrict(self, agreement_visibility(user, prefix="placement__agreement__"))
 
 
-class Placement(models.Model):
-    """One file of overdue accounts uploaded by a bank, and the state of its import."""
+class Placement(BankFile):
+    """One file of overdue accounts uploaded by a bank, and the state of its import.
 
-    class Status(models.TextChoices):
-        RECEIVED = "received", _("Received")
-        PROCESSING = "processing", _("Processing")
-        COMPLETED = "completed", _("Completed")
-        FAILED = "failed", _("Failed")
+    The fields every bank file has (status, file name, size, SHA-256, idempotency key,
+    counts, times) and its progress are `BankFile`'s."""
 
     bank = models.ForeignKey(
         Bank, on_delete=models.PROTECT, related_name="placements", verbose_name=_("bank")
@@ -65,25 +56,7 @@ class Placement(models.Model):
     agreement = models.ForeignKey(
         Agreement, on_delete=models.PROTECT, related_name="placements", verbose_name=_("agreement")
     )
-    status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.RECEIVED
-    )
-    received_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
     original_file = models.FileField(_("original file"), upload_to="placements/%Y/%m/")
-    backup_path = models.CharField(_("backup copy"), max_length=255, blank=True)
-    original_name = models.CharField(_("file name"), max_length=255)
-    size_bytes = models.BigIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    # '' = none given; unique per bank when given.
-    idempotency_key = models.CharField(_("idempotency key"), max_length=128, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("uploaded by (staff)"),
-    )
     api_key = models.ForeignKey(
         BankApiKey,
         on_delete=models.PROTECT,
@@ -92,14 +65,8 @@ class Placement(models.Model):
         related_name="placements",
         verbose_name=_("API key"),
     )
-    rows_total = models.PositiveIntegerField(_("rows"), default=0)
-    rows_done = models.PositiveIntegerField(_("rows processed"), default=0)
     rows_created = models.PositiveIntegerField(_("cases created"), default=0)
     rows_updated = models.PositiveIntegerField(_("cases updated"), default=0)
-    rows_rejected = models.PositiveIntegerField(_("rows rejected"), default=0)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    failure_reason = models.TextField(_("failure reason"), blank=True)
     # Its new cases must be assigned by then: 1 working day after receipt (DESIGN §4.3).
     # One value per placement, so the unassigned list and the dashboard can compare
     # it in SQL; set on first save (`assignment_due_for`).
@@ -119,18 +86,7 @@ class Placement(models.Model):
                 _("Can download a bank's original placement file (personal data unmasked)"),
             )
         ]
-        constraints = [
-            models.UniqueConstraint(fields=["bank", "sha256"], name="placement_file_once_per_bank"),
-            models.UniqueConstraint(
-                fields=["bank", "idempotency_key"],
-                condition=~Q(idempotency_key=""),
-                name="placement_idempotency_key_per_bank",
-            ),
-            models.CheckConstraint(
-                condition=Q(rows_done__lte=models.F("rows_total")) | Q(rows_total=0),
-                name="placement_progress_within_total",
-            ),
-        ]
+        constraints = bank_file_constraints("placement")
 
     def __str__(self) -> str:
         return f"{self.bank.code} #{self.pk} {self.original_name}"
@@ -140,22 +96,7 @@ class Placement(models.Model):
             self.assignment_due_at = assignment_due_for(self.received_at or timezone.now())
         super().save(*args, **kwargs)
 
-    # --- Derived: progress and the intake service level (the one definition) -----------
-
-    IN_FLIGHT = (Status.RECEIVED, Status.PROCESSING)
-
-    @property
-    def is_in_flight(self) -> bool:
-        return self.status in self.IN_FLIGHT
-
-    @property
-    def progress(self) -> int:
-        """Percentage of rows processed (0–100); a completed placement is 100."""
-        if self.status == self.Status.COMPLETED:
-            return 100
-        if not self.rows_total:
-            return 0
-        return min(100, self.rows_done * 100 // self.rows_total)
+    # --- Derived: the intake service level (the one definition) ---------------------
 
     @staticmethod
     def import_sla() -> dt.timedelta:
@@ -201,7 +142,7 @@ class PlacementStream(models.Model):
         return f"placement {self.placement_id} stream {self.number}: {self.rows_done}"
 
 
-class PlacementRowError(models.Model):
+class PlacementRowError(BankFileRowError):
     """A rejected row (or a warning) of a placement file, for the bank's clerk to fix."""
 
     class Severity(models.TextChoices):
@@ -209,9 +150,6 @@ class PlacementRowError(models.Model):
         WARNING = "warning", _("Warning")
 
     placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="row_errors")
-    row_number = models.PositiveIntegerField(_("row"))
-    column = models.CharField(_("column"), max_length=80, blank=True)
-    message = models.CharField(_("message"), max_length=500)
     severity = models.CharField(
         _("severity"), max_length=8, choices=Severity.choices, default=Severity.ERROR
     )
@@ -223,6 +161,3 @@ class PlacementRowError(models.Model):
         verbose_name_plural = _("placement row errors")
         ordering = ["placement", "row_number", "pk"]
         indexes = [models.Index(fields=["placement", "row_number"], name="placement_error_row_idx")]
-
-    def __str__(self) -> str:
-        return f"row {self.row_number} {self.column}: {self.message}"

@@ -1,35 +1,29 @@
 """Bank repayment files (DESIGN §7, §8): the bank's file of the repayments it received
 on the accounts placed with the agency, and its rows, for the monthly reconciliation.
 
-A `RepaymentFile` has the shape of a `Placement` (original + backup with SHA-256,
-idempotency key per bank, status received → processing → completed / failed, counts,
-rejected rows); its accepted rows are `BankRepayment`s. Reconciliation reads them.
+A `RepaymentFile` is a bank file like a `Placement` (`BankFile`: original + backup with
+SHA-256, idempotency key per bank, status received → processing → completed / failed,
+counts, rejected rows); its accepted rows are `BankRepayment`s. Reconciliation reads them.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .bank_files import BankFile, BankFileQuerySet, BankFileRowError, bank_file_constraints
 from .banks import MONEY, Agreement, Bank, BankApiKey
 from .debtors import Case
 
 
-class RepaymentFileQuerySet(models.QuerySet):
+class RepaymentFileQuerySet(BankFileQuerySet):
     def visible_to(self, user) -> RepaymentFileQuerySet:
         """Files of the agreements the user's branch handles (admin staff, finance; HQ all)."""
         from cases.access import repayment_visibility, restrict
 
         return restrict(self, repayment_visibility(user, prefix="agreement__"))
-
-    def of_bank(self, bank) -> RepaymentFileQuerySet:
-        return self.filter(bank=bank)
-
-    def in_flight(self) -> RepaymentFileQuerySet:
-        return self.filter(status__in=RepaymentFile.IN_FLIGHT)
 
 
 class RepaymentRowErrorQuerySet(models.QuerySet):
@@ -49,14 +43,9 @@ class BankRepaymentQuerySet(models.QuerySet):
         return self.filter(bank=bank)
 
 
-class RepaymentFile(models.Model):
-    """One file of repayments received by a bank, and the state of its import."""
-
-    class Status(models.TextChoices):
-        RECEIVED = "received", _("Received")
-        PROCESSING = "processing", _("Processing")
-        COMPLETED = "completed", _("Completed")
-        FAILED = "failed", _("Failed")
+class RepaymentFile(BankFile):
+    """One file of repayments received by a bank, and the state of its import (the fields
+    every bank file has and its progress are `BankFile`'s)."""
 
     bank = models.ForeignKey(
         Bank, on_delete=models.PROTECT, related_name="repayment_files", verbose_name=_("bank")
@@ -67,25 +56,7 @@ class RepaymentFile(models.Model):
         related_name="repayment_files",
         verbose_name=_("agreement"),
     )
-    status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.RECEIVED
-    )
-    received_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
     original_file = models.FileField(_("original file"), upload_to="repayments/%Y/%m/")
-    backup_path = models.CharField(_("backup copy"), max_length=255, blank=True)
-    original_name = models.CharField(_("file name"), max_length=255)
-    size_bytes = models.BigIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    # '' = none given; unique per bank when given.
-    idempotency_key = models.CharField(_("idempotency key"), max_length=128, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("uploaded by (staff)"),
-    )
     api_key = models.ForeignKey(
         BankApiKey,
         on_delete=models.PROTECT,
@@ -94,13 +65,7 @@ class RepaymentFile(models.Model):
         related_name="repayment_files",
         verbose_name=_("API key"),
     )
-    rows_total = models.PositiveIntegerField(_("rows"), default=0)
-    rows_done = models.PositiveIntegerField(_("rows processed"), default=0)
     rows_imported = models.PositiveIntegerField(_("repayments imported"), default=0)
-    rows_rejected = models.PositiveIntegerField(_("rows rejected"), default=0)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    failure_reason = models.TextField(_("failure reason"), blank=True)
 
     objects = RepaymentFileQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["rows_done"])
@@ -109,47 +74,18 @@ class RepaymentFile(models.Model):
         verbose_name = _("repayment file")
         verbose_name_plural = _("repayment files")
         ordering = ["-received_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["bank", "sha256"], name="repayment_file_once_per_bank"),
-            models.UniqueConstraint(
-                fields=["bank", "idempotency_key"],
-                condition=~Q(idempotency_key=""),
-                name="repayment_idempotency_key_per_bank",
-            ),
-            models.CheckConstraint(
-                condition=Q(rows_done__lte=models.F("rows_total")) | Q(rows_total=0),
-                name="repayment_progress_within_total",
-            ),
-        ]
+        constraints = bank_file_constraints("repayment")
 
     def __str__(self) -> str:
         return f"{self.bank.code} repayments #{self.pk} {self.original_name}"
 
-    IN_FLIGHT = (Status.RECEIVED, Status.PROCESSING)
 
-    @property
-    def is_in_flight(self) -> bool:
-        return self.status in self.IN_FLIGHT
-
-    @property
-    def progress(self) -> int:
-        """Percentage of rows processed (0–100); a completed file is 100."""
-        if self.status == self.Status.COMPLETED:
-            return 100
-        if not self.rows_total:
-            return 0
-        return min(100, self.rows_done * 100 // self.rows_total)
-
-
-class RepaymentRowError(models.Model):
+class RepaymentRowError(BankFileRowError):
     """A rejected row of a repayment file, for the bank's clerk to fix."""
 
     repayment_file = models.ForeignKey(
         RepaymentFile, on_delete=models.CASCADE, related_name="row_errors"
     )
-    row_number = models.PositiveIntegerField(_("row"))
-    column = models.CharField(_("column"), max_length=80, blank=True)
-    message = models.CharField(_("message"), max_length=500)
 
     objects = RepaymentRowErrorQuerySet.as_manager()
 
@@ -160,9 +96,6 @@ class RepaymentRowError(models.Model):
         indexes = [
             models.Index(fields=["repayment_file", "row_number"], name="repayment_error_row_idx")
         ]
-
-    def __str__(self) -> str:
-        return f"row {self.row_number} {self.column}: {self.message}"
 
 
 class BankRepayment(models.Model):

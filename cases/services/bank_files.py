@@ -4,12 +4,10 @@
 CSV/XLSX), stores the original bytes unchanged with their SHA-256 plus a copy in
 the backup storage, and saves the row; the same file (or the same
 Idempotency-Key) of the same bank returns the first row, also when two uploads
-race; the same key with another file is a conflict (HTTP 409). The caller
-queues the import after commit.
+race; the same key with another file is a conflict (HTTP 409); the import is
+queued after commit (each kind names its task).
 
-The models share the fields `bank`, `sha256`, `idempotency_key`, `original_file`,
-`backup_path`, `original_name`, `size_bytes`, `api_key`, `uploaded_by` and the
-unique constraints on (bank, sha256) and (bank, idempotency_key).
+The models are `cases.models.bank_files.BankFile`s: the same fields and constraints.
 """
 
 from __future__ import annotations
@@ -166,19 +164,48 @@ def receive_bank_file(
     model: type[models.Model],
     bank: Bank,
     uploaded_file,
+    agreement: Agreement | None,
     idempotency_key: str,
-    build: Callable[..., models.Model],
+    api_key,
+    uploaded_by,
     conflict: Callable[[models.Model], Exception],
     default_name: str,
+    queue_import: Callable[[int], object],
+    allow_terminated: bool = False,
 ) -> tuple[models.Model, bool]:
-    """Checks and stores an upload → (the row, created). `build(**file_fields)` makes the
-    unsaved row; on a race the winner's row is returned. Raises BankFileInputError
-    (nothing stored) or `conflict(existing)`."""
+    """Checks and stores an upload → (the row, created), and queues its import after
+    commit (`queue_import(pk)`). The agreement is `agreement_for`'s (`allow_terminated`
+    for a kind a bank still sends after the agreement ended). On a race the winner's row
+    is returned. Raises BankFileInputError (nothing stored) or `conflict(existing)`."""
     idempotency_key = (idempotency_key or "").strip()
     if len(idempotency_key) > 128:
         raise BankFileInputError(
             "idempotency_key", _("The Idempotency-Key is longer than 128 characters.")
         )
+    agreement = agreement_for(bank, agreement, allow_terminated=allow_terminated)
+    received, created = _store(
+        model=model,
+        bank=bank,
+        uploaded_file=uploaded_file,
+        idempotency_key=idempotency_key,
+        conflict=conflict,
+        default_name=default_name,
+        fields={
+            "bank": bank,
+            "agreement": agreement,
+            "api_key": api_key,
+            "uploaded_by": uploaded_by,
+        },
+    )
+    if created:
+        received_id = received.pk
+        transaction.on_commit(lambda: queue_import(received_id))
+    return received, created
+
+
+def _store(
+    *, model, bank, uploaded_file, idempotency_key: str, conflict, default_name: str, fields
+) -> tuple[models.Model, bool]:
     declared = getattr(uploaded_file, "size", None)
     if isinstance(declared, int) and declared > settings.PLACEMENT_MAX_UPLOAD_BYTES:
         raise too_large()  # before reading a byte of it
@@ -200,8 +227,12 @@ def receive_bank_file(
         if existing is not None:
             return existing, False
 
-        received = build(
-            original_name=name, size_bytes=size, sha256=sha256, idempotency_key=idempotency_key
+        received = model(
+            original_name=name,
+            size_bytes=size,
+            sha256=sha256,
+            idempotency_key=idempotency_key,
+            **fields,
         )
         source.seek(0)
         received.original_file.save(name, File(source, name=name), save=False)

@@ -12,18 +12,12 @@ Celery task and directly by tests, the demo and the benchmark.
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.intake.engine import run_import
 from cases.models import Agreement, Bank, BankApiKey, Placement
 
-from .bank_files import (
-    BankFileConflict,
-    BankFileInputError,
-    agreement_for,
-    receive_bank_file,
-)
+from .bank_files import BankFileConflict, BankFileInputError, receive_bank_file
 
 # The upload's errors, shared with the other bank files (repayment files).
 PlacementInputError = BankFileInputError
@@ -54,32 +48,20 @@ def placement_receive(
 
     Raises PlacementInputError (nothing stored) or PlacementConflict.
     """
-    if len((idempotency_key or "").strip()) > 128:
-        raise PlacementInputError(
-            "idempotency_key", _("The Idempotency-Key is longer than 128 characters.")
-        )
-    agreement = agreement_for(bank, agreement)
+    from cases.tasks import placement_import_task  # the task module imports this one
 
-    def build(**file_fields) -> Placement:
-        return Placement(
-            bank=bank, agreement=agreement, api_key=api_key, uploaded_by=uploaded_by, **file_fields
-        )
-
-    placement, created = receive_bank_file(
+    return receive_bank_file(
         model=Placement,
         bank=bank,
         uploaded_file=uploaded_file,
+        agreement=agreement,
         idempotency_key=idempotency_key,
-        build=build,
+        api_key=api_key,
+        uploaded_by=uploaded_by,
         conflict=PlacementConflict,
         default_name="placement",
+        queue_import=placement_import_task.delay,
     )
-    if created:
-        from cases.tasks import placement_import_task  # the task module imports this one
-
-        placement_id = placement.pk
-        transaction.on_commit(lambda: placement_import_task.delay(placement_id))
-    return placement, created
 
 
 def placement_import(*, placement_id: int, engine: str = "") -> Placement:

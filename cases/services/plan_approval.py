@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from staff import roles
 from staff.approvals import ApprovalKind, register_approval_kind
 from staff.models import ApprovalRequest
 from staff.selectors_approvals import latest_approval
 from staff.services_approvals import approval_request
+from staff.stored_text import in_english
 
 KIND = "cases.payment_plan"
 
@@ -57,12 +57,14 @@ register_approval_kind(
 def plan_approval_request(*, plan, actor) -> ApprovalRequest:
     """Asks the supervisors of the case's branch to approve the plan."""
     case = plan.case
-    summary = _("%(account)s: %(total)s in %(count)s instalments — %(breaches)s") % {
-        "account": case.account_no,
-        "total": f"{plan.total_amount:,.2f}",
-        "count": len(plan.schedule),
-        "breaches": " ".join(plan.terms_breached.splitlines()),
-    }
+    # In English, shown in each reader's language: the unmet terms follow, one a line.
+    summary = in_english(
+        gettext_noop("%(account)s: %(total)s in %(count)s instalments, outside the terms:"),
+        account=case.account_no,
+        total=f"{plan.total_amount:,.2f}",
+        count=len(plan.schedule),
+    )
+    summary = "\n".join([summary, *plan.terms_breached.splitlines()])
     return approval_request(
         kind=KIND, subject=plan, branch=case.branch, requested_by=actor, summary=summary
     )

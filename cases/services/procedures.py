@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cases import approvals
 from cases.access import CASE_SUPERVISOR_ROLES
@@ -29,6 +30,7 @@ from cases.models import Case, CollectionPeriodExtension, SpecialProcedure, Spec
 from cases.services.visits import move
 from collections_office.workdays import local_date
 from staff.selectors import has_role
+from staff.stored_text import in_english
 
 DOCUMENT_TYPES = {
     b"%PDF-": ("application/pdf", "pdf"),
@@ -128,8 +130,11 @@ def procedure_request(
             subject=procedure,
             branch=procedure.branch,
             requested_by=actor,
-            summary=_("%(kind)s on case %(account)s")
-            % {"kind": procedure.get_kind_display(), "account": locked.account_no},
+            summary=in_english(
+                gettext_noop("%(kind)s on case %(account)s"),
+                kind=procedure.get_kind_display(),
+                account=locked.account_no,
+            ),
         )
     except BaseException:
         for name in stored:
@@ -249,8 +254,11 @@ def period_extension_request(
         subject=extension,
         branch=extension.branch,
         requested_by=actor,
-        summary=_("Case %(account)s: until %(date)s")
-        % {"account": locked.account_no, "date": new_ends_on.isoformat()},
+        summary=in_english(
+            gettext_noop("Case %(account)s: until %(date)s"),
+            account=locked.account_no,
+            date=new_ends_on.isoformat(),
+        ),
     )
     return extension
 

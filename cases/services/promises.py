@@ -20,11 +20,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cases.access import CASE_SUPERVISOR_ROLES
 from cases.models import CallLog, Case, PaymentPlan, Promise
 from collections_office.workdays import local_date
 from staff.selectors import get_scoped_object_or_404, has_role
+from staff.stored_text import in_english, shown_in_language
 
 from .promise_settlement import promises_settle
 
@@ -213,7 +215,8 @@ def _instalments_clean(instalments, *, total, today, errors) -> list[tuple[Decim
 
 
 def plan_terms_breached(case: Case, rows, total: Decimal, *, today: dt.date) -> list[str]:
-    """The agreement's minimum terms this schedule does not meet, as people read them."""
+    """The agreement's minimum terms this schedule does not meet, one sentence each, in
+    English as they are stored (`shown_in_language` shows them in the reader's)."""
     agreement = case.agreement
     breaches: list[str] = []
     minimum = agreement.plan_min_down_payment_percent
@@ -221,20 +224,35 @@ def plan_terms_breached(case: Case, rows, total: Decimal, *, today: dt.date) -> 
         share = rows[0][0] * 100 / total
         if share < minimum:
             breaches.append(
-                _("Down payment %(share)s %% is below the agreement's minimum of %(minimum)s %%.")
-                % {"share": f"{share:.1f}", "minimum": f"{minimum:g}"}
+                in_english(
+                    gettext_noop(
+                        "Down payment %(share)s %% is below the agreement's minimum of "
+                        "%(minimum)s %%."
+                    ),
+                    share=f"{share:.1f}",
+                    minimum=f"{minimum:g}",
+                )
             )
     most = agreement.plan_max_instalments
     if most is not None and len(rows) > most:
         breaches.append(
-            _("%(count)s instalments: the agreement allows at most %(most)s.")
-            % {"count": len(rows), "most": most}
+            in_english(
+                gettext_noop("%(count)s instalments: the agreement allows at most %(most)s."),
+                count=len(rows),
+                most=most,
+            )
         )
     months = agreement.plan_max_term_months
     if months is not None and rows and rows[-1][1] > today + relativedelta(months=months):
         breaches.append(
-            _("The last instalment falls after %(limit)s: the agreement allows %(months)s months.")
-            % {"limit": (today + relativedelta(months=months)).isoformat(), "months": months}
+            in_english(
+                gettext_noop(
+                    "The last instalment falls after %(limit)s: the agreement allows "
+                    "%(months)s months."
+                ),
+                limit=(today + relativedelta(months=months)).isoformat(),
+                months=months,
+            )
         )
     return breaches
 
@@ -273,7 +291,7 @@ def plan_propose(*, case: Case, actor, total_amount, instalments, reason: str = 
                     "The plan is outside the agreement's terms (%(breaches)s) Say why a "
                     "supervisor should approve it."
                 )
-                % {"breaches": " ".join(breaches)}
+                % {"breaches": " ".join(shown_in_language(breach) for breach in breaches)}
             }
         )
     plan = PaymentPlan(

@@ -13,12 +13,11 @@ ended: the bank reports the last month's repayments after the termination.
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.models import Agreement, Bank, BankApiKey, RepaymentFile
 
-from .bank_files import BankFileConflict, BankFileInputError, agreement_for, receive_bank_file
+from .bank_files import BankFileConflict, BankFileInputError, receive_bank_file
 
 RepaymentInputError = BankFileInputError
 
@@ -51,32 +50,21 @@ def repayment_file_receive(
 
     Raises RepaymentInputError (nothing stored) or RepaymentConflict.
     """
-    if len((idempotency_key or "").strip()) > 128:
-        raise RepaymentInputError(
-            "idempotency_key", _("The Idempotency-Key is longer than 128 characters.")
-        )
-    agreement = agreement_for(bank, agreement, allow_terminated=True)
+    from cases.tasks import repayment_import_task  # the task module imports this one
 
-    def build(**file_fields) -> RepaymentFile:
-        return RepaymentFile(
-            bank=bank, agreement=agreement, api_key=api_key, uploaded_by=uploaded_by, **file_fields
-        )
-
-    repayment_file, created = receive_bank_file(
+    return receive_bank_file(
         model=RepaymentFile,
         bank=bank,
         uploaded_file=uploaded_file,
+        agreement=agreement,
         idempotency_key=idempotency_key,
-        build=build,
+        api_key=api_key,
+        uploaded_by=uploaded_by,
         conflict=RepaymentConflict,
         default_name="repayments",
+        queue_import=repayment_import_task.delay,
+        allow_terminated=True,
     )
-    if created:
-        from cases.tasks import repayment_import_task  # the task module imports this one
-
-        file_id = repayment_file.pk
-        transaction.on_commit(lambda: repayment_import_task.delay(file_id))
-    return repayment_file, created
 
 
 def repayment_import(*, repayment_file_id: int) -> RepaymentFile:

@@ -22,13 +22,14 @@ from django.core.files.storage import storages
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from cases import retention as graph
 from cases.models import Agreement, RetentionPurge
 from collections_office.run_locks import run_lock, runs_alive
+from staff.stored_text import in_english
 
 logger = logging.getLogger(__name__)
 
@@ -123,24 +124,6 @@ def _files_of(doomed: graph.Doomed) -> set[tuple[str, str]]:
     return files
 
 
-def _deciders_language(branch) -> str:
-    from django.conf import settings
-
-    from staff import roles
-    from staff.models import StaffProfile
-
-    profile = (
-        StaffProfile.objects.filter(
-            branch=branch,
-            status=StaffProfile.Status.ACTIVE,
-            user__groups__name=roles.ADMIN_STAFF,
-        )
-        .exclude(language="")
-        .first()
-    )
-    return profile.language if profile else settings.LANGUAGE_CODE
-
-
 def _hq_branch(agreement):
     from staff.models import Branch
 
@@ -181,17 +164,17 @@ def retention_review(*, today: dt.date) -> list[RetentionPurge]:
             purge._change_reason = REASON_LISTED
             purge.save()
             branch = _hq_branch(agreement)
-            # The summary is stored text: written in the deciders' language.
-            with translation.override(_deciders_language(branch)):
-                summary = _(
+            # Stored in English, shown in each reader's language (staff.stored_text).
+            summary = in_english(
+                gettext_noop(
                     "Purge the data of agreement %(agreement)s (retention ended on %(day)s): "
                     "%(rows)s rows, %(files)s files."
-                ) % {
-                    "agreement": agreement,
-                    "day": agreement.retention_ends_on.isoformat(),
-                    "rows": purge.planned_total,
-                    "files": file_count,
-                }
+                ),
+                agreement=agreement,
+                day=agreement.retention_ends_on.isoformat(),
+                rows=purge.planned_total,
+                files=file_count,
+            )
             approval_request(
                 kind=APPROVAL_KIND,
                 subject=purge,

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cases import approvals
 from cases.access import CASE_SUPERVISOR_ROLES
@@ -46,6 +47,7 @@ from collections_office.workdays import add_working_days, company_tz, local_date
 from staff import roles
 from staff.selectors import has_role
 from staff.services import notification_in_their_language
+from staff.stored_text import in_english
 
 FUTURE_TOLERANCE = dt.timedelta(minutes=2)
 
@@ -221,8 +223,11 @@ def visit_plan_submit(
         subject=plan,
         branch=plan.branch,
         requested_by=actor,
-        summary=_("Visit plan for %(date)s: %(count)s cases")
-        % {"date": visit_date.isoformat(), "count": len(nominations)},
+        summary=in_english(
+            gettext_noop("Visit plan for %(date)s: %(count)s cases"),
+            date=visit_date.isoformat(),
+            count=len(nominations),
+        ),
     )
     return plan
 
@@ -474,8 +479,11 @@ def visit_extension_request(
         subject=extension,
         branch=extension.branch,
         requested_by=actor,
-        summary=_("Visit of case %(account)s: until %(date)s")
-        % {"account": locked.case.account_no, "date": new_due_on.isoformat()},
+        summary=in_english(
+            gettext_noop("Visit of case %(account)s: until %(date)s"),
+            account=locked.case.account_no,
+            date=new_due_on.isoformat(),
+        ),
     )
     return extension
 

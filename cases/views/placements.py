@@ -5,17 +5,14 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Subquery
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from collections_office.exports import csv_response, xlsx_response
-from collections_office.pages import id_param, in_company_time, sort_queryset
+from collections_office.pages import id_param, in_company_time
 from staff import roles
 from staff.access import role_required
 from staff.selectors import get_scoped_object_or_404
@@ -27,6 +24,7 @@ from ..forms import (
     PlacementUploadForm,
 )
 from ..models import Placement
+from .bank_files import bank_file_list, bank_file_upload, progress_part, rejected_rows_download
 from .common import attachment_response
 
 logger = logging.getLogger(__name__)
@@ -34,67 +32,39 @@ logger = logging.getLogger(__name__)
 
 # --- Placements -------------------------------------------------------------------------
 
-PLACEMENT_SORTS = {"received": "received_at", "bank": "bank__name", "status": "status"}
-
 
 @role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def placement_list(request):
-    status = request.GET.get("status", "")
-    bank_id = request.GET.get("bank", "")
     placements = selectors.placement_list(
-        user=request.user, status=status, bank_id=id_param(bank_id)
+        user=request.user,
+        status=request.GET.get("status", ""),
+        bank_id=id_param(request.GET.get("bank", "")),
     )
-    placements, sort = sort_queryset(placements, request, PLACEMENT_SORTS, "-received")
-    page = Paginator(placements, 50).get_page(request.GET.get("page"))
-    context = {
-        "page": page,
-        "sort": sort,
-        "status": status,
-        "status_choices": Placement.Status.choices,
-        "in_flight": any(p.is_in_flight for p in page),
-        "sla_minutes": settings.PLACEMENT_IMPORT_SLA_MINUTES,
-        "now": timezone.now(),
-    }
-    if request.htmx:
-        return render(request, "cases/placement_list.html#placement-rows", context)
-    return render(request, "cases/placement_list.html", context)
+    return bank_file_list(
+        request,
+        placements,
+        template="cases/placement_list.html",
+        rows_part="placement-rows",
+        sla_minutes=settings.PLACEMENT_IMPORT_SLA_MINUTES,
+        now=timezone.now(),
+    )
 
 
 @role_required(*BANK_MANAGER_ROLES)
 @in_company_time
 def placement_upload(request):
     """Staff upload a file a bank sent by other means (e-mail, SFTP) on the bank's behalf."""
-    from ..services.placements import PlacementConflict, PlacementInputError, placement_receive
+    from ..services.placements import placement_receive
 
-    agreements = selectors.agreement_list(user=request.user)
-    banks = selectors.bank_list(user=request.user).filter(
-        pk__in=Subquery(agreements.values("bank_id"))
+    return bank_file_upload(
+        request,
+        form_class=PlacementUploadForm,
+        receive=placement_receive,
+        template="cases/placement_upload.html",
+        detail="cases:placement_detail",
+        already=_("This file was already received: here is its first placement."),
     )
-    form = PlacementUploadForm(
-        request.POST or None, request.FILES or None, banks=banks, agreements=agreements
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            placement, created = placement_receive(
-                bank=form.cleaned_data["bank"],
-                uploaded_file=form.cleaned_data["file"],
-                agreement=form.cleaned_data.get("agreement"),
-                uploaded_by=request.user,
-            )
-        except PlacementInputError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        except PlacementConflict as exc:
-            form.add_error(None, str(exc))
-        else:
-            if created:
-                messages.success(request, _("File received; the import has started."))
-            else:
-                messages.info(
-                    request, _("This file was already received: here is its first placement.")
-                )
-            return redirect("cases:placement_detail", pk=placement.pk)
-    return render(request, "cases/placement_upload.html", {"form": form})
 
 
 def _placement(request, pk: int) -> Placement:
@@ -114,11 +84,7 @@ def placement_detail(request, pk: int):
         "late": placement.is_late(),
     }
     if request.htmx and request.GET.get("part") == "progress":
-        response = render(request, "cases/placement_detail.html#placement-progress", context)
-        if not context["in_flight"]:
-            # Finished while the page was open: reload it once to show the rejected rows.
-            response["HX-Refresh"] = "true"
-        return response
+        return progress_part(request, "cases/placement_detail.html#placement-progress", context)
     errors = selectors.placement_errors(placement=placement)
     context["errors_page"] = Paginator(errors, 100).get_page(request.GET.get("page"))
     return render(request, "cases/placement_detail.html", context)
@@ -128,16 +94,12 @@ def placement_detail(request, pk: int):
 @in_company_time
 def placement_errors_download(request, pk: int, file_format: str):
     placement = _placement(request, pk)
-    rows = (
-        selectors.placement_errors(placement=placement)
-        .values_list("row_number", "column", "severity", "message")
-        .iterator(chunk_size=2000)
+    return rejected_rows_download(
+        selectors.placement_errors(placement=placement),
+        columns=["row_number", "column", "severity", "message"],
+        name=f"placement-{placement.pk}-rejected-rows",
+        file_format=file_format,
     )
-    header = [_("row"), _("column"), _("severity"), _("message")]
-    name = f"placement-{placement.pk}-rejected-rows"
-    if file_format == "xlsx":
-        return xlsx_response(f"{name}.xlsx", header, rows)
-    return csv_response(f"{name}.csv", header, rows)
 
 
 @role_required(*BANK_MANAGER_ROLES)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from staff import roles
 from staff.approvals import ApprovalKind, approval_kind, register_approval_kind
@@ -20,6 +20,7 @@ from staff.models import LeaveRequest, OvertimeRequest
 from staff.selectors import has_role
 from staff.selectors_approvals import latest_approval
 from staff.services_approvals import approval_request, approval_withdraw
+from staff.stored_text import in_english
 
 from .scope import is_hr_for, is_line_manager_of
 
@@ -120,14 +121,16 @@ def ask_leave_approval(*, leave: LeaveRequest, requested_by) -> None:
         subject=leave,
         branch=leave.branch,
         requested_by=requested_by,
-        summary=_("%(type)s %(start)s – %(end)s (%(days)s days): %(name)s")
-        % {
-            "type": leave.leave_type.display_name,
-            "start": date_format(leave.start_date, "Y-m-d"),
-            "end": date_format(leave.end_date, "Y-m-d"),
-            "days": leave.days,
-            "name": _name(leave.user),
-        },
+        summary=in_english(
+            # The comma ends the type for the reader's translation (stored_text): a
+            # type of several words ("Annual leave") is then read whole.
+            gettext_noop("%(type)s, %(start)s – %(end)s (%(days)s days): %(name)s"),
+            type=leave.leave_type.name,
+            start=date_format(leave.start_date, "Y-m-d"),
+            end=date_format(leave.end_date, "Y-m-d"),
+            days=leave.days,
+            name=_name(leave.user),
+        ),
     )
 
 
@@ -137,12 +140,12 @@ def ask_overtime_approval(*, overtime: OvertimeRequest, requested_by) -> None:
         subject=overtime,
         branch=overtime.branch,
         requested_by=requested_by,
-        summary=_("Overtime %(date)s, %(hours)s h: %(name)s")
-        % {
-            "date": date_format(overtime.work_date, "Y-m-d"),
-            "hours": overtime.expected_hours,
-            "name": _name(overtime.user),
-        },
+        summary=in_english(
+            gettext_noop("Overtime %(date)s, %(hours)s h: %(name)s"),
+            date=date_format(overtime.work_date, "Y-m-d"),
+            hours=overtime.expected_hours,
+            name=_name(overtime.user),
+        ),
     )
 
 

@@ -15,6 +15,13 @@ from .assessment import (
     AssessmentTemplate,
 )
 from .attendance import AttendanceMonth, AttendanceRecord, PeopleRecordQuerySet, WorkingHours
+from .ladder import (
+    ComplexCaseDefinition,
+    LevelChange,
+    MonthlyTarget,
+    PromotionCriteria,
+    UpheldComplaint,
+)
 from .leave import LeaveRequest, LeaveType, OvertimeRequest
 from .organisation import (
     CAREER_LADDER,
@@ -32,16 +39,11 @@ from .organisation import (
 )
 from .promotion import (
     CommitteeVote,
-    ComplexCaseDefinition,
-    LevelChange,
-    MonthlyTarget,
     PromotionAppeal,
     PromotionApplication,
-    PromotionCriteria,
     PromotionCycle,
     PromotionEvidence,
     PromotionStageRecord,
-    UpheldComplaint,
 )
 from .recruitment import Candidate, Interview, RecruitmentPolicy, Vacancy
 from .succession import (

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from collections_office.workdays import WorkingCalendar, company_tz, local_date
 
@@ -29,6 +30,7 @@ from ..models import (
     StaffProfile,
 )
 from ..selectors import has_role
+from ..stored_text import in_english
 from .services import (
     _locked,
     _move,
@@ -140,8 +142,11 @@ def committee_decide(*, application, actor, effective_on: dt.date | None = None,
         )
     in_favour = sum(1 for v in votes if v.choice == CommitteeVote.Choice.FOR)
     promote = in_favour * 2 > len(votes)
-    summary = _("%(for)s for out of %(cast)s votes.") % {"for": in_favour, "cast": len(votes)}
-    comment = f"{summary} {note}".strip()
+    # The tally in English (shown in the reader's language), the note as typed below it.
+    tally = in_english(
+        gettext_noop("%(for)s for out of %(cast)s votes."), **{"for": in_favour, "cast": len(votes)}
+    )
+    comment = "\n".join(part for part in (tally, (note or "").strip()) if part)
     if not promote:
         moved = _move(locked, action=Action.COMMITTEE_REFUSED, actor=actor, comment=comment)
         _notify(

@@ -35,6 +35,7 @@ from ..models import (
 from ..performance import figures_as_json
 from ..selectors import has_role, sees_all_branches, user_branch
 from ..services import notification_in_their_language
+from ..stored_text import shown_in_language
 from .eligibility import at_level_since, evaluate
 from .files import check_evidence_file
 
@@ -74,7 +75,10 @@ def _notify(recipients, *, title, body: str = "", url: str = "", actor=None) -> 
             continue
         seen.add(person.pk)
         notification_in_their_language(
-            recipient=person, make=lambda: (str(title()), body), url=url, actor=actor
+            recipient=person,
+            make=lambda: (str(title()), shown_in_language(body)),
+            url=url,
+            actor=actor,
         )
 
 

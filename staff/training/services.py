@@ -26,6 +26,7 @@ from staff.models import (
     TrainingSession,
 )
 
+from ..stored_text import in_english
 from .access import manages_training, may_rate_work_change, team_visibility
 
 Status = TrainingPlan.Status
@@ -187,16 +188,16 @@ def plan_submit(*, actor, plan: TrainingPlan) -> TrainingPlan:
         subject=plan,
         branch=plan.branch,
         requested_by=actor,
-        summary=_(
-            "Training plan “%(title)s”: %(people)s people, %(start)s–%(end)s, budget %(budget)s"
-        )
-        % {
-            "title": plan.title,
-            "people": plan.enrolments.count(),
-            "start": plan.starts_on,
-            "end": plan.ends_on,
-            "budget": plan.budget,
-        },
+        summary=in_english(
+            gettext_noop(
+                "Training plan “%(title)s”: %(people)s people, %(start)s–%(end)s, budget %(budget)s"
+            ),
+            title=plan.title,
+            people=plan.enrolments.count(),
+            start=plan.starts_on,
+            end=plan.ends_on,
+            budget=plan.budget,
+        ),
     )
     return plan
 

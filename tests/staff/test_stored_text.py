@@ -20,6 +20,15 @@ from tests.cases.conftest import BankFactory
         ("Badge V-07 also held by visit #3", "访客证 V-07 同时由访问 #3 持有"),
         # An import message, its embedded problem translated too.
         ("The amount must not be negative.", "金额不能为负数。"),
+        # A payment plan's unmet term: a literal "%" in the template ("%%").
+        (
+            "Down payment 10.0 % is below the agreement's minimum of 20 %.",
+            "首付 10.0 % 低于协议规定的最低 20 %。",
+        ),
+        # Several lines: each on its own (a tally, then a note as typed).
+        ("2 for out of 3 votes.\nHe is ready.", "共 3 票，赞成 2 票。\nHe is ready."),
+        # An approval summary a service stored from its gettext_noop template.
+        ("Visit plan for 2026-12-08: 4 cases", "2026-12-08 外访计划：4 个案件"),
     ],
 )
 def test_a_stored_english_text_is_shown_in_chinese(stored, chinese):
@@ -66,3 +75,23 @@ def test_the_empty_choice_of_a_select_reads_in_chinese():
 
     with translation.override("zh-hans"):
         assert str(BLANK_CHOICE_LABEL) == "- 请选择 -"
+
+
+def test_a_summary_built_in_english_reads_in_chinese_with_its_values():
+    from django.utils.translation import gettext_noop
+
+    from staff.stored_text import in_english
+
+    with translation.override("zh-hans"):  # whoever asks, the text is stored in English
+        stored = in_english(
+            gettext_noop("%(type)s, %(start)s – %(end)s (%(days)s days): %(name)s"),
+            type="Annual leave",
+            start="2025-03-10",
+            end="2025-03-11",
+            days=2,
+            name="Li Si",
+        )
+        assert stored == "Annual leave, 2025-03-10 – 2025-03-11 (2 days): Li Si"
+        shown = shown_in_language(stored)
+    assert shown.startswith("年假，2025-03-10 – 2025-03-11") and shown.endswith("Li Si")
+    assert "days" not in shown

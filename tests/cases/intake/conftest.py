@@ -8,7 +8,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cases.intake import writers
+from cases.intake.writers import postgres as postgres_writer
 from cases.services.placements import placement_import, placement_receive
 from collections_office.id_numbers import resident_id_with_check
 
@@ -133,7 +133,9 @@ def import_file(receive, monkeypatch):
 
     def _import(content: bytes, name: str = "placement.csv", engine: str = "", **kwargs):
         if engine == WITH_TRIGGERS:
-            monkeypatch.setattr(writers, "foreign_key_checks_may_be_taken_over", lambda: False)
+            monkeypatch.setattr(
+                postgres_writer, "foreign_key_checks_may_be_taken_over", lambda: False
+            )
             engine = "postgresql"
         placement, _created = receive(content, name, **kwargs)
         return placement_import(placement_id=placement.pk, engine=engine)

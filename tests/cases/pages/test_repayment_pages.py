@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 
 import pytest
-from openpyxl import load_workbook
 
 from cases.models import BankRepayment, RepaymentFile
 from tests.cases.api.builders import make_case
@@ -60,20 +59,6 @@ def test_the_placement_list_links_to_the_repayment_files(as_user, admin_a, agree
     assert 'href="/cases/repayments/"' in html
 
 
-def test_list_polls_while_an_import_runs_and_stops_when_done(as_user, admin_a, agreement_a):
-    running = make_repayment_file(
-        agreement_a, status=RepaymentFile.Status.PROCESSING, rows_total=100, rows_done=40
-    )
-    client = as_user(admin_a)
-    html = client.get("/cases/repayments/").content.decode()
-    assert 'hx-trigger="every 2s"' in html and 'value="40" max="100"' in html
-    fragment = client.get("/cases/repayments/", HTTP_HX_REQUEST="true").content.decode()
-    assert fragment.lstrip().startswith('<tbody id="repayment-rows"')
-    RepaymentFile.objects.filter(pk=running.pk).update(status="completed", rows_done=100)
-    fragment = client.get("/cases/repayments/", HTTP_HX_REQUEST="true").content.decode()
-    assert "hx-trigger" not in fragment
-
-
 def test_list_filters_by_status(as_user, admin_a, agreement_a):
     failed = make_repayment_file(agreement_a, status=RepaymentFile.Status.FAILED)
     done = make_repayment_file(agreement_a)
@@ -102,32 +87,6 @@ def test_detail_shows_counts_progress_rejected_and_imported_rows(as_user, admin_
     assert "duplicate 1" in html
     assert "REF-SHOWN" in html and "321.09" in html
     assert "hx-trigger" not in html  # completed: no polling
-
-
-def test_progress_fragment_asks_for_a_reload_when_finished(as_user, admin_a, agreement_a):
-    repayment_file = make_repayment_file(
-        agreement_a, status=RepaymentFile.Status.PROCESSING, rows_total=10
-    )
-    client = as_user(admin_a)
-    url = f"/cases/repayments/{repayment_file.pk}/?part=progress"
-    first = client.get(url, HTTP_HX_REQUEST="true")
-    assert 'hx-trigger="every 2s"' in first.content.decode() and "HX-Refresh" not in first
-    RepaymentFile.objects.filter(pk=repayment_file.pk).update(status="completed", rows_done=10)
-    assert client.get(url, HTTP_HX_REQUEST="true")["HX-Refresh"] == "true"
-
-
-def test_rejected_rows_download_as_csv_and_xlsx_with_formulas_escaped(
-    as_user, admin_a, agreement_a
-):
-    repayment_file = make_repayment_file(agreement_a)
-    make_errors(repayment_file, count=2)
-    client = as_user(admin_a)
-    response = client.get(f"/cases/repayments/{repayment_file.pk}/rejected-rows.csv")
-    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
-    assert "'=HYPERLINK" in b"".join(response.streaming_content).decode("utf-8-sig")
-    response = client.get(f"/cases/repayments/{repayment_file.pk}/rejected-rows.xlsx")
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    assert sheet.cell(row=2, column=3).value.startswith("'=HYPERLINK")
 
 
 def test_upload_on_behalf_of_a_bank_is_imported(
@@ -175,38 +134,6 @@ def test_upload_refuses_another_branchs_bank_and_bad_files(
     )
     assert response.status_code == 200 and 'data-field="file"' in response.content.decode()
     assert not RepaymentFile.objects.exists()
-
-
-def test_upload_announced_above_the_limit_is_refused_before_its_body_is_read(
-    admin_a, agreement_a, settings
-):
-    from django.test import Client
-
-    settings.PLACEMENT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(admin_a)
-    response = client.generic(
-        "POST",
-        "/cases/repayments/upload/",
-        data=b"x" * 1024,
-        content_type="multipart/form-data; boundary=BoUnDaRy",
-        CONTENT_LENGTH=str(300 * 1024 * 1024),
-    )
-    assert response.status_code == 413
-    assert not RepaymentFile.objects.exists()
-
-
-def test_pages_use_a_bounded_number_of_queries(
-    as_user, admin_a, agreement_a, django_assert_max_num_queries
-):
-    for _ in range(20):
-        repayment_file = make_repayment_file(agreement_a)
-    make_errors(repayment_file, count=30)
-    client = as_user(admin_a)
-    with django_assert_max_num_queries(15):
-        assert client.get("/cases/repayments/").status_code == 200
-    with django_assert_max_num_queries(15):
-        assert client.get(f"/cases/repayments/{repayment_file.pk}/").status_code == 200
 
 
 def test_repayment_pages_speak_simplified_chinese(as_user, admin_a, agreement_a):

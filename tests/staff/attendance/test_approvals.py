@@ -118,3 +118,25 @@ def test_overtime_is_approved_by_the_line_manager(team, time_machine):
     approval_decide(approval=approval, user=team.supervisor, approve=True)
     overtime.refresh_from_db()
     assert overtime.status == OvertimeRequest.Status.APPROVED
+
+
+def test_a_leave_asked_for_in_english_reads_in_chinese_to_the_approver(team, time_machine, client):
+    from django.urls import reverse
+    from django.utils import translation
+
+    team.supervisor.staff_profile.language = "zh-hans"
+    team.supervisor.staff_profile.save()
+    time_machine.move_to(local(2025, 3, 3, 9))
+    with translation.override("en"):  # the collector works in English
+        _leave(team, dt.date(2025, 3, 10), dt.date(2025, 3, 11))
+    approval = ApprovalRequest.objects.get(kind="staff.leave")
+    assert approval.summary.startswith("Annual leave, 2025-03-10 – 2025-03-11 (")
+
+    client.force_login(team.supervisor)
+    page = client.get(reverse("staff:approvals")).content.decode()
+
+    assert "年假，2025-03-10 – 2025-03-11" in page and " 天" in page
+    assert "Annual leave" not in page and "days)" not in page
+    # The approver's bell says it in their language too.
+    bell = Notification.objects.get(recipient=team.supervisor)
+    assert bell.body.startswith("年假，2025-03-10 – 2025-03-11")

@@ -260,3 +260,31 @@ def test_hr_defines_what_a_complex_case_is(client, people):
     assert (definition.min_balance, definition.min_days_overdue) == (80000, 365)
     assert definition.classifications == ["litigation"]
     assert definition.history.latest().history_user == people["hq_hr"]
+
+
+def test_the_committee_tally_reads_in_chinese_and_the_note_as_typed(client, people, cycle):
+    from django.utils import translation
+
+    from staff.promotion import committee, services
+
+    application = submit(cycle, people["applicant"])
+    services.department_review(
+        application=application, actor=people["head"], decision="support", opinion="ok"
+    )
+    services.hr_review(application=application, actor=people["hr"], recommend=True, evaluation="ok")
+    with translation.override("en"):  # the committee works in English
+        for member in people["members"][:2]:
+            committee.committee_vote(application=application, actor=member, choice="for")
+        committee.committee_decide(
+            application=application, actor=people["members"][0], note="Ready for the step."
+        )
+    stage = application.stages.get(action="committee_approved")
+    assert stage.comment == "2 for out of 2 votes.\nReady for the step."
+    people["hr"].staff_profile.language = "zh-hans"
+    people["hr"].staff_profile.save()
+
+    page = login(client, people["hr"]).get(reverse("promotion:application", args=[application.pk]))
+
+    html = page.content.decode()
+    assert "共 2 票，赞成 2 票。<br>Ready for the step." in html
+    assert "for out of" not in html

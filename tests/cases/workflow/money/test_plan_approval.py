@@ -8,6 +8,8 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import translation
 
 from cases.models import PaymentPlan
 from cases.services.plan_approval import KIND, plan_approval
@@ -103,3 +105,23 @@ def test_approval_page_lists_the_plan(at_today, client, outside_terms, collector
     page = client.get("/staff/approvals/")
     assert page.status_code == 200
     assert plan.case.account_no in page.content.decode()
+
+
+def test_the_unmet_terms_are_stored_in_english_and_read_in_the_readers_language(
+    at_today, outside_terms, collector_a, supervisor_a, client
+):
+    with translation.override("en"):  # the collector works in English
+        plan = outside_terms(collector_a)
+    assert plan.terms_breached == "3 instalments: the agreement allows at most 2."
+    supervisor_a.staff_profile.language = "zh-hans"
+    supervisor_a.staff_profile.save()
+    client.force_login(supervisor_a)
+
+    detail = client.get(f"/cases/plans/{plan.pk}/").content.decode()
+    approvals = client.get(reverse("staff:approvals")).content.decode()
+
+    assert "3 期：协议最多允许 2 期。" in detail
+    assert "900.00，分 3 期，超出协议条件：" in approvals
+    assert "3 期：协议最多允许 2 期。" in approvals
+    assert "the agreement allows" not in detail + approvals
+    assert "outside the terms" not in approvals

@@ -1,110 +1,19 @@
 # ruff: noqa: S608 - SQL is assembled from model metadata and constants; values are parameters
-"""Writing a batch of validated rows: debtors, cases, contact points and their history.
-
-Two writers do the same thing:
-
-- `PostgresWriter`: COPY the batch into temporary staging tables, look up the
-  accounts' existing cases once, then a few set-based statements (debtors
-  `INSERT … ON CONFLICT DO NOTHING`, new cases inserted and known ones updated,
-  contact points added) whose results feed `INSERT … SELECT` into the
-  django-simple-history tables in the same statements. ~100x faster than saving
-  models one by one, which is what the 10,000 rows/s target needs (DESIGN §9).
-- `OrmWriter`: model saves (simple-history records them), for SQLite — the
-  embedded demo — where files are small.
-
-Both are called inside the caller's transaction, one batch at a time.
-
-Rules both follow:
-- a case is found by (bank, account number); an update overwrites the balances
-  (the previous ones stay in the case's history), adds new phones/addresses and
-  keeps the old ones;
-- a recalled case placed again becomes new again (recall time cleared, agreement,
-  branch and placing time from this placement); other statuses are kept;
-- one debtor per ID number hash, across banks; a row without an ID number gets
-  the debtor of its existing case, or a new debtor of its own — we never guess
-  that two people without ID numbers are the same person;
-- a debtor's name and ID kind are not overwritten by later files;
-- an account already written by this placement (an earlier row of the same file,
-  possibly before a crash and resume) is reported as a duplicate, not written
-  twice.
-"""
+"""The PostgreSQL batch writer (the rules are in `cases.intake.writers`): COPY into
+staging tables, then set-based statements that write the django-simple-history rows in
+the same statements."""
 
 from __future__ import annotations
 
-import binascii
 import datetime as dt
-import os
 import re
-from typing import Protocol
 
 from django.db import IntegrityError, connection
-from django.utils.translation import gettext as _
 
 from cases.intake.validation import ERROR, Record, RowProblem
 from cases.models import Case, ContactPoint, Debtor, Placement
-from collections_office.personal_data import keyring
 
-# Namespace of the advisory lock under which one bank's placements are imported one at
-# a time (taken by the engine for the whole run): the writer's look-up of existing cases
-# and its plain INSERT of new ones rely on it.
-BANK_LOCK_NAMESPACE = 7204
-
-
-def duplicate_message() -> str:
-    return _("The account number appears earlier in this file; only the first row was imported.")
-
-
-class BatchWriter(Protocol):
-    def prepare(self, records: list[Record]):
-        """CPU work that needs no database (encryption): runs in the reading thread."""
-        ...
-
-    def write(self, records: list[Record], prepared) -> tuple[int, int, list[RowProblem]]:
-        """Writes the records → (cases created, cases updated, rows found to be duplicates)."""
-        ...
-
-
-def encryptor():
-    """`personal_data.encrypt` with the keyring looked up once per batch, not per value.
-
-    Produces the same "g1." tokens (key id | nonce | ciphertext+tag), readable
-    by `personal_data.decrypt`; a batch encrypts ~30,000 values.
-    """
-    ring = keyring()
-    key_id = ring.primary_id
-    seal = ring.ciphers[key_id].encrypt
-    # base64.urlsafe_b64encode is these two steps behind two Python calls; ~330,000
-    # values per 100,000 rows make the calls worth saving.
-    b2a, urlsafe = binascii.b2a_base64, bytes.maketrans(b"+/", b"-_")
-    # Nonces: 12 random bytes each, as personal_data.encrypt takes them, but read from
-    # os.urandom 4,096 at a time (one system call per value cost ~0.2 s per file).
-    # The pool lives in this closure only, which serves one batch in one thread.
-    pool, used = b"", 0
-
-    def encrypt(plaintext: str) -> str:
-        nonlocal pool, used
-        if used >= len(pool):
-            pool, used = os.urandom(12 * 4096), 0
-        nonce = pool[used : used + 12]
-        used += 12
-        sealed = key_id + nonce + seal(nonce, plaintext.encode("utf-8"), None)
-        return "g1." + b2a(sealed, newline=False).translate(urlsafe).decode("ascii")
-
-    return encrypt
-
-
-def change_reason(placement: Placement) -> str:
-    return f"Placement #{placement.pk} ({placement.original_name})"[:100]
-
-
-def writer_for(placement: Placement, *, now: dt.datetime, engine: str = "") -> BatchWriter:
-    engine = engine or ("postgresql" if connection.vendor == "postgresql" else "orm")
-    if engine == "postgresql":
-        return PostgresWriter(placement, now=now)
-    return OrmWriter(placement, now=now)
-
-
-# --- PostgreSQL ------------------------------------------------------------------------
+from .common import change_reason, duplicate_message, encryptor
 
 # Staging tables live as long as the database session (created once, emptied by every
 # commit): creating and dropping three tables per batch cost ~0.2 s per 100,000 rows in
@@ -576,105 +485,3 @@ class PostgresWriter:
             self._lock_known_debtors(
                 cursor, "SELECT unnest(%s::bigint[]) AS debtor_id", [debtor_ids]
             )
-
-
-# --- ORM (SQLite, the embedded demo) ----------------------------------------------------
-
-
-class OrmWriter:
-    def __init__(self, placement: Placement, *, now: dt.datetime):
-        self.placement = placement
-        self.agreement = placement.agreement
-        self.now = now
-        self.reason = change_reason(placement)
-
-    def _save(self, instance) -> None:
-        instance._change_reason = self.reason
-        instance.save()
-
-    def prepare(self, records: list[Record]) -> None:
-        return None  # the model fields encrypt on save
-
-    def write(self, records: list[Record], prepared=None) -> tuple[int, int, list[RowProblem]]:
-        placement = self.placement
-        existing = {
-            case.account_no: case
-            for case in Case.objects.filter(
-                bank_id=placement.bank_id, account_no__in=[r.account_no for r in records]
-            )
-        }
-        id_debtors = {
-            debtor.id_number_hash: debtor
-            for debtor in Debtor.objects.filter(
-                id_number_hash__in={r.id_hash for r in records if r.id_hash}
-            )
-        }
-        created = updated = 0
-        duplicates: list[RowProblem] = []
-        for record in records:
-            case = existing.get(record.account_no)
-            if case is not None and case.last_placement_id == placement.pk:
-                duplicates.append((record.row_number, "", duplicate_message(), ERROR))
-                continue
-            debtor = self._debtor_for(record, case, id_debtors)
-            if case is None:
-                case = Case(
-                    bank_id=placement.bank_id,
-                    agreement=self.agreement,
-                    branch_id=self.agreement.branch_id,
-                    account_no=record.account_no,
-                    placed_at=self.now,
-                )
-                created += 1
-            else:
-                updated += 1
-                if case.status == Case.Status.RECALLED:
-                    case.status = Case.Status.NEW
-                    case.recalled_at = None
-                    case.placed_at = self.now
-                    case.agreement = self.agreement
-                    case.branch_id = self.agreement.branch_id
-                    case.assigned_to = None
-            case.debtor = debtor
-            case.last_placement = placement
-            case.principal, case.interest, case.fees = (
-                record.principal,
-                record.interest,
-                record.fees,
-            )
-            case.currency = record.currency
-            case.overdue_since = record.overdue_since or case.overdue_since
-            case.product = record.product or case.product
-            case.card_no_masked = record.card_no_masked or case.card_no_masked
-            self._save(case)
-            existing[record.account_no] = case
-            self._merge_contacts(debtor, record)
-        return created, updated, duplicates
-
-    def _debtor_for(self, record: Record, case: Case | None, id_debtors: dict) -> Debtor:
-        if record.id_hash:
-            debtor = id_debtors.get(record.id_hash)
-            if debtor is None:
-                debtor = Debtor(
-                    name=record.debtor_name, id_number=record.id_number, id_kind=record.id_kind
-                )
-                self._save(debtor)
-                id_debtors[record.id_hash] = debtor
-            return debtor
-        if case is not None:
-            return case.debtor
-        debtor = Debtor(name=record.debtor_name, id_kind=Debtor.IdKind.NONE)
-        self._save(debtor)
-        return debtor
-
-    def _merge_contacts(self, debtor: Debtor, record: Record) -> None:
-        wanted = [(ContactPoint.Kind.PHONE, value, digest) for value, digest in record.phones]
-        if record.address:
-            wanted.append((ContactPoint.Kind.ADDRESS, record.address, record.address_hash))
-        if not wanted:
-            return
-        known = set(ContactPoint.objects.filter(debtor=debtor).values_list("kind", "value_hash"))
-        for kind, value, digest in wanted:
-            if (kind, digest) not in known:
-                self._save(ContactPoint(debtor=debtor, kind=kind, value=value))
-                known.add((kind, digest))
