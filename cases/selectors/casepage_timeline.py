@@ -192,10 +192,13 @@ def hold_source(case, user, limit: int) -> list[TimelineEntry]:
     return entries
 
 
+# By the content type's natural key, not its id: the presence query's SQL is compiled
+# once per process, and a flushed test database gives content types new ids.
 case_row_kind(
     "reveals",
     lambda: PersonalDataView.objects.filter(
-        content_type=ContentType.objects.get_for_model(Case),
+        content_type__app_label=Case._meta.app_label,
+        content_type__model=Case._meta.model_name,
         object_id=Cast(OuterRef("pk"), output_field=CharField()),
     ),
 )
