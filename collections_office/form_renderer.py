@@ -39,6 +39,11 @@ _INPUTS = {
 _SELECT = f"{_WIDGETS}select.html"
 _OPTION = f"{_WIDGETS}select_option.html"
 _TEXTAREA = f"{_WIDGETS}textarea.html"
+# Checkboxes and radio buttons: `multiple_input.html`, an option template per choice.
+_MULTIPLE = {f"{_WIDGETS}checkbox_select.html", f"{_WIDGETS}radio.html"}
+_INPUT_OPTIONS = {f"{_WIDGETS}checkbox_option.html", f"{_WIDGETS}radio_option.html"}
+# A file input that may show its current file; without one, a plain input.
+_CLEARABLE = f"{_WIDGETS}clearable_file_input.html"
 
 
 def _text(value) -> str:
@@ -98,8 +103,41 @@ def _textarea(widget: dict) -> str:
     )
 
 
+def _input_option(option: dict) -> str:
+    """`input_option.html` (and the newline of `checkbox_option.html`/`radio_option.html`)."""
+    html = _input(option)
+    if option["wrap_label"]:
+        label_id = option["attrs"].get("id")
+        label_for = f' for="{_text(label_id)}"' if label_id else ""
+        html = f"<label{label_for}>{html} {_text(option['label'])}</label>"
+    return html + "\n\n"
+
+
+def _multiple(widget: dict) -> str | None:
+    """`multiple_input.html`: checkboxes or radio buttons, each in its `<div>`."""
+    attrs = widget["attrs"]
+    parts = ["<div"]
+    if attrs.get("id"):
+        parts.append(f' id="{_text(attrs["id"])}"')
+    if attrs.get("class"):
+        parts.append(f' class="{_text(attrs["class"])}"')
+    parts.append(">")
+    for group_name, group_choices, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f"\n  <div><label>{_text(group_name)}</label>")
+        for option in group_choices:
+            if option["template_name"] not in _INPUT_OPTIONS:
+                return None
+            parts.append(f"<div>\n    {_input_option(option)}</div>")
+        if group_name:
+            parts.append("\n  </div>")
+    parts.append("\n</div>")
+    return "".join(parts)
+
+
 class FastWidgetRenderer(DjangoTemplates):
-    """Django's template renderer; input, select and textarea widgets in Python."""
+    """Django's template renderer; input, select, textarea, checkbox-list and radio
+    widgets in Python."""
 
     def render(self, template_name, context, request=None):
         widget = context.get("widget") if isinstance(context, dict) else None
@@ -111,6 +149,13 @@ class FastWidgetRenderer(DjangoTemplates):
                 html = _select(widget)
             elif template_name == _TEXTAREA:
                 html = _textarea(widget)
+            elif template_name in _MULTIPLE:
+                html = _multiple(widget)
+            elif template_name == _CLEARABLE and not widget.get("is_initial"):
+                html = (
+                    f'<input type="{_text(widget["type"])}" name="{_text(widget["name"])}"'
+                    f"{_attrs(widget['attrs'])}>"
+                )
             if html is not None:
                 return html.strip()  # as Django's renderer strips its templates' output
         return super().render(template_name, context, request=request)

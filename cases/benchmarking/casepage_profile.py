@@ -38,7 +38,9 @@ class CasePageProfile:
         collector = User.objects.filter(username__startswith=f"{PREFIX}-collector-").order_by(
             "username"
         )[0]
-        supervisor = User.objects.filter(username__startswith=f"{PREFIX}-supervisor-")[0]
+        supervisor = User.objects.filter(username__startswith=f"{PREFIX}-supervisor-").order_by(
+            "username"
+        )[0]
         ids = list(
             Case.objects.filter(assigned_to=collector)
             .order_by("pk")

@@ -196,7 +196,13 @@ def collection_period(case: Case, *, today: dt.date | None = None) -> Collection
 
 
 def linked_cases(*, user, case: Case, limit: int = 20) -> list[Case]:
-    """The debtor's other cases (any bank) that `user` may see — the rest stay invisible."""
+    """The debtor's other cases (any bank) that `user` may see — the rest stay invisible.
+    A debtor with one case (most) costs no query: the case page's one presence query
+    says whether the debtor has any other case at all (casepage_data)."""
+    from .casepage_data import case_page_data
+
+    if not case_page_data(case).has("linked_cases"):
+        return []
     return list(
         case_list_with_balance(user=user)
         .filter(debtor_id=case.debtor_id)

@@ -11,11 +11,22 @@ The object lives on the case instance, which a request loads once (`case_for_pag
 it is per request by construction and never outlives the request's data. Lists read
 "newest N" keep the largest N asked so far: asking for fewer later slices it, asking
 for more reads again (the timeline's page 1 asks 21, the calls panel 10: one query).
+
+Most cases have no rows of most kinds (no hold, no visit, no procedure, no refusal …),
+and reading an empty table still costs a query's round trip and the ORM's compiling
+(~2 ms of CPU each). So the kinds of rows a case may have are registered
+(`case_row_kind`), and the first read of any of them asks, in ONE query, which kinds
+this case has (an EXISTS per kind in a single SELECT); a kind the case has none of is
+never read — its panel and its timeline source get an empty list.
 """
 
 from __future__ import annotations
 
-from django.db.models import F
+import functools
+from collections.abc import Callable
+
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.db.models.functions import Coalesce
 
 from cases.models import (
@@ -39,11 +50,73 @@ PAGE_READ = 25
 HISTORY_READ = 48
 
 
+# --- Which kinds of rows the case has (one query) ------------------------------------------
+
+# key -> a function returning the kind's rows of "the case" as a queryset filtered by
+# OuterRef to the case row (e.g. `CallLog.objects.filter(case_id=OuterRef("pk"))`).
+_KINDS: dict[str, Callable[[], QuerySet]] = {}
+# The presence query's SQL is compiled once per process (and again when a kind is
+# registered): the only parameter that changes is the case's id, the WHERE's last one.
+_CASE_ID = -1_234_567_890
+
+
+def case_row_kind(key: str, rows: Callable[[], QuerySet]) -> None:
+    """Registers a kind of row hanging off a case, under the key its reads use with
+    `CasePageData.newest` (those reads then skip a case without such rows). `rows()`
+    gives the table's rows of the case, filtered through `OuterRef` to the case's row
+    (`OuterRef("pk")`, `OuterRef("debtor_id")` …). Use an indexed filter: it is one
+    EXISTS probe per case page."""
+    _KINDS[key] = rows
+    _presence_query.cache_clear()
+
+
+def registered_row_kinds() -> tuple[str, ...]:
+    return tuple(_KINDS)
+
+
+@functools.cache
+def _presence_query() -> tuple[str, list, list[str]]:
+    keys = list(_KINDS)
+    queryset = (
+        Case.objects.filter(pk=_CASE_ID)
+        .order_by()
+        .values(**{f"has_{key}": Exists(_KINDS[key]()) for key in keys})
+    )
+    sql, params = queryset.query.sql_with_params()
+    params = list(params)
+    if params.count(_CASE_ID) != 1 or params[-1] != _CASE_ID:  # pragma: no cover - guard
+        raise RuntimeError("the case presence query's case id is not its last parameter")
+    return sql, params, keys
+
+
+def case_row_kinds_present(case_id: int) -> set[str]:
+    """The registered kinds of rows that case `case_id` has (one query)."""
+    if not _KINDS:
+        return set()
+    sql, params, keys = _presence_query()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params[:-1], case_id])
+        row = cursor.fetchone()
+    if row is None:
+        return set()
+    return {key for key, present in zip(keys, row, strict=True) if present}
+
+
 class CasePageData:
     def __init__(self, case: Case):
         self.case = case
         self._newest: dict[str, tuple[int, list]] = {}
         self._contact_points: list[ContactPoint] | None = None
+        self._present: set[str] | None = None
+
+    def has(self, key: str) -> bool:
+        """Whether the case has any row of the registered kind `key`; the first ask reads
+        every registered kind at once. An unregistered key: True (read it to know)."""
+        if key not in _KINDS:
+            return True
+        if self._present is None:
+            self._present = case_row_kinds_present(self.case.pk)
+        return key in self._present
 
     def newest(self, key: str, limit: int, load) -> list:
         """The newest `limit` rows of `key` (`load(n)` reads the newest n), read with at
@@ -53,6 +126,9 @@ class CasePageData:
         return self._cached_newest(key, max(limit, PAGE_READ), load)[:limit]
 
     def _cached_newest(self, key: str, limit: int, load) -> list:
+        if not self.has(key):
+            self._newest[key] = (limit, [])
+            return []
         cached = self._newest.get(key)
         if cached is not None:
             read_limit, rows = cached
@@ -112,6 +188,11 @@ class CasePageData:
 
         return self._cached_newest("calls", max(limit, PAGE_READ), load)[:limit]
 
+    def started_call(self, read) -> CallLog | None:
+        """The viewer's call on the case that was dialled and not logged yet: `read()`
+        (its own query) only when the case has a dialled call of anyone's at all."""
+        return read() if self.has("started_calls") else None
+
     # --- visits, special procedures, period extensions (a panel and a timeline source each)
 
     def visit_nominations(self, limit: int) -> list[VisitNomination]:
@@ -169,6 +250,28 @@ class CasePageData:
             )
 
         return self._cached_newest("history", max(limit, HISTORY_READ), load)[:limit]
+
+
+# The kinds read above. Other areas register theirs beside their reads (assignments,
+# compliance records, promises and payments, reveals, linked cases).
+case_row_kind("history", lambda: Case.history.model.objects.filter(id=OuterRef("pk")))
+case_row_kind("holds", lambda: CaseHold.objects.filter(case_id=OuterRef("pk")))
+case_row_kind("calls", lambda: CallLog.objects.filter(case_id=OuterRef("pk")))
+case_row_kind(
+    "started_calls",
+    lambda: CallLog.objects.filter(case_id=OuterRef("pk"), status=CallLog.Status.STARTED),
+)
+case_row_kind("visit_nominations", lambda: VisitNomination.objects.filter(case_id=OuterRef("pk")))
+case_row_kind("special_procedures", lambda: SpecialProcedure.objects.filter(case_id=OuterRef("pk")))
+case_row_kind(
+    "period_extensions", lambda: CollectionPeriodExtension.objects.filter(case_id=OuterRef("pk"))
+)
+# The debtor's other cases, whoever may see them: when there are none (most debtors have
+# one case) the scoped read of the linked cases is skipped; when there are, it decides.
+case_row_kind(
+    "linked_cases",
+    lambda: Case.objects.filter(debtor_id=OuterRef("debtor_id")).exclude(pk=OuterRef("pk")),
+)
 
 
 def case_page_data(case: Case) -> CasePageData:

@@ -8,6 +8,8 @@ Assignment changes are told by the assignment area's source, calls by the call l
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, OuterRef
+from django.db.models.functions import Cast
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -19,7 +21,7 @@ from staff.selectors import has_role
 from staff.stored_text import shown_in_language
 
 from .casepage import BALANCE_FIELDS, mask_address
-from .casepage_data import case_page_data
+from .casepage_data import case_page_data, case_row_kind
 
 
 def _name(user) -> str:
@@ -190,10 +192,24 @@ def hold_source(case, user, limit: int) -> list[TimelineEntry]:
     return entries
 
 
+# By the content type's natural key, not its id: the presence query's SQL is compiled
+# once per process, and a flushed test database gives content types new ids.
+case_row_kind(
+    "reveals",
+    lambda: PersonalDataView.objects.filter(
+        content_type__app_label=Case._meta.app_label,
+        content_type__model=Case._meta.model_name,
+        object_id=Cast(OuterRef("pk"), output_field=CharField()),
+    ),
+)
+
+
 @timeline_source("reveal")
 def reveal_source(case, user, limit: int) -> list[TimelineEntry]:
     """Who saw the debtor's personal data in full: supervisors only (they audit it)."""
     if not has_role(user, *access.CASE_SUPERVISOR_ROLES):
+        return []
+    if not case_page_data(case).has("reveals"):
         return []
     views = (
         PersonalDataView.objects.filter(

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.models import Case, Payment, PaymentPlan, Promise
+from cases.selectors.casepage_data import case_page_data, case_row_kind
 from cases.selectors.queue import queue_source
 from cases.timeline import TimelineEntry, timeline_source
 from collections_office.workdays import company_tz, local_date
@@ -107,8 +108,15 @@ def payments_filtered(
 # timeline's first page (21 entries): the rows are kept on the case object of the request.
 CASE_PAGE_ROWS = 25
 
+# The case page asks once which of these a case has (casepage_data): most have none.
+case_row_kind("promises", lambda: Promise.objects.filter(case_id=OuterRef("pk")))
+case_row_kind("payments", lambda: Payment.objects.filter(case_id=OuterRef("pk")))
+case_row_kind("payment_plans", lambda: PaymentPlan.objects.filter(case_id=OuterRef("pk")))
 
-def _newest(case: Case, key: str, queryset, limit: int) -> list:
+
+def _newest(case: Case, key: str, queryset, limit: int, kind: str) -> list:
+    if not case_page_data(case).has(kind):
+        return []
     cached = getattr(case, key, None)
     if cached is not None and (limit <= CASE_PAGE_ROWS or len(cached) < CASE_PAGE_ROWS):
         return cached[:limit]
@@ -124,7 +132,7 @@ def case_promises(case: Case, limit: int = 10) -> list[Promise]:
         .select_related("made_by")
         .order_by("-created_at", "-pk")
     )
-    return _newest(case, "_newest_promises", queryset, limit)
+    return _newest(case, "_newest_promises", queryset, limit, "promises")
 
 
 def case_payments(case: Case, limit: int = 10) -> list[Payment]:
@@ -134,20 +142,22 @@ def case_payments(case: Case, limit: int = 10) -> list[Payment]:
         .select_related("claimed_by", "confirmed_by")
         .order_by("-claimed_at", "-pk")
     )
-    return _newest(case, "_newest_payments", queryset, limit)
+    return _newest(case, "_newest_payments", queryset, limit, "payments")
 
 
 def case_money(case: Case) -> dict:
     """The case page panel's rows: promises, the live plan, payments (three small queries,
     two of them shared with the timeline)."""
-    plan = (
-        PaymentPlan.objects.filter(
-            case_id=case.pk,
-            status__in=(PaymentPlan.Status.ACTIVE, PaymentPlan.Status.PENDING_APPROVAL),
+    plan = None
+    if case_page_data(case).has("payment_plans"):
+        plan = (
+            PaymentPlan.objects.filter(
+                case_id=case.pk,
+                status__in=(PaymentPlan.Status.ACTIVE, PaymentPlan.Status.PENDING_APPROVAL),
+            )
+            .order_by("-pk")
+            .first()
         )
-        .order_by("-pk")
-        .first()
-    )
     return {
         "promises": case_promises(case, 10),
         "plan": plan,

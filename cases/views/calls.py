@@ -134,8 +134,9 @@ def calls_panel(request, case: Case) -> dict | None:
     may_log = _may_log_calls(request.user, case)
     started = None
     if may_log:
-        started = getattr(request, "started_call", None) or open_started_call(
-            case=case, collector=request.user
+        # Read only when the case has a dialled, unlogged call at all (casepage_data).
+        started = getattr(request, "started_call", None) or case_page_data(case).started_call(
+            lambda: open_started_call(case=case, collector=request.user)
         )
     if form is None and may_log:
         form = _call_form(request, case, started=started)

@@ -7,6 +7,7 @@ overrides and (to reviewers) confirmed violations.
 
 from __future__ import annotations
 
+from django.db.models import OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -16,11 +17,22 @@ from ..access import CASE_SUPERVISOR_ROLES
 from ..case_page import case_panel
 from ..forms_compliance import OverrideGrantForm
 from ..models import ComplianceOverride, ComplianceRefusal, ComplianceViolation
-from ..selectors.casepage_data import case_page_data
+from ..selectors.casepage_data import case_page_data, case_row_kind
 from ..selectors.compliance import COMPLIANCE_REVIEWER_ROLES, rule_codes, rule_label
 from ..timeline import TimelineEntry, timeline_source
 
 PANEL_ROWS = 5
+
+# The case page asks once which of these a case has (casepage_data): most have none.
+case_row_kind(
+    "compliance_refusals", lambda: ComplianceRefusal.objects.filter(case_id=OuterRef("pk"))
+)
+case_row_kind(
+    "compliance_overrides", lambda: ComplianceOverride.objects.filter(case_id=OuterRef("pk"))
+)
+case_row_kind(
+    "compliance_violations", lambda: ComplianceViolation.objects.filter(case_id=OuterRef("pk"))
+)
 
 
 def _name(user) -> str:
@@ -105,7 +117,9 @@ def compliance_timeline(case, user, limit: int) -> list[TimelineEntry]:
                 extra={"record": "override", "icon": "unlock"},
             )
         )
-    if has_role(user, *COMPLIANCE_REVIEWER_ROLES):
+    if has_role(user, *COMPLIANCE_REVIEWER_ROLES) and case_page_data(case).has(
+        "compliance_violations"
+    ):
         for violation in (
             ComplianceViolation.objects.filter(case=case)
             .select_related("collector", "confirmed_by")

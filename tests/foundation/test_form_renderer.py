@@ -58,6 +58,9 @@ WIDGETS = [
     lambda attrs: forms.Select(attrs=attrs, choices=CHOICES),
     lambda attrs: forms.SelectMultiple(attrs=attrs, choices=CHOICES),
     lambda attrs: forms.NullBooleanSelect(attrs=attrs),
+    lambda attrs: forms.CheckboxSelectMultiple(attrs=attrs, choices=CHOICES),
+    lambda attrs: forms.RadioSelect(attrs=attrs, choices=CHOICES),
+    forms.ClearableFileInput,
 ]
 
 
@@ -76,10 +79,22 @@ def test_each_widget_renders_as_its_template(make):
     assert compared >= 45
 
 
+def test_checkboxes_and_radio_buttons_without_an_id_render_as_their_template():
+    for widget in (forms.CheckboxSelectMultiple(choices=CHOICES), forms.RadioSelect()):
+        widget.choices = CHOICES
+        for value in (None, "1", ["g1", "<x>"]):
+            expected = widget.render("r", value, renderer=TEMPLATES)
+            assert widget.render("r", value, renderer=FAST) == expected
+
+
 def test_other_templates_go_to_the_templates():
-    widget = forms.RadioSelect(choices=CHOICES[:3])
-    expected = widget.render("r", "1", renderer=TEMPLATES)
-    assert widget.render("r", "1", renderer=FAST) == expected
+    class StoredFile(str):  # a file the form shows as the current one (it has a URL)
+        url = "/media/file.txt"
+
+    widget = forms.ClearableFileInput()
+    expected = widget.render("r", StoredFile("file.txt"), renderer=TEMPLATES)
+    assert "Currently" in expected and 'href="/media/file.txt"' in expected
+    assert widget.render("r", StoredFile("file.txt"), renderer=FAST) == expected
     form = type("F", (forms.Form,), {"name": forms.CharField(), "when": forms.DateField()})(
         data={"name": "<b>", "when": "nope"}
     )

@@ -84,3 +84,26 @@ def test_supervisor_ticks_cases_on_a_phone_screen_and_assigns_them(
     expect(page.locator(".alert-success")).to_contain_text("2 cases assigned.")
     expect(page.locator("#unassigned-table")).to_contain_text("TICK-2")
     assert Case.objects.filter(assigned_to=collector_a).count() == 2
+
+
+def test_supervisor_reassigns_from_the_case_page_with_the_list_fetched_on_demand(
+    page, agreement_a, supervisor_a, collector_a, collector_a2
+):
+    from cases.services.assignment import case_assign
+
+    case = make_case(agreement_a, account_no="REASSIGN-1")
+    case_assign(case=case, collector=collector_a, actor=supervisor_a)
+    browser_login(page, "sup.a")
+    page.goto(f"/cases/{case.pk}/")
+    page.wait_for_load_state("load")
+    # The page carries a button, not the branch's collectors; they come when it is clicked.
+    expect(page.locator("#case-assign-collector")).to_have_count(0)
+    page.click("#case-assign-open")
+    expect(page.locator("#case-assign-form")).to_be_visible()
+    assert page.url.endswith(f"/cases/{case.pk}/")  # fetched into the panel, no navigation
+    page.select_option("#case-assign-collector", str(collector_a2.pk))
+    page.fill("#case-assign-reason", "Leave")
+    page.click("#case-assign-button")
+    expect(page.locator(".alert-success")).to_contain_text("REASSIGN-1 assigned.")
+    expect(page.locator("#assigned-collector")).to_contain_text(collector_a2.get_full_name())
+    assert Case.objects.get(pk=case.pk).assigned_to_id == collector_a2.pk

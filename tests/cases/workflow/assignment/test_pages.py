@@ -292,8 +292,16 @@ def test_reassigning_from_the_case_page_needs_a_reason(
     client = as_user(supervisor_a)
     detail = client.get(f"/cases/{case.pk}/").content.decode()
     assert 'id="panel-assignment"' in detail and "Li Lei" in detail
-    assert 'id="case-assign-form"' in detail
+    # The form and the branch's collectors come on demand (a button; a link without JS).
+    assert 'id="case-assign-open"' in detail and 'id="case-assign-form"' not in detail
     url = f"/cases/{case.pk}/assignment/"
+    assert f'hx-get="{url}?expected={collector_a.pk}"' in detail
+    fragment = client.get(f"{url}?expected={collector_a.pk}", HTTP_HX_REQUEST="true")
+    html = fragment.content.decode()
+    assert fragment.status_code == 200 and "<html" not in html
+    assert 'id="case-assign-form"' in html and f'value="{collector_a.pk}"' in html
+    assert f'<option value="{collector_a2.pk}">' in html
+    assert f'<option value="{collector_a.pk}">' not in html  # not to whom it already is
     response = client.post(url, {"collector": collector_a2.pk, "expected": collector_a.pk})
     assert response.status_code == 200 and 'data-field="reason"' in response.content.decode()
     response = client.post(
@@ -307,6 +315,16 @@ def test_reassigning_from_the_case_page_needs_a_reason(
 
     entries = assignment_timeline(case, supervisor_a, 10)
     assert [entry.detail for entry in entries] == ["Leave", ""]
+    # A form fetched from a page opened before that change still says what the page
+    # showed: posting it is refused as a conflict, nothing is overwritten.
+    html = client.get(f"{url}?expected={collector_a.pk}", HTTP_HX_REQUEST="true").content
+    assert f'name="expected" value="{collector_a.pk}"' in html.decode()
+    response = client.post(
+        url, {"collector": collector_a.pk, "expected": collector_a.pk, "reason": "Back"}
+    )
+    assert response.status_code == 200 and 'id="assign-errors"' in response.content.decode()
+    case.refresh_from_db()
+    assert case.assigned_to == collector_a2
 
 
 def test_the_case_page_shows_a_collector_their_first_action_clock_without_a_form(
