@@ -466,3 +466,32 @@ def test_a_keyed_hash_index_is_a_hash_index_on_postgresql_and_a_b_tree_elsewhere
     assert str(index.create_sql(ContactPoint, _other_vendor(editor, "sqlite"))) == (
         f'CREATE INDEX "test_hash_idx" ON "{table}" ("value_hash")'
     )
+
+
+@pytest.mark.parametrize(
+    ("keys", "problem"),
+    [
+        ((), r"^FIELD_ENCRYPTION_KEYS is empty$"),
+        (("NEW", "not base64!"), r"^FIELD_ENCRYPTION_KEYS\[1\] is not url-safe base64$"),
+        (
+            ("NEW", "c2hvcnQ="),
+            r"^FIELD_ENCRYPTION_KEYS\[1\] must decode to 32 bytes \(use `make key`\)$",
+        ),
+        (("NEW", "ключ"), r"^FIELD_ENCRYPTION_KEYS\[1\] is not url-safe base64$"),
+    ],
+)
+def test_a_misconfigured_keyring_names_the_setting_and_the_bad_key(keys, problem):
+    from django.core.exceptions import ImproperlyConfigured
+
+    keys = tuple(new_key() if key == "NEW" else key for key in keys)
+    with pytest.raises(ImproperlyConfigured, match=problem):
+        personal_data._Keyring(keys)
+
+
+def test_the_first_key_encrypts_and_every_key_decrypts():
+    first, second = new_key(), new_key()
+    old = personal_data._Keyring((second,))
+    keyring = personal_data._Keyring((first, second))
+    token = old.encrypt(b"secret")
+    assert keyring.decrypt(token) == b"secret"
+    assert keyring.encrypt(b"x")[:4] == personal_data._Keyring((first,)).primary_id != token[:4]
