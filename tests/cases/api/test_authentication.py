@@ -303,3 +303,15 @@ def test_the_schema_describes_a_bearer_token():
         "description": "A bank API key issued by the agency's admin staff, sent as "
         "`Authorization: Bearer <key>`.",
     }
+
+
+def test_authenticating_a_key_costs_its_lookup_with_the_bank_and_the_last_use_write(
+    rf, key_a, django_assert_num_queries
+):
+    from cases.authentication import BankApiKeyAuthentication
+
+    _key, raw = key_a
+    request = rf.get(URL, HTTP_AUTHORIZATION=f"Bearer {raw}")
+    with django_assert_num_queries(2):
+        principal, _auth = BankApiKeyAuthentication().authenticate(request)
+        assert principal.bank.is_active

@@ -289,6 +289,8 @@ def _found(query) -> set[str]:
         ("0086 138 1234 5678", {"ID"}),
         # 18 digits that are an account number and not a valid ID number.
         ("622588001122334455", {"622588001122334455"}),
+        # A mobile number that also starts an account number finds both ways.
+        ("13900000000", {"13900000000-A"}),
         # A wrong ID number finds nobody, not the debtors who have no ID number.
         ("110101199003078510", set()),
     ],
@@ -307,4 +309,5 @@ def test_the_case_search_at_its_edges(agreement_a, query, expected):
         agreement_a, account_no="622588001122334455", debtor=make_debtor(id_number="", phones=())
     )
     make_case(agreement_a, account_no="NO-ID", debtor=make_debtor(id_number="", phones=()))
+    make_case(agreement_a, account_no="13900000000-A", debtor=make_debtor(id_number="", phones=()))
     assert _found(query) == expected
