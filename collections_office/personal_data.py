@@ -252,24 +252,25 @@ class KeyedHashField(models.CharField):
     set the value with `keyed_hash()` themselves.
     """
 
+    # Our defaults differ from CharField's: what equals ours is left out of migrations,
+    # anything else is written, also when it equals CharField's (which Django leaves out).
+    _DEFAULTS = (("max_length", 64), ("editable", False), ("blank", True), ("db_index", True))
+
     def __init__(self, *args, source: str = "", **kwargs):
         self.source = source
-        kwargs.setdefault("max_length", 64)
-        kwargs.setdefault("editable", False)
-        kwargs.setdefault("blank", True)
-        kwargs.setdefault("db_index", True)
+        for key, default in self._DEFAULTS:
+            kwargs.setdefault(key, default)
         super().__init__(*args, **kwargs)
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
         kwargs["source"] = self.source
-        for key, default in (("max_length", 64), ("editable", False), ("blank", True)):
-            if kwargs.get(key) == default:
-                kwargs.pop(key)
-        if kwargs.get("db_index") is True:
-            kwargs.pop("db_index")
-        else:
-            kwargs["db_index"] = False
+        for key, default in self._DEFAULTS:
+            value = getattr(self, key)
+            if value == default:
+                del kwargs[key]  # our default is never CharField's: Django wrote it
+            else:
+                kwargs[key] = value
         return name, path, args, kwargs
 
     def pre_save(self, model_instance, add):

@@ -335,12 +335,6 @@ def current_step(document: Document) -> RoutingStep | None:
     return document.steps.order_by("-sequence").first()
 
 
-def is_document_holder(*, user, document: Document) -> bool:
-    """The person the document was last routed to."""
-    step = current_step(document)
-    return step is not None and step.recipient_id == user.pk
-
-
 def steps_awaiting_signature(*, user) -> QuerySet[RoutingStep]:
     """Unsigned steps: for the desk, of every document it sees; for others, their own."""
     queryset = (

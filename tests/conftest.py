@@ -87,24 +87,35 @@ def password():
 # --- make mutate ----------------------------------------------------------------------
 # mutmut runs a pytest session per mutant, side by side (docs/quality.md). Each session
 # takes the first free slot's test database, so one mutant's committed rows never meet
-# another's tests; the first session of a slot migrates it, the later ones only use it
-# (a migrate per mutant would cost more than most mutants' tests).
+# another's tests. Slot 0 is migrated once, by the first session (mutmut's own runs of
+# the tests, before any mutant). Another slot is made a copy of slot 0 by PostgreSQL
+# (CREATE DATABASE … TEMPLATE), never migrated in a mutant's process: mutmut stops a
+# mutant's process after (its tests' time + timeout_constant) × 15 s, and a migration
+# there never finished — every mutant in that slot was counted a "timeout" (fourth run).
 
 if "MUTANT_UNDER_TEST" in os.environ:
     _mutation_slot: dict = {}
 
+    def _slot_lock(slot: int):
+        import tempfile
+
+        name = _mutation_slot["database"]
+        return open(Path(tempfile.gettempdir()) / f"{name}-mutate-slot{slot}.lock", "w")
+
+    def _slot_ready(slot: int) -> Path:
+        # mutants/ is made anew by every `make mutate`, so each run prepares its slots anew.
+        return Path.cwd() / f".test-database-slot{slot}-migrated"
+
     @pytest.fixture(scope="session")
     def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
         import fcntl
-        import tempfile
 
         from django.conf import settings as django_settings
         from pytest_django.fixtures import _set_suffix_to_test_databases
 
-        name = django_settings.DATABASES["default"]["NAME"]
+        _mutation_slot["database"] = django_settings.DATABASES["default"]["NAME"]
         for slot in range(64):
-            path = Path(tempfile.gettempdir()) / f"{name}-mutate-slot{slot}.lock"
-            lock = open(path, "w")  # noqa: SIM115 (held until this process ends)
+            lock = _slot_lock(slot)  # held until this process ends
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -115,19 +126,43 @@ if "MUTANT_UNDER_TEST" in os.environ:
             return
         pytest.fail("no free test database slot for this mutant")
 
+    def _copy_of_slot0(slot: int) -> bool:
+        """Makes this slot's database a copy of slot 0's; False if that cannot be done."""
+        import fcntl
+
+        from django.db import DatabaseError, connection
+
+        if slot == 0 or connection.vendor != "postgresql" or not _slot_ready(0).exists():
+            return False
+        name = connection.creation._get_test_db_name()
+        template = name.removesuffix(f"_slot{slot}") + "_slot0"
+        quote = connection.ops.quote_name
+        with _slot_lock(0) as lock:
+            # Slot 0's session (another mutant's) ends first: a template has no sessions.
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                with connection._nodb_cursor() as cursor:
+                    cursor.execute(f"DROP DATABASE IF EXISTS {quote(name)}")
+                    cursor.execute(f"CREATE DATABASE {quote(name)} TEMPLATE {quote(template)}")
+            except DatabaseError:  # slot 0 in use outside the slots' locks: migrate instead
+                return False
+        return True
+
     @pytest.fixture(scope="session")
     def django_db_setup(django_test_environment, django_db_blocker, django_db_modify_db_settings):
         from django.conf import settings as django_settings
         from django.db import connections
         from django.test.utils import setup_databases
 
-        # mutants/ is made anew by every `make mutate`, so each run migrates once per slot.
-        ready = Path.cwd() / f".test-database-slot{_mutation_slot['slot']}-migrated"
+        slot = _mutation_slot["slot"]
+        ready = _slot_ready(slot)
         with django_db_blocker.unblock():
             if not ready.exists():
-                setup_databases(verbosity=0, interactive=False, keepdb=True)
+                if not _copy_of_slot0(slot):
+                    setup_databases(verbosity=0, interactive=False, keepdb=True)
+                    ready.touch()
+                    return
                 ready.touch()
-                return
             for alias in connections:
                 connection = connections[alias]
                 test_name = connection.creation._get_test_db_name()

@@ -222,12 +222,10 @@ class RowValidator:
     """Validates the rows of one file against its column plan."""
 
     def __init__(self, plan: ColumnPlan, *, pad_short_rows: bool, today: dt.date):
-        self.plan = plan
         self.pad_short_rows = pad_short_rows
         self.today = today
         self.width = plan.width
         positions = plan.positions
-        self.positions = positions
         self.header = {name: plan.header_for(name) for name in positions}
         self._get = {name: positions.get(name) for name in FIELDS}
         self._hash = keyed_hasher()

@@ -371,3 +371,127 @@ def test_plaintext_does_not_look_encrypted():
     assert not personal_data.looks_encrypted(PHONE)
     assert not personal_data.looks_encrypted("")
     assert personal_data.looks_encrypted(personal_data.encrypt(PHONE))
+
+
+# --- The keyed-hash field and index as migrations see them (docs/quality.md, fourth run) ---
+# The mutation run migrates its test databases before any mutant is active, so what these
+# write into migrations and DDL is checked here, directly.
+
+
+def test_a_keyed_hash_field_defaults_to_a_hidden_indexed_64_character_column():
+    from collections_office.personal_data import KeyedHashField
+
+    field = KeyedHashField("Phone hash", source="value")
+    assert field.source == "value"
+    assert field.verbose_name == "Phone hash"
+    assert (field.max_length, field.editable, field.blank, field.db_index) == (
+        64,
+        False,
+        True,
+        True,
+    )
+    assert KeyedHashField().source == ""
+    wider = KeyedHashField(
+        source="value", max_length=80, editable=True, blank=False, db_index=False
+    )
+    assert (wider.max_length, wider.editable, wider.blank, wider.db_index) == (
+        80,
+        True,
+        False,
+        False,
+    )
+
+
+def test_a_keyed_hash_field_writes_only_what_differs_from_its_defaults_into_migrations():
+    from collections_office.personal_data import KeyedHashField
+
+    field = KeyedHashField(source="value")
+    field.set_attributes_from_name("value_hash")
+    name, path, args, kwargs = field.deconstruct()
+    assert (name, path, args) == (
+        "value_hash",
+        "collections_office.personal_data.KeyedHashField",
+        [],
+    )
+    assert kwargs == {"source": "value"}
+
+    other = KeyedHashField(
+        source="value", max_length=80, editable=True, blank=False, db_index=False
+    )
+    other.set_attributes_from_name("value_hash")
+    assert other.deconstruct()[3] == {
+        "source": "value",
+        "max_length": 80,
+        "editable": True,
+        "blank": False,
+        "db_index": False,
+    }
+    # What it wrote builds the same field again.
+    rebuilt = KeyedHashField(*other.deconstruct()[2], **other.deconstruct()[3])
+    assert rebuilt.deconstruct()[3] == other.deconstruct()[3]
+
+
+class _Posing:
+    """`target` with some attributes answered otherwise."""
+
+    def __init__(self, target, **answers):
+        self._target = target
+        self.__dict__.update(answers)
+
+    def __getattr__(self, name):
+        return getattr(self._target, name)
+
+
+def _other_vendor(editor, vendor):
+    """A schema editor that says it is not PostgreSQL (the embedded demo's SQLite)."""
+    return _Posing(editor, connection=_Posing(editor.connection, vendor=vendor))
+
+
+@pytest.mark.django_db
+def test_a_keyed_hash_index_is_a_hash_index_on_postgresql_and_a_b_tree_elsewhere():
+    from cases.models import ContactPoint
+    from collections_office.personal_data import KeyedHashIndex
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the test database is PostgreSQL's")
+    index = KeyedHashIndex(fields=["value_hash"], name="test_hash_idx")
+    editor = connection.schema_editor()
+    table = ContactPoint._meta.db_table
+    assert str(index.create_sql(ContactPoint, editor)) == (
+        f'CREATE INDEX "test_hash_idx" ON "{table}" USING hash ("value_hash")'
+    )
+    assert str(index.create_sql(ContactPoint, editor, concurrently=True)) == (
+        f'CREATE INDEX CONCURRENTLY "test_hash_idx" ON "{table}" USING hash ("value_hash")'
+    )
+    assert str(index.create_sql(ContactPoint, _other_vendor(editor, "sqlite"))) == (
+        f'CREATE INDEX "test_hash_idx" ON "{table}" ("value_hash")'
+    )
+
+
+@pytest.mark.parametrize(
+    ("keys", "problem"),
+    [
+        ((), r"^FIELD_ENCRYPTION_KEYS is empty$"),
+        (("NEW", "not base64!"), r"^FIELD_ENCRYPTION_KEYS\[1\] is not url-safe base64$"),
+        (
+            ("NEW", "c2hvcnQ="),
+            r"^FIELD_ENCRYPTION_KEYS\[1\] must decode to 32 bytes \(use `make key`\)$",
+        ),
+        (("NEW", "ключ"), r"^FIELD_ENCRYPTION_KEYS\[1\] is not url-safe base64$"),
+    ],
+)
+def test_a_misconfigured_keyring_names_the_setting_and_the_bad_key(keys, problem):
+    from django.core.exceptions import ImproperlyConfigured
+
+    keys = tuple(new_key() if key == "NEW" else key for key in keys)
+    with pytest.raises(ImproperlyConfigured, match=problem):
+        personal_data._Keyring(keys)
+
+
+def test_the_first_key_encrypts_and_every_key_decrypts():
+    first, second = new_key(), new_key()
+    old = personal_data._Keyring((second,))
+    keyring = personal_data._Keyring((first, second))
+    token = old.encrypt(b"secret")
+    assert keyring.decrypt(token) == b"secret"
+    assert keyring.encrypt(b"x")[:4] == personal_data._Keyring((first,)).primary_id != token[:4]

@@ -68,3 +68,11 @@ def test_another_branchs_visitors_are_not_suggested(desk, desk_b, visit, staff_u
         actor=desk_b, visitor_name="Wang Fang", purpose="Meeting", host=host_b, phone="13912345678"
     )
     assert selectors.returning_visitors(user=desk, query="13912345678") == []
+
+
+def test_a_phone_typed_with_its_country_code_finds_the_visitor(desk, visit):
+    # "+86 …" is not all digits: only the exact (normalised) phone finds it.
+    wang = visit("Wang Fang", "139 1234 5678")
+    visit("Li Lei", "138 0013 8000")
+    for query in ("+86 139 1234 5678", "+8613912345678", "0086 139 1234 5678"):
+        assert selectors.returning_visitors(user=desk, query=query) == [wang], query

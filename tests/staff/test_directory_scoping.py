@@ -148,3 +148,35 @@ def test_the_directory_query_count_does_not_grow_with_the_rows(
     with_eighteen = queries_for_directory()
     assert with_eighteen == with_three
     assert with_three <= 15
+
+
+# --- The directory's search and filter, on the selector (docs/quality.md, fourth run) ------
+
+
+def test_the_directory_finds_by_number_first_name_last_name_or_login_and_filters_by_position(
+    branch_a, staff_user
+):
+    from staff.models import Position
+    from staff.selectors import staff_directory
+
+    hr = staff_user(roles.HR, branch=branch_a, username="hr.a")
+    staff_user(roles.PHONE_COLLECTOR, branch=branch_a, username="li.lei", employee_number="E-7001")
+    wang = staff_user(
+        roles.PHONE_COLLECTOR,
+        branch=branch_a,
+        username="w.fang",
+        position=Position.SENIOR_COLLECTOR,
+    )
+    wang.first_name, wang.last_name = "Fang", "Wang"
+    wang.save()
+
+    def found(**search):
+        return usernames(staff_directory(user=hr, **search))
+
+    assert found() == {"hr.a", "li.lei", "w.fang"}
+    assert found(query="7001") == {"li.lei"}
+    assert found(query="fan") == {"w.fang"}
+    assert found(query="WANG") == {"w.fang"}
+    assert found(query="li.") == {"li.lei"}
+    assert found(position=Position.SENIOR_COLLECTOR) == {"w.fang"}
+    assert found(query="li.", position=Position.SENIOR_COLLECTOR) == set()

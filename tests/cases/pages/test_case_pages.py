@@ -266,3 +266,48 @@ def test_hq_filters_cases_by_branch(as_user, staff_user, hq, agreement_a, agreem
     # Without the filter HQ sees every branch.
     html = client.get("/cases/").content.decode()
     assert in_a.account_no in html
+
+
+# --- The search's edges (docs/quality.md, fourth run) ---------------------------------------
+
+
+def _found(query) -> set[str]:
+    from cases.selectors import case_search
+
+    return set(case_search(Case.objects.all(), query).values_list("account_no", flat=True))
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # ID numbers however typed, with an X check character too.
+        ("110101-19900307-8515", {"ID"}),
+        ("11010519491231002x", {"ID-X"}),
+        ("110105 19491231 002X", {"ID-X"}),
+        # Phones of 7 to 15 digits (a Niue landline; a mobile with 0086).
+        ("+683 4002", {"NIUE"}),
+        ("0086 138 1234 5678", {"ID"}),
+        # 18 digits that are an account number and not a valid ID number.
+        ("622588001122334455", {"622588001122334455"}),
+        # A mobile number that also starts an account number finds both ways.
+        ("13900000000", {"13900000000-A"}),
+        # A wrong ID number finds nobody, not the debtors who have no ID number.
+        ("110101199003078510", set()),
+    ],
+)
+def test_the_case_search_at_its_edges(agreement_a, query, expected):
+    make_case(agreement_a, account_no="ID", debtor=make_debtor(id_number=ID_NUMBER))
+    make_case(
+        agreement_a,
+        account_no="ID-X",
+        debtor=make_debtor(id_number="11010519491231002X", phones=()),
+    )
+    make_case(
+        agreement_a, account_no="NIUE", debtor=make_debtor(id_number="", phones=("+6834002",))
+    )
+    make_case(
+        agreement_a, account_no="622588001122334455", debtor=make_debtor(id_number="", phones=())
+    )
+    make_case(agreement_a, account_no="NO-ID", debtor=make_debtor(id_number="", phones=()))
+    make_case(agreement_a, account_no="13900000000-A", debtor=make_debtor(id_number="", phones=()))
+    assert _found(query) == expected
