@@ -38,7 +38,7 @@ from cases.models import (
 from cases.models.statements import ZERO
 from staff.selectors import get_scoped_object_or_404, has_role
 
-from .payments import payment_confirm
+from .payments import payments_confirm, payments_for_checking
 from .promises import NON_FIELD, company_today
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -417,22 +417,31 @@ def statement_approve(*, statement: Statement | int, actor) -> Statement:
                 }
             }
         )
-    for payment in payments.values():
-        if payment.status != Payment.Status.CLAIMED:
-            continue
-        try:
-            payment_confirm(payment=payment, actor=actor)
-        except (PermissionDenied, Http404):
-            raise ValidationError(
-                {
-                    NON_FIELD: _(
-                        "You cannot confirm the payment on account %(account)s (you claimed "
-                        "it, or it is outside your branch): someone else in finance must "
-                        "approve this statement."
-                    )
-                    % {"account": payment.case.account_no}
-                }
-            ) from None
+    claimed = [p for p in payments.values() if p.status == Payment.Status.CLAIMED]
+    own = next((p for p in claimed if p.claimed_by_id == actor.pk), None)
+    try:
+        if own is not None:
+            raise PermissionDenied
+        # One set-based confirmation (history, balances and promises as one at a time).
+        payments_confirm(payments=claimed, actor=actor)
+    except (PermissionDenied, Http404):
+        if own is None:
+            visible = set(
+                payments_for_checking(actor)
+                .filter(pk__in=[p.pk for p in claimed])
+                .values_list("pk", flat=True)
+            )
+            own = next((p for p in claimed if p.pk not in visible), claimed[0])
+        raise ValidationError(
+            {
+                NON_FIELD: _(
+                    "You cannot confirm the payment on account %(account)s (you claimed "
+                    "it, or it is outside your branch): someone else in finance must "
+                    "approve this statement."
+                )
+                % {"account": own.case.account_no}
+            }
+        ) from None
     matched.update(payment_status=Payment.Status.CONFIRMED)
     locked.status = Statement.Status.APPROVED
     locked.approved_by = actor
