@@ -33,7 +33,7 @@ from .quality import (
 from .repayments import BankRepayment, RepaymentFile, RepaymentRowError
 from .reports import WeeklyReport
 from .retention import RetentionPurge
-from .statements import Statement, StatementImmutable, StatementLine
+from .statements import Statement, StatementImmutable, StatementLine, StatementLineNote
 from .visits import (
     SafetyAlert,
     VisitDeadlineExtension,
@@ -101,6 +101,7 @@ __all__ = [
     "Statement",
     "StatementImmutable",
     "StatementLine",
+    "StatementLineNote",
     "VisitDeadlineExtension",
     "VisitNomination",
     "VisitPhoto",

@@ -34,6 +34,7 @@ from cases.models import (
     RepaymentFile,
     Statement,
     StatementLine,
+    StatementLineNote,
 )
 from cases.models.statements import ZERO
 from staff.selectors import get_scoped_object_or_404, has_role
@@ -263,7 +264,9 @@ def _lines_write(statement: Statement, values: list[tuple]) -> None:
             copy.write_row(row)
 
 
-def _month_checked(month) -> dt.date:
+def month_checked(month) -> dt.date:
+    """The first day of `month`, which must have ended (company date): else an error on
+    `month`."""
     if not isinstance(month, dt.date):
         raise ValidationError({"month": _("Choose the month to reconcile.")})
     first, last = month_bounds(month)
@@ -281,7 +284,7 @@ def statement_prepare(*, agreement: Agreement, month: dt.date, actor=None) -> St
     A month already approved is not touched: `ValidationError` (correct it instead).
     `actor` is the person who asked (None for the schedule).
     """
-    first = _month_checked(month)
+    first = month_checked(month)
     # One preparation per agreement at a time (two runs, a run and a correction).
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     latest = Statement.objects.filter(agreement=agreement, month=first).order_by("-version").first()
@@ -467,24 +470,66 @@ def statement_publish(*, statement: Statement | int, actor) -> Statement:
     return locked
 
 
+def statement_lines_for_finance(user):
+    """Lines of the statements `user` may read (finance of the agreement's branch)."""
+    if not has_role(user, *STATEMENT_ROLES):
+        return StatementLine.objects.none()
+    return StatementLine.objects.visible_to(user)
+
+
+def statement_line_notes(line: StatementLine):
+    """The notes written on `line` over time (also before its draft was reconciled
+    again), oldest first."""
+    return StatementLineNote.objects.filter(
+        statement_id=line.statement_id,
+        kind=line.kind,
+        payment_ref=line.payment_id,
+        repayment_ref=line.repayment_id,
+    ).select_related("written_by")
+
+
 @transaction.atomic
 def statement_line_note(*, line: StatementLine | int, actor, note: str) -> StatementLine:
-    """Finance's follow-up note on a line of a draft; an approved statement is refused."""
+    """Finance's follow-up note on a line of a draft (e.g. why an amount differs): the
+    line shows the latest, `StatementLineNote` keeps each one with who and when. An
+    approved statement is refused; another branch's line is a 404."""
     if not has_role(actor, *STATEMENT_ROLES):
         raise PermissionDenied(_("Only finance annotates statements."))
     pk = getattr(line, "pk", line)
-    from cases.access import statement_visibility
-
-    condition = statement_visibility(actor, prefix="statement__")
-    lines = StatementLine.objects.select_related("statement")
-    if condition is not None:
-        lines = lines.filter(condition)
-    locked = get_scoped_object_or_404(lines.select_for_update(of=("self",)), user=actor, pk=pk)
+    locked = get_scoped_object_or_404(
+        statement_lines_for_finance(actor)
+        .select_related("statement")
+        .select_for_update(of=("self",)),
+        user=actor,
+        pk=pk,
+    )
+    if not locked.statement.is_draft:
+        raise ValidationError(
+            {
+                "note": _(
+                    "This statement is %(status)s: its lines cannot be changed. Notes are "
+                    "written on drafts."
+                )
+                % {"status": locked.statement.get_status_display().lower()}
+            }
+        )
     note = (note or "").strip()
     if len(note) > 500:
         raise ValidationError({"note": _("A note is at most 500 characters.")})
+    if note == locked.note:
+        return locked
     locked.note = note
-    locked.save(update_fields=["note"])  # the model refuses when the statement is approved
+    locked.save(update_fields=["note"])  # the model refuses too when the statement is approved
+    StatementLineNote.objects.create(
+        statement_id=locked.statement_id,
+        kind=locked.kind,
+        account_no=locked.account_no,
+        payment_ref=locked.payment_id,
+        repayment_ref=locked.repayment_id,
+        text=note,
+        written_by=actor,
+        written_at=timezone.now(),
+    )
     return locked
 
 
@@ -495,6 +540,8 @@ __all__ = [
     "statement_approve",
     "statement_correct",
     "statement_line_note",
+    "statement_line_notes",
+    "statement_lines_for_finance",
     "statement_prepare",
     "statement_publish",
     "statements_for_finance",
