@@ -5,8 +5,9 @@ browser's declared type are never trusted). Unless the company keeps it
 (settings.VISIT_PHOTOS_KEEP_LOCATION), the metadata that can carry where and by what
 device the photo was taken is removed: a JPEG's APP1 segments (EXIF, which holds the
 GPS block, and XMP) and APP13 (IPTC); a PNG's eXIf and text chunks. The picture data is
-not re-encoded, so nothing is lost in quality. (Pillow is not in the project's
-dependencies; when it is installed, it also decodes the image as a last check.)
+not re-encoded, so nothing is lost in quality. As a last check Pillow decodes the
+stored bytes in full: a file whose structure is right but whose picture data is not
+(a truncated or forged scan, a decompression bomb) is refused.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import zlib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from PIL import Image
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 IMAGE_TYPES = {"jpeg": ("image/jpeg", "jpg"), "png": ("image/png", "png")}
@@ -98,14 +100,15 @@ def _clean_png(data: bytes, *, keep_location: bool) -> bytes:
 
 
 def _pillow_decodes(data: bytes) -> bool:
-    try:
-        from PIL import Image
-    except ImportError:  # not a dependency: the structural check above stands alone
-        return True
+    """Whether Pillow reads the whole picture. `verify()` only walks the structure (a
+    PNG's checksums), so the image is opened again and its pixels decoded; Pillow refuses
+    images of more than twice MAX_IMAGE_PIXELS (DecompressionBombError) before decoding."""
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.verify()
-    except Exception:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+    except Exception:  # Pillow raises many kinds (OSError, SyntaxError, bomb errors…)
         return False
     return True
 
@@ -140,7 +143,8 @@ def photo_clean(upload, *, field: str = "photos") -> tuple[bytes, str]:
             kind, cleaned = "png", _clean_png(data, keep_location=keep)
         else:
             raise NotAnImage("neither JPEG nor PNG")
-        if not _pillow_decodes(data):
+        # The bytes that are stored are the ones decoded: cleaning must not break them.
+        if not _pillow_decodes(cleaned):
             raise NotAnImage("does not decode")
     except NotAnImage:
         raise ValidationError(

@@ -59,9 +59,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--threads",
             type=int,
-            default=2,
-            help="threads per worker: 1 = sync workers (as the Dockerfile runs them), "
-            "more = gthread (the set-up of every figure in docs/benchmarks.md)",
+            default=1,
+            help="threads per worker: 1 = sync workers (as the Dockerfile runs them; the "
+            "default since session 6's quiet runs showed them faster on every page), "
+            "more = gthread (the set-up of the figures before session 6)",
         )
         parser.add_argument("--port", type=int, default=0)
         parser.add_argument("--promises", type=int, default=500_000)

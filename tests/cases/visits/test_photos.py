@@ -3,12 +3,14 @@ company keeps it (settings.VISIT_PHOTOS_KEEP_LOCATION)."""
 
 from __future__ import annotations
 
+import io
 import struct
 import zlib
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from cases.images import photo_clean
 
@@ -18,11 +20,13 @@ GPS_EXIF = b"Exif\x00\x00MM\x00*GPSLatitude=31.2304N"
 
 
 def jpeg_with_exif() -> bytes:
+    """A real 16×16 JPEG (Pillow decodes it) with an EXIF block naming a GPS position,
+    as a phone's camera writes it (APP1 right after the start marker)."""
+    out = io.BytesIO()
+    Image.new("RGB", (16, 16), (200, 30, 30)).save(out, "JPEG")
+    plain = out.getvalue()
     app1 = b"\xff\xe1" + struct.pack(">H", len(GPS_EXIF) + 2) + GPS_EXIF
-    app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
-    frame = b"\xff\xc0" + struct.pack(">H", 11) + b"\x08\x00\x01\x00\x01\x01\x01\x11\x00"
-    scan = b"\xff\xda" + struct.pack(">H", 8) + b"\x01\x01\x00\x00\x3f\x00" + b"\x12\x34"
-    return b"\xff\xd8" + app0 + app1 + frame + scan + b"\xff\xd9"
+    return plain[:2] + app1 + plain[2:]
 
 
 def png_with_exif() -> bytes:
@@ -86,3 +90,33 @@ def test_an_empty_or_huge_photo_is_refused(settings):
     with pytest.raises(ValidationError) as error:
         photo_clean(upload(PNG, "big.png"))
     assert "MB" in error.value.message_dict["photos"][0]
+
+
+def test_a_stored_photo_decodes_in_full_after_cleaning():
+    cleaned, kind = photo_clean(upload(jpeg_with_exif()))
+    with Image.open(io.BytesIO(cleaned)) as image:
+        image.load()
+        assert (kind, image.size, image.getpixel((8, 8))[0] > 150) == ("jpeg", (16, 16), True)
+
+
+def _png_chunk(kind: bytes, body: bytes) -> bytes:
+    return (
+        struct.pack(">I", len(body))
+        + kind
+        + body
+        + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+    )
+
+
+def test_a_photo_whose_structure_is_right_but_whose_picture_is_not_is_refused():
+    """Every chunk well formed with its checksum, but the picture data is not a
+    compressed image: the structural check passes it, decoding does not."""
+    forged = (
+        PNG[:8]
+        + _png_chunk(b"IHDR", struct.pack(">IIBBBBB", 64, 64, 8, 2, 0, 0, 0))
+        + _png_chunk(b"IDAT", b"not a zlib stream at all")
+        + _png_chunk(b"IEND", b"")
+    )
+    with pytest.raises(ValidationError) as error:
+        photo_clean(upload(forged, "receipt.png"))
+    assert "receipt.png" in error.value.message_dict["photos"][0]
