@@ -111,3 +111,53 @@ class PaymentFilterForm(forms.Form):
             "query": (data.get("q") or "").strip(),
             "sort": data.get("sort") or "",
         }
+
+
+class ReconcileMonthForm(BootstrapMixin, forms.Form):
+    """Finance's "reconcile a month": an agreement and a month (YYYY-MM). The agreement's
+    scope and the month's rules are the service's (reporting/reconciliation.py)."""
+
+    agreement = forms.IntegerField(
+        label=_("Agreement"),
+        widget=forms.Select(),
+        error_messages={
+            "required": _("Choose the agreement."),
+            "invalid": _("Choose the agreement."),
+        },
+    )
+    month = forms.CharField(
+        label=_("Month"),
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
+        error_messages={"required": _("Choose the month to reconcile.")},
+    )
+
+    def __init__(self, *args, agreements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agreement"].widget.choices = [("", "—")] + [
+            (agreement.pk, f"{agreement.bank.name} · {agreement.number}")
+            for agreement in agreements
+        ]
+        _ids(self, "reconcile")
+
+    def clean_month(self) -> dt.date:
+        value = self.cleaned_data["month"].strip()
+        try:
+            return dt.datetime.strptime(value, "%Y-%m").date()
+        except ValueError:
+            raise forms.ValidationError(
+                _("Enter the month as year and month, e.g. 2026-10.")
+            ) from None
+
+
+class StatementLineNoteForm(BootstrapMixin, forms.Form):
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _("A note is at most 500 characters.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _ids(self, "line")

@@ -136,7 +136,13 @@ urlpatterns = [
     path("payments/<int:pk>/reverse/", payments.payment_reverse, name="payment_reverse"),
     path("payments/<int:pk>/receipt/", payments.payment_receipt, name="payment_receipt"),
     path("statements/", statements.statement_list, name="statements"),
+    path("statements/reconcile/", statements.statement_reconcile, name="statement_reconcile"),
     path("statements/<int:pk>/", statements.statement_detail, name="statement_detail"),
+    path(
+        "statements/lines/<int:pk>/note/",
+        statements.statement_line_note,
+        name="statement_line_note",
+    ),
     path(
         "statements/<int:pk>/download.<str:fmt>",
         statements.statement_download,

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .kinds import Column, ReportData, previous_period, report_kind
@@ -112,3 +114,87 @@ def reconciliation(run) -> ReportData:
         "commission": str(statement.commission_total),
     }
     return ReportData(columns=COLUMNS, rows=rows, summary=summary)
+
+
+def reconciliation_agreements(user):
+    """Agreements whose months `user` may reconcile by hand: finance of the branch that
+    handles the agreement (HQ finance: all) — the statements' own rule."""
+    from cases.access import STATEMENT_ROLES, branch_condition, restrict
+    from cases.models import Agreement
+    from staff.selectors import has_role
+
+    if not has_role(user, *STATEMENT_ROLES):
+        return Agreement.objects.none()
+    return restrict(Agreement.objects.all(), branch_condition(user, "branch"))
+
+
+@transaction.atomic
+def reconciliation_request(*, agreement, month: dt.date | None, actor):
+    """Finance reconciles one agreement's month by hand: the same report run as the
+    schedule's (kind "reconciliation", scope agreement), queued for the worker once the
+    transaction commits. Its draft replaces the month's draft; a month already approved
+    is refused here (correct its statement instead) and left alone by the run anyway.
+
+    An agreement outside the user's branch is a 404; a month that has not ended, or in
+    which the agreement was not in force, is a `ValidationError` on `month`.
+    """
+    from cases.access import STATEMENT_ROLES
+    from cases.models import Statement
+    from cases.services.statements import month_bounds, month_checked
+    from staff.selectors import get_scoped_object_or_404, has_role
+
+    from .models import ReportRun
+    from .services import run_request
+
+    if not has_role(actor, *STATEMENT_ROLES):
+        raise PermissionDenied(_("Only finance reconciles a month."))
+    agreement = get_scoped_object_or_404(
+        reconciliation_agreements(actor), user=actor, pk=getattr(agreement, "pk", agreement)
+    )
+    first = month_checked(month)
+    start, end = month_bounds(first)
+    month_name = date_format(first, "F Y")
+    if agreement.effective_from > end or (
+        agreement.terminates_on is not None and agreement.terminates_on < start
+    ):
+        raise ValidationError(
+            {
+                "month": _("Agreement %(number)s was not in force in %(month)s.")
+                % {"number": agreement.number, "month": month_name}
+            }
+        )
+    latest = Statement.objects.filter(agreement=agreement, month=first).order_by("-version").first()
+    if latest is not None and not latest.is_draft:
+        raise ValidationError(
+            {
+                "month": _(
+                    "%(month)s is already %(status)s (version %(version)s): open its "
+                    "statement and make a correction instead."
+                )
+                % {
+                    "month": month_name,
+                    "status": latest.get_status_display().lower(),
+                    "version": latest.version,
+                }
+            }
+        )
+    return run_request(
+        kind="reconciliation",
+        period_start=start,
+        period_end=end,
+        trigger=ReportRun.Trigger.MANUAL,
+        requested_by=actor,
+        scope=Scope.AGREEMENT,
+        scope_id=agreement.pk,
+    )
+
+
+def reconciliation_runs(user, *, limit: int = 10):
+    """The latest reconciliation runs of the agreements `user` may reconcile."""
+    from .models import ReportRun
+
+    return ReportRun.objects.filter(
+        kind="reconciliation",
+        scope=Scope.AGREEMENT,
+        scope_id__in=reconciliation_agreements(user).values("pk"),
+    ).order_by("-pk")[:limit]

@@ -211,6 +211,10 @@ PAGES: dict[str, Callable] = {
     ),
     "cases:plan_detail": lambda w: reverse("cases:plan_detail", args=[w.home.money["plan"].pk]),
     "cases:statements": lambda w: reverse("cases:statements"),
+    "cases:statement_reconcile": lambda w: reverse("cases:statement_reconcile"),
+    "cases:statement_line_note": lambda w: reverse(
+        "cases:statement_line_note", args=[w.home.statement.lines.get().pk]
+    ),
     "cases:statement_detail": lambda w: reverse(
         "cases:statement_detail", args=[w.home.statement.pk]
     ),

@@ -34,7 +34,7 @@ from .repayments import BankRepayment, RepaymentFile, RepaymentRowError
 from .reports import WeeklyReport
 from .retention import RetentionPurge
 from .snapshots import CaseStatusCount
-from .statements import Statement, StatementImmutable, StatementLine
+from .statements import Statement, StatementImmutable, StatementLine, StatementLineNote
 from .visits import (
     SafetyAlert,
     VisitDeadlineExtension,
@@ -103,6 +103,7 @@ __all__ = [
     "Statement",
     "StatementImmutable",
     "StatementLine",
+    "StatementLineNote",
     "VisitDeadlineExtension",
     "VisitNomination",
     "VisitPhoto",

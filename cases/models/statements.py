@@ -316,3 +316,54 @@ class StatementLine(models.Model):
         if self.payment_paid_on is None or self.repayment_paid_on is None:
             return None
         return abs((self.repayment_paid_on - self.payment_paid_on).days)
+
+
+class StatementLineNoteQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The notes of the statements the user may read (Statement's rule)."""
+        from cases.access import statement_visibility
+
+        condition = statement_visibility(user, prefix="statement__")
+        return self if condition is None else self.filter(condition)
+
+
+class StatementLineNote(models.Model):
+    """A note finance wrote on a statement line, kept in order: the line's note history.
+
+    A draft's lines are rewritten when it is reconciled again, so the entry names its
+    line by what the line is — kind, payment and repayment (the same key that carries the
+    current note over a re-run) — and belongs to the statement, not to a line row. An
+    empty text records that the note was removed.
+    """
+
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, related_name="line_notes", verbose_name=_("statement")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=StatementLine.Kind.choices)
+    account_no = models.CharField(_("account number"), max_length=64)
+    # Plain ids, not links: the line's own links may be emptied by the retention purge.
+    payment_ref = models.BigIntegerField(_("payment"), null=True, blank=True)
+    repayment_ref = models.BigIntegerField(_("bank repayment"), null=True, blank=True)
+    text = models.CharField(_("note"), max_length=500, blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    written_at = models.DateTimeField(_("written at"))
+    objects = StatementLineNoteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("statement line note")
+        verbose_name_plural = _("statement line notes")
+        ordering = ["statement_id", "written_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["statement", "kind", "payment_ref", "repayment_ref"],
+                name="statement_line_note_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_no}: {self.text}"

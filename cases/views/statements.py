@@ -11,17 +11,20 @@ from django.db.models import Case as SqlCase
 from django.db.models import IntegerField, Value, When
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from collections_office.exports import csv_response, xlsx_response
-from collections_office.pages import in_company_time, sort_queryset
+from collections_office.pages import form_errors_from, in_company_time, sort_queryset
 from staff.access import role_required
 from staff.selectors import get_scoped_object_or_404, has_role
 
 from ..access import STATEMENT_ROLES
 from ..dashboard import panels
 from ..models import Statement, StatementLine
+from ..money_forms import ReconcileMonthForm, StatementLineNoteForm
 from ..services import statements as statement_services
 from ..statement_text import line_explanation
 
@@ -213,6 +216,96 @@ def statement_correct(request, pk: int):
         pk,
         statement_services.statement_correct,
         _("A correction (new version) is prepared as a draft."),
+    )
+
+
+@role_required(*STATEMENT_ROLES)
+@in_company_time
+def statement_reconcile(request):
+    """Finance reconciles one agreement's month by hand: the schedule's run, queued."""
+    from reporting.reconciliation import (
+        reconciliation_agreements,
+        reconciliation_request,
+        reconciliation_runs,
+    )
+
+    agreements = (
+        reconciliation_agreements(request.user)
+        .select_related("bank")
+        .order_by("bank__name", "number")
+    )
+    form = ReconcileMonthForm(request.POST or None, agreements=agreements)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = reconciliation_request(
+                agreement=form.cleaned_data["agreement"],
+                month=form.cleaned_data["month"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Reconciliation of %(month)s is queued: its draft statement appears in "
+                    "the list when it is done (a waiting draft of that month is replaced)."
+                )
+                % {"month": run.period_start.strftime("%Y-%m")},
+            )
+            return redirect("cases:statement_reconcile")
+    runs = list(reconciliation_runs(request.user))
+    numbers = dict(
+        reconciliation_agreements(request.user)
+        .filter(pk__in=[run.scope_id for run in runs])
+        .values_list("pk", "number")
+    )
+    for run in runs:
+        run.agreement_number = numbers.get(run.scope_id, "")
+    return render(
+        request,
+        "cases/statements/statement_reconcile.html",
+        {"form": form, "runs": runs},
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(*STATEMENT_ROLES)
+@in_company_time
+def statement_line_note(request, pk: int):
+    """A line's note (drafts only) and the notes written on it before."""
+    line = get_scoped_object_or_404(
+        statement_services.statement_lines_for_finance(request.user).select_related(
+            "statement__agreement", "statement__bank"
+        ),
+        user=request.user,
+        pk=pk,
+    )
+    form = StatementLineNoteForm(request.POST or None, initial={"note": line.note})
+    if request.method == "POST" and form.is_valid():
+        try:
+            statement_services.statement_line_note(
+                line=line, actor=request.user, note=form.cleaned_data["note"]
+            )
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, _("The note is saved."))
+            return redirect(
+                f"{reverse('cases:statement_detail', args=[line.statement_id])}"
+                f"?{urlencode({'q': line.account_no})}"
+            )
+    line.explanation = line_explanation(line)
+    return render(
+        request,
+        "cases/statements/statement_line_note.html",
+        {
+            "line": line,
+            "statement": line.statement,
+            "form": form,
+            "notes": statement_services.statement_line_notes(line),
+        },
+        status=400 if form.errors else 200,
     )
 
 

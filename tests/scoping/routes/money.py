@@ -36,6 +36,7 @@ ROUTES: dict[str, Callable] = {
     "cases:statement_approve": lambda f: {"pk": _statement_on(f).pk},
     "cases:statement_publish": lambda f: {"pk": _statement_on(f).pk},
     "cases:statement_correct": lambda f: {"pk": _statement_on(f).pk},
+    "cases:statement_line_note": lambda f: {"pk": _statement_on(f).lines.get().pk},
 }
 
 # URL name → roles that see the foreign row by design, and why (checked: never a 500).
