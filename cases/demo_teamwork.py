@@ -10,8 +10,8 @@ import datetime as dt
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
+from collections_office.workdays import company_today
 from staff import roles
 
 from .models import CallLog, CallQualityReview, Campaign, Case, WeeklyReport
@@ -55,7 +55,7 @@ def _campaign(branch, lead, supervisor) -> int:
     name = f"Year-end push {branch.code}"
     if Campaign.objects.filter(branch=branch, name=name).exists():
         return 0
-    today = timezone.localdate()
+    today = company_today()
     campaign = campaigns.campaign_create(
         actor=supervisor,
         branch=branch,

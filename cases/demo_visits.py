@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from collections_office.workdays import local_date
+from collections_office.workdays import company_today
 from staff import roles
 
 from .audio import tone_wav
@@ -80,7 +80,7 @@ def _seed_branch(field_collector, stdout) -> bool:
         ]
         plan = visit_services.visit_plan_submit(
             actor=field_collector,
-            visit_date=local_date(timezone.now()),  # the company's day, as the service checks
+            visit_date=company_today(),  # the company's day, as the service checks
             nomination_ids=[nomination.pk for nomination in nominations[:PLANNED]],
             notes="按地铁线路顺序外访",
         )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.call_forms import _local_datetime_field
 from cases.models import Party, SpecialProcedure, VisitReport
 from cases.selectors.casepage import mask_address
+from collections_office.workdays import company_today
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -115,7 +116,7 @@ class VisitPlanForm(_Styled):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-            self.initial.setdefault("visit_date", timezone.localdate())
+            self.initial.setdefault("visit_date", company_today())
 
     def route(self) -> list[int]:
         """The ticked visits (`stops`) in the route order typed next to each (`order_<id>`);

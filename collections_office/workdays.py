@@ -30,6 +30,13 @@ def local_date(moment: dt.datetime) -> dt.date:
     return timezone.localtime(moment, company_tz()).date()
 
 
+def company_today() -> dt.date:
+    """Today in the company's time zone: what "today" means to every rule (due dates,
+    visit dates, service levels, nightly jobs). Not `timezone.localdate()`: that is the
+    active zone's date, UTC outside the pages, a day behind from 00:00 to 08:00 in China."""
+    return local_date(timezone.now())
+
+
 def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
     """The overrides of the app named by settings.WORKDAY_OVERRIDES_SOURCE (none if unset).
 

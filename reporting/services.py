@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from collections_office.exports import csv_text
 from collections_office.run_locks import run_lock, runs_alive, session_lock
-from collections_office.workdays import company_tz
+from collections_office.workdays import company_today
 
 from . import kinds as report_kinds
 from .models import ReportResult, ReportRun, ReportSchedule, Scope
@@ -38,10 +38,6 @@ QUEUED_UNSTARTED_AFTER = dt.timedelta(minutes=5)
 
 # Tests set this to make a generator fail (a retry) or to kill the process mid-run.
 _before_write_hook = None
-
-
-def company_today() -> dt.date:
-    return timezone.now().astimezone(company_tz()).date()
 
 
 def run_request(

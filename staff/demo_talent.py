@@ -11,8 +11,8 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.utils import timezone
 
+from collections_office.workdays import company_today
 from staff import roles
 from staff.models import (
     Candidate,
@@ -46,7 +46,7 @@ def seed(*, stdout=None) -> dict:
     if hr is None or sh_manager is None or hq_manager is None:
         return {}
     branch = sh_manager.staff_profile.branch
-    today = timezone.localdate()
+    today = company_today()
     made = {"plans": 0, "candidates": 0}
 
     # Everyone but one trained this year, branch by branch (so the list stays short).

@@ -5,6 +5,8 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import translation
 
+from collections_office.workdays import company_today
+
 from . import accounts
 
 
@@ -54,11 +56,10 @@ def rejected_candidates_purge() -> int:
 @shared_task(ignore_result=True, time_limit=300)
 def referral_bonuses_flag() -> int:
     """Flags referred hires who passed probation (the referrer's bonus is due)."""
-    from django.utils import timezone
 
     from .recruitment.services import referral_bonuses_flag as flag
 
-    return flag(today=timezone.localdate())
+    return flag(today=company_today())
 
 
 @shared_task(ignore_result=True, time_limit=300)
@@ -66,11 +67,9 @@ def onboarding_sweep() -> int:
     """Enrols people hired in the last 30 days who have no onboarding yet (however made)."""
     import datetime as dt
 
-    from django.utils import timezone
-
     from .training.services import onboarding_sweep as sweep
 
-    return sweep(hired_since=timezone.localdate() - dt.timedelta(days=30))
+    return sweep(hired_since=company_today() - dt.timedelta(days=30))
 
 
 @shared_task(ignore_result=True, time_limit=1800)

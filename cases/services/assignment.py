@@ -29,6 +29,7 @@ from django.utils.translation import ngettext, pgettext
 
 from cases.models import Case, CaseAssignment, CaseAssignmentBatch
 from cases.selectors.assignment import display_name
+from collections_office.workdays import company_today
 from staff import roles
 from staff.models import StaffProfile
 
@@ -477,7 +478,7 @@ def distribution_plan(*, cases, collectors: list, by_bucket: bool, today: dt.dat
 
     from .assignment_plan import CollectorLoad, PlanCase, plan_distribution
 
-    today = today or timezone.localdate()
+    today = today or company_today()
     loads = collector_loads([collector.pk for collector in collectors])
     plan_cases = [
         PlanCase(

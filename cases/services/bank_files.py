@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-import zoneinfo
 from collections.abc import Callable
 from typing import IO
 
@@ -23,12 +22,12 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import storages
 from django.db import IntegrityError, models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.intake import PlacementFileError
 from cases.intake.readers import SNIFF_BYTES, XLSX, check_xlsx_archive, sniff_kind
 from cases.models import Agreement, Bank
+from collections_office.workdays import company_today
 
 _CHUNK = 1024 * 1024
 
@@ -52,10 +51,6 @@ class BankFileConflict(Exception):
             % {"id": existing.pk}
         )
         self.existing = existing
-
-
-def company_today():
-    return timezone.localtime(timezone.now(), zoneinfo.ZoneInfo(settings.COMPANY_TIME_ZONE)).date()
 
 
 def agreement_for(

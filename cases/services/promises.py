@@ -24,7 +24,7 @@ from django.utils.translation import gettext_noop
 
 from cases.access import CASE_SUPERVISOR_ROLES
 from cases.models import CallLog, Case, PaymentPlan, Promise
-from collections_office.workdays import local_date
+from collections_office.workdays import company_today
 from staff.selectors import get_scoped_object_or_404, has_role
 from staff.stored_text import in_english, shown_in_language
 
@@ -34,10 +34,6 @@ from .promise_settlement import promises_settle
 LONGEST_PROMISE_DAYS = 366
 MAX_INSTALMENTS = 120
 NON_FIELD = "__all__"
-
-
-def company_today() -> dt.date:
-    return local_date(timezone.now())
 
 
 def case_locked_for_money(*, case: Case | int, actor, doing: str) -> Case:

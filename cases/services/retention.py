@@ -29,6 +29,7 @@ from django.utils.translation import gettext_noop
 from cases import retention as graph
 from cases.models import Agreement, RetentionPurge
 from collections_office.run_locks import run_lock, runs_alive
+from collections_office.workdays import company_today
 from staff.stored_text import in_english
 
 logger = logging.getLogger(__name__)
@@ -204,7 +205,7 @@ def retention_purge_decided(approval, approved: bool) -> None:
     purge.decision_comment = approval.comment
     if approved:
         ends = purge.agreement.retention_ends_on
-        if ends is None or ends >= timezone.localdate():
+        if ends is None or ends >= company_today():
             raise ValidationError(
                 _("The agreement's data is kept longer now: this list cannot be approved.")
             )

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from collections_office.exports import NO_STORE, csv_response, xlsx_response
 from collections_office.pages import form_errors_from, id_param, in_company_time, sort_queryset
-from collections_office.workdays import company_tz
+from collections_office.workdays import company_today, company_tz
 from staff.access import role_required
 from staff.attendance.selectors import away_today
 from staff.services import personal_data_export_record, personal_data_view_record
@@ -139,7 +139,7 @@ def _visit_export(request, queryset, kind: str):
                 visit.notes,
             ]
 
-    stamp = timezone.localdate().isoformat()
+    stamp = company_today().isoformat()
     if kind == "xlsx":
         return xlsx_response(f"visitors-{stamp}.xlsx", header, rows())
     return csv_response(f"visitors-{stamp}.csv", header, rows())
@@ -346,7 +346,7 @@ def in_building(request):
     """Who is in the building now (fire roll-call) and who is expected today."""
     context = _in_building_context(request)
     context["expected"] = selectors.visits_expected(
-        user=request.user, day=timezone.localdate(), branch=context["building"]
+        user=request.user, day=company_today(), branch=context["building"]
     )
     return render(request, "frontdesk/in_building.html", context)
 

@@ -17,8 +17,8 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
+from collections_office.workdays import company_today
 from staff.models import (
     Assessment,
     AssessmentItem,
@@ -115,7 +115,7 @@ def seed(*, stdout=None) -> dict:
     hr = get_user_model().objects.filter(username=HR_LOGIN).first()
     if hr is None:
         return {}
-    today = timezone.localdate()
+    today = company_today()
     weak_ids = set(
         get_user_model().objects.filter(username=WEAK_COLLECTOR).values_list("pk", flat=True)
     )

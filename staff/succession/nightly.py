@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
 
+from collections_office.workdays import company_today
 from staff.models import EarlyWarningFlag, StaffProfile
 
 from .signals import read_signals
@@ -20,7 +20,7 @@ from .signals import read_signals
 def early_warning_flags_refresh(*, today: dt.date | None = None) -> int:
     """Reads every active person's signals and replaces the flags; returns how many
     people are flagged."""
-    today = today or timezone.localdate()
+    today = today or company_today()
     profiles = StaffProfile.objects.filter(status=StaffProfile.Status.ACTIVE).select_related(
         "user", "branch", "department"
     )

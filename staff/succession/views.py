@@ -6,11 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from collections_office.pages import form_errors_from
+from collections_office.workdays import company_today
 from staff import roles
 from staff.access import role_required
 from staff.models import StaffProfile
@@ -38,7 +38,7 @@ def _flash(request, exc: ValidationError) -> None:
 def early_warning(request):
     show_all = request.GET.get("show") == "all"
     rows = selectors.early_warning_list(
-        user=request.user, today=timezone.localdate(), only_flagged=not show_all
+        user=request.user, today=company_today(), only_flagged=not show_all
     )
     setting_of = settings_for_signals()
     legend = [(SIGNALS[key], setting_of[key]) for key in SIGNAL_ORDER if key in SIGNALS]

@@ -13,10 +13,10 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from collections_office.workdays import company_today
 from staff.models import (
     SessionAttendance,
     StaffProfile,
@@ -304,7 +304,7 @@ def result_record(
     enrolment.test_score = test_score
     if completed:
         enrolment.status = TrainingEnrolment.Status.COMPLETED
-        enrolment.completed_on = timezone.localdate()
+        enrolment.completed_on = company_today()
     else:
         enrolment.status = TrainingEnrolment.Status.WITHDRAWN
         enrolment.completed_on = None
@@ -361,7 +361,7 @@ def onboarding_plan_for(branch, *, created_by) -> TrainingPlan:
     plan = TrainingPlan.objects.filter(branch=branch, is_onboarding=True).first()
     if plan is not None:
         return plan
-    today = timezone.localdate()
+    today = company_today()
     plan = TrainingPlan(
         branch=branch,
         is_onboarding=True,

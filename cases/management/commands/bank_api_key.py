@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from cases.models import Bank, BankApiKey
 from cases.services.banks import api_key_issue, api_key_revoke
+from collections_office.workdays import company_today
 
 
 class Command(BaseCommand):
@@ -47,7 +48,7 @@ class Command(BaseCommand):
             key, raw_key = api_key_issue(
                 bank=bank_obj,
                 actor=None,
-                name=name or f"Issued on the command line {timezone.localdate():%Y-%m-%d}",
+                name=name or f"Issued on the command line {company_today():%Y-%m-%d}",
                 expires_at=expires_at,
             )
         except ValidationError as exc:

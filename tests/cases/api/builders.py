@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from cases.models import Case, ContactPoint, Debtor, Placement, PlacementRowError
 from cases.services.banks import api_key_issue
+from collections_office.workdays import company_today
 
 _counter = itertools.count(1)
 
@@ -91,7 +92,7 @@ def make_case(agreement, *, placement=None, debtor=None, account_no=None, **fiel
         "principal": Decimal("1000.00"),
         "interest": Decimal("50.50"),
         "fees": Decimal("10.00"),
-        "overdue_since": timezone.localdate() - dt.timedelta(days=45),
+        "overdue_since": company_today() - dt.timedelta(days=45),
         "card_no_masked": CARD,
         "placed_at": timezone.now(),
     }

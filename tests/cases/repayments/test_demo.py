@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cases import demo_repayments
 from cases.models import BankRepayment, Payment, RepaymentFile
+from collections_office.workdays import company_today
 from tests.cases.api.builders import make_case
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,7 @@ def _confirmed(people, case, amount: str, days_ago: int) -> Payment:
         confirmed_by=supervisor,
         case=case,
         amount=Decimal(amount),
-        paid_on=timezone.localdate() - dt.timedelta(days=days_ago),
+        paid_on=company_today() - dt.timedelta(days=days_ago),
         channel="to_bank",
         status=Payment.Status.CONFIRMED,
         confirmed_at=timezone.now(),

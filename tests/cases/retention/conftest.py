@@ -29,6 +29,7 @@ from cases.models import (
     VisitPhoto,
     VisitReport,
 )
+from collections_office.workdays import company_today
 from staff import roles
 from staff.models import Notification, PersonalDataView
 from tests.cases.api.builders import make_case
@@ -238,7 +239,7 @@ def repayment_for(case):
         case=case,
         account_no=case.account_no,
         amount=Decimal("100.00"),
-        paid_on=timezone.localdate(),
+        paid_on=company_today(),
         reference=f"REF-{case.account_no}",
         row=2,
     )

@@ -27,6 +27,7 @@ from cases.models import (
     VisitPlanStop,
     VisitReport,
 )
+from collections_office.workdays import company_today
 from staff import roles
 from tests.factories import make_staff
 
@@ -62,13 +63,13 @@ def visit_rows(side) -> SimpleNamespace:
         address="上海市浦东新区世纪大道100号",
         find_out="是否仍住在该地址",
         nominated_at=now,
-        list_day=timezone.localdate(),
+        list_day=company_today(),
         due_at=now,
     )
     rows.plan = VisitPlan.objects.create(
         branch=side.branch,
         field_collector=rows.field_collector,
-        visit_date=timezone.localdate(),
+        visit_date=company_today(),
         submitted_at=now,
         status=VisitPlan.Status.APPROVED,
         decided_by=side.supervisor,
@@ -102,7 +103,7 @@ def visit_rows(side) -> SimpleNamespace:
         requested_by=rows.field_collector,
         requested_at=now,
         due_before=now,
-        new_due_on=timezone.localdate(),
+        new_due_on=company_today(),
         reason="债务人外出",
     )
     rows.alert = SafetyAlert.objects.create(
@@ -137,8 +138,8 @@ def visit_rows(side) -> SimpleNamespace:
     rows.period_extension = CollectionPeriodExtension.objects.create(
         case=side.case,
         branch=side.branch,
-        ends_before=timezone.localdate(),
-        new_ends_on=timezone.localdate() + timezone.timedelta(days=30),
+        ends_before=company_today(),
+        new_ends_on=company_today() + timezone.timedelta(days=30),
         reason="还款缓慢",
         next_steps="每周电话跟进",
         requested_by=side.collector,
@@ -166,7 +167,7 @@ def nomination_for(side, field_collector) -> VisitNomination:
         address="上海市浦东新区世纪大道100号",
         find_out="是否仍住在该地址",
         nominated_at=now,
-        list_day=timezone.localdate(),
+        list_day=company_today(),
         due_at=now,
     )
     return side._own_nomination

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from cases.audio import tone_wav
 from cases.models import CollectionPeriodExtension, VisitPlan, VisitReport
 from cases.services import procedures as procedure_services
+from collections_office.workdays import company_today
 from tests.conftest import browser_login
 
 from .conftest import case_for, decide, nominate
@@ -102,7 +103,7 @@ def procedure_services_plan(field_collector, nomination):
     from cases.services.visits import visit_plan_submit
 
     return visit_plan_submit(
-        actor=field_collector, visit_date=timezone.localdate(), nomination_ids=[nomination.pk]
+        actor=field_collector, visit_date=company_today(), nomination_ids=[nomination.pk]
     )
 
 

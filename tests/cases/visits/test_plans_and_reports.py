@@ -23,7 +23,7 @@ from cases.models import (
     VisitReport,
 )
 from cases.services import visits as visit_services
-from collections_office.workdays import local_date
+from collections_office.workdays import company_today, local_date
 from staff.models import Notification
 
 from .conftest import case_for, decide, nominate, wav
@@ -47,7 +47,7 @@ def stored_files() -> set[str]:
 
 
 def plan(field_collector, nominations, **fields):
-    fields.setdefault("visit_date", timezone.localdate())
+    fields.setdefault("visit_date", company_today())
     return visit_services.visit_plan_submit(
         actor=field_collector, nomination_ids=[n.pk for n in nominations], **fields
     )
@@ -120,7 +120,7 @@ def test_bad_plans_are_refused_on_their_field(case_a, phone_a, field_a, ids, fie
         nominations = [nomination, nomination]
     elif ids == "past":
         nominations = [nomination]
-        kwargs["visit_date"] = timezone.localdate() - dt.timedelta(days=1)
+        kwargs["visit_date"] = company_today() - dt.timedelta(days=1)
     else:
         nominations = []
     with pytest.raises(ValidationError) as error:

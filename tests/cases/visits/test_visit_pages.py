@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cases.models import VisitNomination, VisitPlan, VisitReport
 from cases.services import visits as visit_services
-from collections_office.workdays import company_tz
+from collections_office.workdays import company_today, company_tz
 
 from .conftest import case_for, decide, nominate, shanghai, wav
 
@@ -83,7 +83,7 @@ def test_a_plan_naming_a_visit_of_someone_elses_list_shows_the_route_error(
     client.force_login(field_a)
     response = client.post(
         reverse("cases:visit_plan_create"),
-        {"visit_date": timezone.localdate().isoformat(), "stops": [mine.pk, theirs.pk]},
+        {"visit_date": company_today().isoformat(), "stops": [mine.pk, theirs.pk]},
     )
     assert response.status_code == 200
     assert 'id="route-error"' in response.content.decode()
@@ -94,7 +94,7 @@ def test_a_plan_naming_a_visit_of_someone_elses_list_shows_the_route_error(
 def planned(case_a, phone_a, field_a, supervisor_a):
     nomination = nominate(case_a, phone_a, field_a)
     plan = visit_services.visit_plan_submit(
-        actor=field_a, visit_date=timezone.localdate(), nomination_ids=[nomination.pk]
+        actor=field_a, visit_date=company_today(), nomination_ids=[nomination.pk]
     )
     decide(plan, by=supervisor_a)
     return nomination

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from collections_office.workdays import company_today
+
 # URL name → the kwargs that point at a foreign row.
 ROUTES: dict[str, Callable] = {
     # cases: promises, payment plans and payments
@@ -51,8 +53,6 @@ def repayment_file_of(f):
     import hashlib
     from decimal import Decimal
 
-    from django.utils import timezone
-
     from cases.models import BankRepayment, RepaymentFile
 
     content = f"repayments of {f.agreement.pk}".encode()
@@ -76,7 +76,7 @@ def repayment_file_of(f):
         case=f.case,
         account_no=f.case.account_no,
         amount=Decimal("10.00"),
-        paid_on=timezone.localdate(),
+        paid_on=company_today(),
         reference=f"battery-{f.agreement.pk}",
         row=2,
     )
@@ -98,7 +98,7 @@ def _money_on(f) -> dict:
 
     from cases.models import Payment, PaymentPlan, Promise
 
-    today = timezone.localdate()
+    today = company_today()
     promise = Promise.objects.create(
         case=f.case,
         amount=Decimal("100.00"),

@@ -8,8 +8,8 @@ import pytest
 import time_machine
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.utils import timezone
 
+from collections_office.workdays import company_today
 from staff.models import Assessment, AssessmentRound
 from staff.succession.selectors import early_warning_list
 
@@ -41,7 +41,7 @@ def test_seed_demo_adds_finalised_assessments_once():
     assert all(total >= 60 for total in totals.values()), totals
     manager_totals = Assessment.objects.filter(round__in=quarters).values_list("total", flat=True)
     assert all(total >= 60 for total in manager_totals)
-    today = timezone.localdate()
+    today = company_today()
     for reader in ("sh.supervisor", "hq.hr"):
         flagged = early_warning_list(user=User.objects.get(username=reader), today=today)
         assert sorted(row.profile.user.username for row in flagged) == ["sh.field", "sh.newhire"]

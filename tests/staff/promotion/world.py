@@ -12,6 +12,7 @@ import datetime as dt
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from collections_office.workdays import company_today
 from staff.models import (
     Position,
     PromotionAppeal,
@@ -22,7 +23,7 @@ from staff.models import (
 
 
 def promotion_cycle(opened_by) -> PromotionCycle:
-    today = timezone.localdate()
+    today = company_today()
     cycle, _created = PromotionCycle.objects.get_or_create(
         name="World cycle",
         defaults={
@@ -59,7 +60,7 @@ def promotion_application(side) -> PromotionApplication:
             "committee_round": 1,
             "notice_starts_at": now - dt.timedelta(days=1),
             "notice_ends_at": now + dt.timedelta(days=5),
-            "effective_on": timezone.localdate() + dt.timedelta(days=6),
+            "effective_on": company_today() + dt.timedelta(days=6),
         },
     )
     if created:

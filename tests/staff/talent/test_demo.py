@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
-from django.utils import timezone
 
+from collections_office.workdays import company_today
 from staff import demo as staff_demo
 from staff import demo_talent
 from staff.models import Candidate, SessionAttendance, TrainingPlan, Vacancy
@@ -39,7 +39,7 @@ def test_the_demo_has_a_plan_a_vacancy_at_every_stage_and_two_warnings(settings)
     assert hired.training_enrolments.filter(plan__is_onboarding=True).exists()
 
     supervisor = User.objects.get(username="sh.supervisor")
-    flagged = early_warning_list(user=supervisor, today=timezone.localdate())
+    flagged = early_warning_list(user=supervisor, today=company_today())
     assert sorted(row.profile.user.username for row in flagged) == ["sh.field", "sh.newhire"]
     hq_hr = User.objects.get(username="hq.hr")
-    assert len(early_warning_list(user=hq_hr, today=timezone.localdate())) == 2
+    assert len(early_warning_list(user=hq_hr, today=company_today())) == 2

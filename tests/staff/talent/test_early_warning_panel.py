@@ -9,8 +9,8 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
+from collections_office.workdays import company_today
 from staff import roles
 from staff.models import EarlyWarningFlag, Position, StaffProfile
 from staff.succession import panels
@@ -28,13 +28,13 @@ def _new_collector(org, n):
         username=f"new.{n}",
         position=Position.JUNIOR_COLLECTOR,
         department=org.collections,
-        hire_date=timezone.localdate() - dt.timedelta(days=3),
+        hire_date=company_today() - dt.timedelta(days=3),
     )
 
 
 def test_the_nightly_reading_flags_whom_the_live_list_flags(org):
     _new_collector(org, 1)
-    today = timezone.localdate()
+    today = company_today()
     assert early_warning_flags_refresh(today=today) == early_warning_flags_refresh(today=today)
     live = {row.profile.pk for row in early_warning_list(user=org.hq_hr, today=today)}
     stored = set(EarlyWarningFlag.objects.values_list("profile_id", flat=True))
@@ -75,7 +75,7 @@ def test_a_person_who_left_drops_off_the_panel(org):
     leaver = _new_collector(org, 1)
     early_warning_flags_refresh()
     StaffProfile.objects.filter(pk=leaver.staff_profile.pk).update(
-        status=StaffProfile.Status.LEFT, left_on=timezone.localdate()
+        status=StaffProfile.Status.LEFT, left_on=company_today()
     )
     names = {row["name"] for row in panels._talent(org.manager)["flagged"]}
     assert leaver.staff_profile.display_name not in names

@@ -8,8 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
+from collections_office.workdays import company_today
 from staff import roles
 from staff.models import Candidate, Interview, PersonalDataView, Position, TrainingPlan
 from staff.recruitment import services as recruitment
@@ -168,7 +168,7 @@ def test_the_profile_page_shows_the_training_history(org):
 
 
 def test_the_early_warning_page_explains_each_signal(org):
-    org.collector.staff_profile.hire_date = timezone.localdate() - dt.timedelta(days=10)
+    org.collector.staff_profile.hire_date = company_today() - dt.timedelta(days=10)
     org.collector.staff_profile.save()
     page = client_for(org.supervisor).get(reverse("staff:succession_early_warning"))
     text = page.content.decode()
@@ -183,7 +183,7 @@ def test_the_early_warning_page_explains_each_signal(org):
 def test_the_dashboard_panel_names_the_people_flagged(org):
     from staff.succession.nightly import early_warning_flags_refresh
 
-    org.collector.staff_profile.hire_date = timezone.localdate() - dt.timedelta(days=5)
+    org.collector.staff_profile.hire_date = company_today() - dt.timedelta(days=5)
     org.collector.staff_profile.save()
     early_warning_flags_refresh()  # the nightly reading the panel shows
     page = client_for(org.supervisor).get(reverse("dashboard"))

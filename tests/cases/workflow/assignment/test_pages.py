@@ -9,6 +9,7 @@ from django.core import signing
 
 from cases.models import Case, CaseAssignment, CaseAssignmentBatch
 from cases.services.assignment import case_assign
+from collections_office.workdays import company_today
 from tests.cases.api.builders import make_case
 
 pytestmark = pytest.mark.django_db
@@ -41,14 +42,12 @@ def test_the_list_filters_and_searches(as_user, supervisor_a, agreement_a):
     import datetime as dt
     from decimal import Decimal
 
-    from django.utils import timezone
-
     make_case(agreement_a, account_no="SMALL01", principal=Decimal("100"))
     make_case(agreement_a, account_no="BIG0001", principal=Decimal("90000"))
     make_case(
         agreement_a,
         account_no="OLD0001",
-        overdue_since=timezone.localdate() - dt.timedelta(days=200),
+        overdue_since=company_today() - dt.timedelta(days=200),
     )
     client = as_user(supervisor_a)
     page = client.get(LIST, {"balance_min": "50000"}).content.decode()
