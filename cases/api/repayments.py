@@ -37,10 +37,13 @@ from .views import (
 @extend_schema_view(
     list=extend_schema(
         summary="Your repayment files, newest first",
+        description="The repayment files your bank uploaded, paginated (`page`, `page_size`).",
         responses={200: RepaymentFileSerializer, **ERRORS},
     ),
     retrieve=extend_schema(
         summary="One repayment file: status, counts and progress",
+        description="Poll it after an upload until `status` is `completed` or `failed`; "
+        "rejected rows are listed at `errors/`.",
         responses={200: RepaymentFileSerializer, **ERRORS},
     ),
 )

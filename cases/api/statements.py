@@ -120,10 +120,14 @@ def wants_pdf(request) -> bool:
 @extend_schema_view(
     list=extend_schema(
         summary="Your published statements, newest month first",
+        description="Monthly reconciliation and commission statements the agency has "
+        "published to your bank, paginated.",
         responses={200: StatementSerializer, **ERRORS},
     ),
     retrieve=extend_schema(
         summary="One published statement with its lines (JSON, or PDF with ?format=pdf)",
+        description="Each line pairs an agency payment with your repayment (or shows one "
+        "side alone) with the commission on it.",
         parameters=[
             OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "pdf"], required=False)
         ],

@@ -311,10 +311,14 @@ class BankFileUploadMixin:
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Your placements, newest first", responses={200: PlacementSerializer, **ERRORS}
+        summary="Your placements, newest first",
+        description="The placement files your bank uploaded, paginated (`page`, `page_size`).",
+        responses={200: PlacementSerializer, **ERRORS},
     ),
     retrieve=extend_schema(
         summary="One placement: status, counts and progress",
+        description="Poll it after an upload until `status` is `completed` or `failed`; "
+        "rejected rows are listed at `errors/`.",
         responses={200: PlacementSerializer, **ERRORS},
     ),
 )
@@ -442,6 +446,8 @@ def money_prefetches() -> list[Prefetch]:
     ),
     retrieve=extend_schema(
         summary="One case: status, balances, last contact",
+        description="A case your bank placed, with its promises and confirmed payments "
+        "(no collector's personal data).",
         responses={200: CaseDetailSerializer, **ERRORS},
     ),
 )
