@@ -17,6 +17,7 @@ from cases.models import (
     ComplianceRuleSet,
     ComplianceViolation,
 )
+from collections_office.workdays import company_tz
 from staff import roles
 from tests.cases.api.builders import make_case
 from tests.factories import make_staff
@@ -247,7 +248,8 @@ def test_a_supervisor_records_a_violation_from_the_case(as_user, supervisor, cas
     client = as_user(supervisor)
     form = client.get(f"/cases/{case.pk}/compliance/violation/?call={call.pk}")
     assert form.status_code == 200
-    when = timezone.localtime(call.started_at).strftime("%Y-%m-%dT%H:%M")
+    # As the supervisor types it: the company's time (the form reads it so).
+    when = timezone.localtime(call.started_at, company_tz()).strftime("%Y-%m-%dT%H:%M")
     response = client.post(
         f"/cases/{case.pk}/compliance/violation/",
         {
