@@ -7,6 +7,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class CaseStatusCountQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A branch's counts to the people of that branch (headquarters: every branch)."""
+        from staff.selectors import restrict_to_branch
+
+        return restrict_to_branch(self, user=user)
+
+
 class CaseStatusCount(models.Model):
     """How many cases of a branch are in a status, as of `computed_at`: kept by
     `cases.snapshots.refresh_case_status_counts` (the five-minute rollup refresh); the
@@ -18,6 +26,8 @@ class CaseStatusCount(models.Model):
     status = models.CharField(_("status"), max_length=12)
     count = models.PositiveIntegerField(_("cases"), default=0)
     computed_at = models.DateTimeField(_("computed at"))
+
+    objects = CaseStatusCountQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("case count by status")

@@ -54,6 +54,7 @@ READERS = {
     "cases.BankRepayment": (roles.FINANCE, "bank_repayment"),
     "cases.Statement": (roles.FINANCE, "statement"),
     "cases.StatementLine": (roles.FINANCE, "statement_line"),
+    "cases.CaseStatusCount": (roles.SUPERVISOR, "case_status_count"),
     "cases.Debtor": (roles.SUPERVISOR, "debtor"),
     "cases.ContactPoint": (roles.SUPERVISOR, "contact_point"),
     "cases.Case": (roles.SUPERVISOR, "case"),
@@ -123,6 +124,9 @@ def test_every_model_of_ours_has_a_visibility_rule_or_says_why_not():
 
 @pytest.fixture
 def world():
+    from django.utils import timezone
+
+    from cases.models import CaseStatusCount
     from tests.scoping.routes.money import _statement_on, repayment_file_of
     from tests.staff.assessment.world import assessment_of
     from tests.staff.promotion.world import promotion_application
@@ -138,6 +142,9 @@ def world():
         side.repayment_row_error = side.repayment_file.row_errors.get()
         side.bank_repayment = side.repayment_file.repayments.get()
         side.statement_line = _statement_on(side).lines.get()
+        side.case_status_count = CaseStatusCount.objects.create(
+            branch=side.branch, status="open", count=1, computed_at=timezone.now()
+        )
     return world
 
 
