@@ -294,17 +294,51 @@ def cases_held(
     sql = HELD_SQL.format(
         case_filter=case_filter, history_filter=history_filter, holder_filter=holder_filter
     )
-    with transaction.atomic(), connection.cursor() as cursor:
-        # One pass over a million cases is cheap; PostgreSQL's JIT compiling the query for
-        # it first cost 3.7 s (issue 13's benchmark). Off for this query only.
-        if connection.vendor == "postgresql":
+    if connection.vendor != "postgresql":  # the embedded default (SQLite): same rule in Python
+        counted = _cases_held_in_python(ordered, collector_ids)
+    else:
+        with transaction.atomic(), connection.cursor() as cursor:
+            # One pass over a million cases is cheap; PostgreSQL's JIT compiling the query
+            # for it first cost 3.7 s (issue 13's benchmark). Off for this query only.
             cursor.execute("SET LOCAL jit = off")
-        cursor.execute(sql, params)
-        return {
-            (holder, key): count
-            for holder, index, count in cursor.fetchall()
-            for key in keys_at[index]
-        }
+            cursor.execute(sql, params)
+            counted = cursor.fetchall()
+    return {(holder, key): count for holder, index, count in counted for key in keys_at[index]}
+
+
+def _cases_held_in_python(ordered: list, collector_ids) -> list[tuple[int, int, int]]:
+    """HELD_SQL's rule row by row, for the embedded SQLite default (a demo's few hundred
+    cases): [(holder, 1-based index of the moment in `ordered`, count)]. At a moment the
+    holder is the last assignment row's `to_collector` strictly before it, else the current
+    holder if assigned strictly before it (or at no recorded time); a recalled case is held
+    only at moments up to `recalled_at`."""
+    from cases.models import Case, CaseAssignment
+
+    wanted = None if collector_ids is None else set(collector_ids)
+    history: dict[int, list] = defaultdict(list)
+    for case_id, to_id, at in CaseAssignment.objects.order_by(
+        "case_id", "assigned_at", "id"
+    ).values_list("case_id", "to_collector_id", "assigned_at"):
+        history[case_id].append((at, to_id))
+    counts: dict[tuple[int, int], int] = defaultdict(int)
+    open_cases = Case.objects.exclude(status__in=("settled", "closed")).values_list(
+        "id", "assigned_to_id", "assigned_at", "recalled_at"
+    )
+    for case_id, holder, assigned_at, recalled_at in open_cases:
+        rows = history.get(case_id, [])
+        for index, moment in enumerate(ordered, start=1):
+            if recalled_at is not None and moment > recalled_at:
+                break  # the moments are sorted: recalled for every later one too
+            earlier = [to_id for at, to_id in rows if at < moment]
+            if earlier:
+                who = earlier[-1]
+            elif assigned_at is None or assigned_at < moment:
+                who = holder
+            else:
+                who = None
+            if who is not None and (wanted is None or who in wanted):
+                counts[(who, index)] += 1
+    return [(holder, index, count) for (holder, index), count in counts.items()]
 
 
 def day_end(day: dt.date) -> dt.datetime:

@@ -199,3 +199,27 @@ def test_queries_are_constant_in_cases_and_collectors(held_world, branch_a):
     before = report_queries()
     make_staff(roles.PHONE_COLLECTOR, branch=branch_a, username="h.one.more")
     assert report_queries() == before
+
+
+def test_the_embedded_defaults_python_form_gives_the_same_figures(held_world):
+    """SQLite (`make run`) has no width_bucket or arrays: the rule runs in Python there.
+    Both forms over the same week, every collector and each one alone, hour by hour on
+    the first day (moments on and between the assignment times)."""
+    from cases.figures import _cases_held_in_python
+
+    moments = [day_end(day(n)) for n in range(7)]
+    moments += [shanghai(day(0), hour) for hour in range(24)]
+    ordered = sorted(set(moments))
+    ids = [held_world[name].pk for name in EXPECTED]
+    by_sql = cases_held(moments={m: m for m in ordered})
+    by_python = {
+        (holder, ordered[index - 1]): count
+        for holder, index, count in _cases_held_in_python(ordered, None)
+    }
+    assert by_python == by_sql and any(by_sql.values())
+    for one in ids:
+        alone = {
+            (holder, ordered[index - 1]): count
+            for holder, index, count in _cases_held_in_python(ordered, [one])
+        }
+        assert alone == {key: n for key, n in by_sql.items() if key[0] == one}
