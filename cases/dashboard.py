@@ -13,8 +13,12 @@ import json
 
 from django.conf import settings
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from collections_office.panels import PanelRegistry
 from collections_office.workdays import company_tz
@@ -115,28 +119,69 @@ def collector_panel(user) -> dict:
 panels = PanelRegistry()
 
 
-@panels.register("collector-day", order=10)
+@panels.register(
+    "collector-day",
+    order=10,
+    title=gettext_lazy("My day"),
+    roles=(roles.PHONE_COLLECTOR, roles.FIELD_COLLECTOR),
+)
 def _collector_day(user) -> dict | None:
     if has_role(user, roles.PHONE_COLLECTOR, roles.FIELD_COLLECTOR):
         return collector_panel(user)
     return None
 
 
-@panels.register("placements", order=20)
+@panels.register(
+    "placements", order=20, title=gettext_lazy("Placements"), roles=(roles.ADMIN_STAFF,)
+)
 def _placements(user) -> dict | None:
     return placement_panel(user) if has_role(user, roles.ADMIN_STAFF) else None
 
 
-@panels.register("service-levels", order=30)
+@panels.register(
+    "service-levels",
+    order=30,
+    title=pgettext_lazy("assignment", "Assignment and service levels"),
+    roles=(roles.SUPERVISOR,),
+)
 def _service_levels(user) -> dict | None:
     if has_role(user, roles.SUPERVISOR):
         from .views.assignment import supervisor_dashboard_panel
 
-        return supervisor_dashboard_panel(user)
+        context = supervisor_dashboard_panel(user)
+        context["calls_today_rows"] = _calls_today_rows(context["calls_today"])
+        return context
     return None
 
 
-@panels.register("case-status", order=90)
+def _calls_today_rows(rows: list[dict]) -> str:
+    """The "calls today" table's rows (one per collector of the branch, hundreds) as HTML
+    built here: the template engine spent ~15-35 ms on them for 200 collectors, half the
+    panel's time. The same markup and localised numbers as the template's."""
+    return format_html_join(
+        "",
+        '<tr data-collector="{}"><td><a href="{}">{}</a></td>'
+        '<td class="text-end" data-testid="attempts">{}</td>'
+        '<td class="text-end" data-testid="conversations">{}</td></tr>',
+        (
+            (
+                row["collector_id"],
+                reverse("cases:assignment_collector", args=[row["collector_id"]]),
+                row["name"],
+                localize(row["attempts"]),
+                localize(row["conversations"]),
+            )
+            for row in rows
+        ),
+    )
+
+
+@panels.register(
+    "case-status",
+    order=90,
+    title=gettext_lazy("Cases by status"),
+    roles=(roles.SUPERVISOR, roles.BRANCH_MANAGER),
+)
 def _case_status(user) -> dict | None:
     if has_role(user, roles.SUPERVISOR, roles.BRANCH_MANAGER):
         return case_status_panel(user)

@@ -8,6 +8,7 @@ extension. Field collectors: their visits still to make.
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from staff import roles
 from staff.selectors import has_role
@@ -21,7 +22,12 @@ from .selectors.assignment import capped_count
 SHOWN = 10
 
 
-@panels.register("safety-alerts", order=1)
+@panels.register(
+    "safety-alerts",
+    order=1,
+    title=gettext_lazy("Safety alerts from field visits"),
+    roles=(roles.SUPERVISOR,),
+)
 def safety_alerts_panel(user) -> dict | None:
     if not has_role(user, roles.SUPERVISOR):
         return None
@@ -31,7 +37,12 @@ def safety_alerts_panel(user) -> dict | None:
     return {"template": "cases/visits/_dashboard_alerts.html", "alerts": alerts}
 
 
-@panels.register("visits-supervisor", order=35)
+@panels.register(
+    "visits-supervisor",
+    order=35,
+    title=gettext_lazy("Field visits"),
+    roles=(roles.SUPERVISOR,),
+)
 def visits_supervisor_panel(user) -> dict | None:
     if not has_role(user, roles.SUPERVISOR):
         return None
@@ -47,7 +58,12 @@ def visits_supervisor_panel(user) -> dict | None:
     }
 
 
-@panels.register("periods-over", order=36)
+@panels.register(
+    "periods-over",
+    order=36,
+    title=gettext_lazy("Past the collection period"),
+    roles=(roles.SUPERVISOR,),
+)
 def periods_panel(user) -> dict | None:
     if not has_role(user, roles.SUPERVISOR):
         return None
@@ -62,7 +78,9 @@ def periods_panel(user) -> dict | None:
     }
 
 
-@panels.register("visits-field", order=11)
+@panels.register(
+    "visits-field", order=11, title=gettext_lazy("My visits"), roles=(roles.FIELD_COLLECTOR,)
+)
 def visits_field_panel(user) -> dict | None:
     if not has_role(user, roles.FIELD_COLLECTOR):
         return None

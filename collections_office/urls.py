@@ -22,6 +22,7 @@ urlpatterns = [
     path("api/v1/", include("cases.api_urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("dashboard/panels/<slug:key>/", reporting_views.dashboard_panel, name="dashboard_panel"),
     path("", reporting_views.dashboard, name="dashboard"),
 ]
 

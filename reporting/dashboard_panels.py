@@ -14,7 +14,10 @@ from __future__ import annotations
 import json
 
 from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from collections_office.workdays import local_date
 from staff import roles
@@ -72,7 +75,12 @@ def _rows_ratio(rows: int, *, per_row: float) -> float:
     return max(0.8, min(3.0, per_row / max(rows, 1)))
 
 
-@panels.register("my-week", order=11)
+@panels.register(
+    "my-week",
+    order=11,
+    title=gettext_lazy("My week so far"),
+    roles=(roles.PHONE_COLLECTOR, roles.FIELD_COLLECTOR),
+)
 def my_week_panel(user) -> dict | None:
     if not has_role(user, roles.PHONE_COLLECTOR, roles.FIELD_COLLECTOR):
         return None
@@ -97,7 +105,51 @@ def my_week_panel(user) -> dict | None:
     }
 
 
-@panels.register("team-week", order=31)
+def _breach_cell(value, border: str = "") -> str:
+    flagged = " text-danger fw-semibold" if value else ""
+    return format_html('<td class="text-end{}{}">{}</td>', border, flagged, localize(value))
+
+
+def _team_table_rows(rows) -> str:
+    """The team table's rows (hundreds of collectors × 11 figures) as HTML built here:
+    the template engine spent ~34 ms on them for 200 collectors, a third of the panel's
+    50 ms; this is ~3 ms. The same markup and the same localised numbers as the template's
+    `{{ value }}` (`localize`, escaped)."""
+    cells = '<td class="text-end">{}</td>'
+    return format_html_join(
+        "\n",
+        '<tr data-collector="{}"><td>{}</td><td class="text-end border-start">{}</td>'
+        + cells * 2
+        + "{}"
+        + '<td class="text-end border-start">{}</td>'
+        + cells * 4
+        + "{}</tr>",
+        (
+            (
+                row.collector_id,
+                row.name,
+                localize(row.today["calls"]),
+                localize(row.today["contacts"]),
+                localize(row.today["amount_confirmed"]),
+                _breach_cell(row.today["sla_breaches"]),
+                localize(row.week["calls"]),
+                localize(row.week["contacts"]),
+                localize(row.week["promises_made"]),
+                localize(row.week["promises_kept"]),
+                localize(row.week["amount_confirmed"]),
+                _breach_cell(row.week["sla_breaches"]),
+            )
+            for row in rows
+        ),
+    )
+
+
+@panels.register(
+    "team-week",
+    order=31,
+    title=gettext_lazy("My team today and this week"),
+    roles=(roles.SUPERVISOR,),
+)
 def team_week_panel(user) -> dict | None:
     if not has_role(user, roles.SUPERVISOR):
         return None
@@ -116,12 +168,19 @@ def team_week_panel(user) -> dict | None:
     return {
         "template": "reporting/dashboard/_team_week.html",
         "team": team,
+        "table_rows": _team_table_rows(team.rows),
         "chart_json": chart,
         "chart_collectors": TEAM_CHART_COLLECTORS,
     }
 
 
-@panels.register("branches-side-by-side", order=32)
+# Branch managers compare their teams; supervisors at headquarters the branches.
+@panels.register(
+    "branches-side-by-side",
+    order=32,
+    title=gettext_lazy("Side by side"),
+    roles=(roles.BRANCH_MANAGER, roles.SUPERVISOR),
+)
 def groups_panel(user) -> dict | None:
     everywhere = sees_all_branches(user)
     if not (

@@ -1,6 +1,7 @@
 """The staff panels of the landing dashboard."""
 
 from django.db.models import Count
+from django.utils.translation import gettext_lazy
 
 from collections_office.panels import PanelRegistry
 
@@ -17,7 +18,12 @@ def dashboard_panels(user) -> list[dict]:
     return panels.panels_for(user)
 
 
-@panels.register("team", order=90)
+@panels.register(
+    "team",
+    order=90,
+    title=gettext_lazy("Team by position"),
+    roles=(roles.SUPERVISOR, roles.BRANCH_MANAGER, roles.HR, roles.DEPARTMENT_HEAD),
+)
 def _team(user) -> dict | None:
     if has_role(user, roles.SUPERVISOR, roles.BRANCH_MANAGER, roles.HR, roles.DEPARTMENT_HEAD):
         by_position = dict(
@@ -38,7 +44,7 @@ def _team(user) -> dict | None:
     return None
 
 
-@panels.register("approvals-waiting", order=5)
+@panels.register("approvals-waiting", order=5, title=gettext_lazy("Waiting for your approval"))
 def _approvals_waiting(user) -> dict | None:
     """Deciders: how many requests wait for them, the longest-waiting first."""
     from .approvals import kinds_decided_by

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from collections_office.pages import form_errors_from, in_company_time
@@ -245,7 +246,12 @@ def _register_dashboard_panel() -> None:
     from ..models import Payment
     from ..selectors import assignment as assignment_selectors
 
-    @panels.register("payments-to-confirm", order=35)
+    @panels.register(
+        "payments-to-confirm",
+        order=35,
+        title=gettext_lazy("Payments to confirm"),
+        roles=payment_services.PAYMENT_CHECKER_ROLES,
+    )
     def payments_to_confirm(user) -> dict | None:
         if not has_role(user, *payment_services.PAYMENT_CHECKER_ROLES):
             return None

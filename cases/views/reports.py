@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from collections_office.pages import id_param, in_company_time, sort_queryset
@@ -216,7 +217,12 @@ def monthly_summary(request):
 # --- The dashboard ---------------------------------------------------------------------------
 
 
-@panels.register("late-weekly-reports", order=35)
+@panels.register(
+    "late-weekly-reports",
+    order=35,
+    title=gettext_lazy("Weekly reports"),
+    roles=TEAM_READER_ROLES,
+)
 def late_reports_panel(user) -> dict | None:
     if not has_role(user, *TEAM_READER_ROLES):
         return None
@@ -230,7 +236,12 @@ def late_reports_panel(user) -> dict | None:
     }
 
 
-@panels.register("my-weekly-report", order=15)
+@panels.register(
+    "my-weekly-report",
+    order=15,
+    title=gettext_lazy("My weekly report"),
+    roles=(roles.PHONE_COLLECTOR,),
+)
 def my_report_panel(user) -> dict | None:
     """A phone collector's last week's report: to write, late, returned, or done."""
     if not has_role(user, roles.PHONE_COLLECTOR):

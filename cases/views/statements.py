@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from collections_office.exports import csv_response, xlsx_response
@@ -309,7 +310,12 @@ def statement_line_note(request, pk: int):
     )
 
 
-@panels.register("statements-waiting", order=60)
+@panels.register(
+    "statements-waiting",
+    order=60,
+    title=gettext_lazy("Statements waiting"),
+    roles=STATEMENT_ROLES,
+)
 def _statements_waiting_panel(user) -> dict | None:
     if not has_role(user, *STATEMENT_ROLES):
         return None

@@ -3,13 +3,15 @@ reviewers a link to the assessments."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from staff.dashboard import panels
 from staff.models import Assessment
 
 from .access import may_review
 
 
-@panels.register("assessments", order=80)
+@panels.register("assessments", order=80, title=gettext_lazy("Assessments"))
 def _assessments(user) -> dict | None:
     latest = (
         Assessment.objects.visible_to(user)

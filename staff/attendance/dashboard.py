@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext_lazy
+
 from staff import roles
 from staff.dashboard import panels
 from staff.models import AttendanceRecord
@@ -14,7 +16,7 @@ from .days import today
 from .selectors import away_between
 
 
-@panels.register("attendance-clock", order=5)
+@panels.register("attendance-clock", order=5, title=gettext_lazy("My attendance today"))
 def _clock(user) -> dict | None:
     if profile_of(user) is None:
         return None
@@ -32,7 +34,12 @@ def _clock(user) -> dict | None:
     }
 
 
-@panels.register("away", order=20)
+@panels.register(
+    "away",
+    order=20,
+    title=gettext_lazy("Away today"),
+    roles=(roles.SUPERVISOR, roles.BRANCH_MANAGER, roles.DEPARTMENT_HEAD, roles.HR),
+)
 def _away(user) -> dict | None:
     if not has_role(user, roles.SUPERVISOR, roles.BRANCH_MANAGER, roles.DEPARTMENT_HEAD, roles.HR):
         return None

@@ -3,11 +3,13 @@ person's own open application stands."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from ..dashboard import panels
 from . import selectors
 
 
-@panels.register("promotion", order=60)
+@panels.register("promotion", order=60, title=gettext_lazy("Promotion"))
 def _promotion(user) -> dict | None:
     waiting = {
         "department": selectors.department_queue(user=user).count(),

@@ -7,6 +7,8 @@ small team (and seconds on a large call log). The early-warning page reads them 
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from staff import roles
 from staff.dashboard import panels
 from staff.models import EarlyWarningFlag, TrainingPlan, Vacancy
@@ -18,7 +20,9 @@ from .signals import SIGNALS
 SHOWN = 5
 
 
-@panels.register("talent", order=95)
+@panels.register(
+    "talent", order=95, title=gettext_lazy("Turnover early warning"), roles=EARLY_WARNING_ROLES
+)
 def _talent(user) -> dict | None:
     if not has_role(user, *EARLY_WARNING_ROLES):
         return None

@@ -1,6 +1,7 @@
 """The shell around every page: error pages, security headers, the API docs, phone width."""
 
 import pytest
+from django.urls import reverse
 
 from staff import roles
 
@@ -124,10 +125,10 @@ def test_the_dashboard_shows_the_team_panel_with_real_counts(client, branch_a, s
     staff_user(roles.PHONE_COLLECTOR, username="dash.elsewhere")  # another branch
 
     client.force_login(supervisor)
-    response = client.get("/")
+    assert 'id="slot-team"' in client.get("/").content.decode()  # the page asks for it
+    response = client.get(reverse("dashboard_panel", args=["team"]), headers={"HX-Request": "1"})
     assert response.status_code == 200
-    [team] = [p for p in response.context["panels"] if p["template"].endswith("_team.html")]
-    assert team["total"] == 4  # the supervisor and three collectors of branch A
+    assert response.context["panel"]["total"] == 4  # the supervisor and three collectors of A
     assert 'data-testid="team-total">4<' in response.content.decode()
 
 

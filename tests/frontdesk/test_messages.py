@@ -14,6 +14,7 @@ from frontdesk import services
 from frontdesk.dashboard import dashboard_panels
 from frontdesk.models import PhoneMessage
 from staff.models import Notification
+from tests.landing import landing_html
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +131,7 @@ def test_unhandled_messages_older_than_the_threshold_are_flagged_on_the_desk_das
         assert panel["late_message_count"] == 1
         assert list(panel["late_messages"]) == [old]
         client.force_login(desk)
-        page = client.get(reverse("dashboard")).content.decode()
+        page = landing_html(client)
         assert 'data-testid="late-message-count">1<' in page
         services.message_mark_handled(message=old, actor=host)
         assert dashboard_panels(desk)[0]["late_message_count"] == 0
@@ -139,7 +140,7 @@ def test_unhandled_messages_older_than_the_threshold_are_flagged_on_the_desk_das
 def test_the_recipient_sees_their_messages_on_their_dashboard(client, desk, host):
     services.message_take(actor=desk, caller_name="Chen", message="Call", recipient=host)
     client.force_login(host)
-    page = client.get(reverse("dashboard")).content.decode()
+    page = landing_html(client)
     assert "panel-reception" in page
     mine = client.get(reverse("frontdesk:my_items"))
     assert [m.caller_name for m in mine.context["phone_messages"]] == ["Chen"]

@@ -14,6 +14,7 @@ from frontdesk.selectors import visits_in_building
 from staff import roles
 from staff.models import Notification, PersonalDataView
 from tests.frontdesk.conftest import VALID_RESIDENT_ID
+from tests.landing import landing_html
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,7 @@ def test_registering_a_visitor_notifies_the_host_in_app_and_by_email(
     assert "Li Lei" in mail.outbox[0].subject
     # The host sees the bell count on any page.
     client.force_login(host)
-    page = client.get(reverse("dashboard")).content.decode()
+    page = landing_html(client)
     assert 'data-testid="unread-count">1<' in page
 
 

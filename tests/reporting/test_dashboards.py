@@ -18,6 +18,7 @@ from reporting import dashboard_panels
 from reporting.models import DailyCollectorFigures
 from staff import roles
 from staff.models import Department, MonthlyTarget, WorkdayOverride
+from tests.landing import landing_html
 
 from .conftest import shanghai
 
@@ -266,12 +267,12 @@ def test_each_role_sees_its_panel_on_the_landing_page(wednesday, client, branche
     panel_ids = {"panel-my-week", "panel-team-week", "panel-side-by-side"}
     for who, user in people.items():
         client.force_login(user)
-        body = client.get("/").content.decode()
+        body = landing_html(client)
         shown = {panel for panel in panel_ids if f'id="{panel}"' in body}
         assert shown == expected[who], who
         assert " style=" not in body.split("<main", 1)[1], who  # CSP: no inline styles
     client.force_login(people["supervisor"])
-    body = client.get("/").content.decode()
+    body = landing_html(client)
     assert 'data-collector="' in body
     b1 = DailyCollectorFigures.objects.get(calls=9).collector_id
     assert f'data-collector="{b1}"' not in body  # branch B's collector is not theirs

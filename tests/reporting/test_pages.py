@@ -9,6 +9,7 @@ from reporting import services
 from reporting.models import ReportResult, ReportRun, ReportSchedule
 from staff import roles
 from tests.factories import hq_branch, make_staff
+from tests.landing import landing_html
 
 from .conftest import WEEK
 
@@ -100,14 +101,14 @@ def test_failed_runs_show_on_the_admin_dashboard(client, week_world):
         status="failed", error="OperationalError: gone", finished_at=run.queued_at
     )
     client.force_login(make_staff(roles.ADMIN_STAFF, branch=hq_branch()))
-    page = client.get(reverse("dashboard")).content.decode()
+    page = landing_html(client)
     assert "Report runs that failed" in page and "OperationalError: gone" in page
     # A later successful run of the same report clears it.
     again = services.run_request(
         kind="collector_weekly", period_start=WEEK[0], period_end=WEEK[1], trigger="manual"
     )
     services.run_execute(again.pk)
-    assert "Report runs that failed" not in client.get(reverse("dashboard")).content.decode()
+    assert "Report runs that failed" not in landing_html(client)
 
 
 def test_schedules_are_edited_by_hq_admin_staff_with_fields_checked(client):

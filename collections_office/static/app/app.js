@@ -49,4 +49,20 @@
   }
   document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
   document.addEventListener("htmx:afterSwap", function (event) { drawCharts(event.target); });
+  // A panel swapped in whole (outerHTML: the landing page's panels) is new content.
+  document.addEventListener("htmx:load", function (event) { drawCharts(event.detail.elt); });
+  // A landing-page panel that cannot load (an error answer, the network, a time-out)
+  // says which panel it was, in the placeholder, instead of spinning for ever.
+  function panelFailed(event) {
+    var slot = event.detail.elt;
+    if (!slot || !slot.dataset || !slot.dataset.panelError) { return; }
+    var body = slot.querySelector(".card-body");
+    body.removeAttribute("aria-busy");
+    body.className = "card-body text-danger";
+    body.setAttribute("role", "alert");
+    body.textContent = slot.dataset.panelError;
+  }
+  ["htmx:responseError", "htmx:sendError", "htmx:timeout"].forEach(function (name) {
+    document.addEventListener(name, panelFailed);
+  });
 })();

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cases.models import Case, Placement
 from tests.cases.api.builders import make_case, make_placement
+from tests.landing import landing_html
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def test_admin_staff_sees_todays_running_and_late_placements(
     late = make_placement(agreement_a, status=Placement.Status.RECEIVED)
     Placement.objects.filter(pk=late.pk).update(received_at=timezone.now() - dt.timedelta(hours=3))
     make_placement(agreement_b, status=Placement.Status.RECEIVED)  # another branch
-    page = as_user(admin_a).get("/").content.decode()
+    page = landing_html(as_user(admin_a))
     assert 'data-testid="placements-in-progress">2<' in page
     assert 'data-testid="placements-late">1<' in page
     assert 'id="late-placements"' in page
@@ -38,7 +39,7 @@ def test_supervisor_sees_cases_by_status_chart_of_their_branch(
     make_case(agreement_a)
     make_case(agreement_a, status=Case.Status.SETTLED)
     make_case(agreement_b)
-    page = as_user(supervisor_a).get("/").content.decode()
+    page = landing_html(as_user(supervisor_a))
     assert 'data-testid="cases-total">2<' in page
     start = page.index('data-chart="') + len('data-chart="')
     chart = json.loads(html.unescape(page[start : page.index('"', start)]))
@@ -49,7 +50,7 @@ def test_supervisor_sees_cases_by_status_chart_of_their_branch(
 
 
 def test_collector_sees_no_cases_panels(as_user, collector_a, agreement_a):
-    page = as_user(collector_a).get("/").content.decode()
+    page = landing_html(as_user(collector_a))
     assert 'id="panel-cases"' not in page and 'id="panel-placements"' not in page
 
 

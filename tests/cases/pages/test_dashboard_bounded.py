@@ -18,6 +18,7 @@ from cases.models import Case, CaseStatusCount, Payment
 from cases.selectors import assignment as assignment_selectors
 from reporting import rollups
 from tests.cases.api.builders import make_case
+from tests.landing import landing_html
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +85,7 @@ def test_cases_past_their_period_are_counted_up_to_the_cap(
     panel = dashboard_visits.periods_panel(supervisor_a)
     assert (panel["count"], panel["more"]) == (2, True)
     assert panel["cases"][0] == oldest  # the oldest placement first
-    page = as_user(supervisor_a).get("/").content.decode()
+    page = landing_html(as_user(supervisor_a))
     assert 'data-testid="periods-over">2+<' in page
 
 
@@ -96,7 +97,7 @@ def test_service_level_counts_are_capped(as_user, agreement_a, supervisor_a, cap
         make_case(agreement_a, status="new")
     summary = assignment_selectors.service_level_summary(user=supervisor_a)
     assert (summary["unassigned"], summary["unassigned_more"]) == (2, True)
-    page = as_user(supervisor_a).get("/").content.decode()
+    page = landing_html(as_user(supervisor_a))
     assert 'data-testid="unassigned">2+<' in page
 
 
@@ -117,11 +118,11 @@ def test_claims_waiting_are_counted_and_totalled_up_to_the_cap(
 
     claim("10.00")
     claim("20.00")
-    page = as_user(supervisor_a).get("/").content.decode()
+    page = landing_html(as_user(supervisor_a))
     assert 'data-testid="claims-waiting">2<' in page
     assert 'data-testid="claims-total">30.00<' in page
     claim("40.00")  # the newest: beyond the cap
-    page = as_user(supervisor_a).get("/").content.decode()
+    page = landing_html(as_user(supervisor_a))
     assert 'data-testid="claims-waiting">2+<' in page
     assert 'data-testid="claims-total">30.00+<' in page
 

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from cases.models import Payment, Statement
 from cases.services.statements import statement_approve, statement_prepare
+from tests.landing import landing_html
 
 from .conftest import NOVEMBER, nov, repayment
 
@@ -102,6 +103,6 @@ def test_other_roles_do_not_reach_the_pages(draft, client, supervisor_a):
 
 
 def test_the_dashboard_shows_finance_the_statements_waiting(finance_client, draft):
-    body = finance_client.get(reverse("dashboard")).content.decode()
+    body = landing_html(finance_client)
     assert 'id="panel-statements"' in body
     assert 'data-testid="statements-drafts">1<' in body

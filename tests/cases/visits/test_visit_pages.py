@@ -11,6 +11,7 @@ from django.utils import timezone
 from cases.models import VisitNomination, VisitPlan, VisitReport
 from cases.services import visits as visit_services
 from collections_office.workdays import company_today, company_tz
+from tests.landing import landing_html
 
 from .conftest import case_for, decide, nominate, shanghai, wav
 
@@ -182,7 +183,7 @@ def test_the_supervisors_dashboard_shows_overdue_visits_and_cases_past_their_per
     nominate(case, phone_a, field_a)
     clock(shanghai(2026, 10, 13, 9, 0))
     client.force_login(supervisor_a)
-    page = client.get(reverse("dashboard")).content.decode()
+    page = landing_html(client)
     assert 'id="overdue-visits"' in page
     assert 'id="periods-over-cases"' in page
     assert page.count("LATE-CASE") >= 2

@@ -18,6 +18,10 @@ ROUTES: dict[str, Callable] = {
     # drill-down: another branch's team, another branch's (or a colleague's) collector
     "reporting:team": lambda f: {"pk": f.staff_profile.department_id},
     "reporting:collector": lambda f: {"pk": f.collector.pk},
+    # A landing-page panel is the asker's own (its function scopes it to them): its key
+    # names no one's row. An unknown key is a 404 for everyone; each role's panels and
+    # another branch's figures: tests/reporting/test_dashboard_fragments.py.
+    "dashboard_panel": lambda f: {"key": "no-such-panel"},
 }
 
 # URL name → roles that see the foreign row by design, and why (checked: never a 500).

@@ -21,6 +21,7 @@ from cases.selectors.assignment import (
 from cases.services.assignment import case_assign
 from cases.services.work import case_action_logged
 from tests.cases.api.builders import make_case, make_placement
+from tests.landing import landing_html
 
 pytestmark = pytest.mark.django_db
 
@@ -177,7 +178,7 @@ def test_the_supervisors_dashboard_shows_breaches_calls_and_overrides_of_today(
         outcome=talked,
     )
     client.force_login(supervisor_a)
-    page = client.get("/").content.decode()
+    page = landing_html(client)
     assert 'data-testid="unassigned">1<' in page
     assert 'data-testid="unassigned-overdue">1<' in page
     assert 'data-testid="first-action-breaches">1<' in page
@@ -193,7 +194,7 @@ def test_the_supervisors_dashboard_shows_breaches_calls_and_overrides_of_today(
 
 def test_collectors_do_not_get_the_supervisors_dashboard(client, collector_a):
     client.force_login(collector_a)
-    assert 'id="panel-supervisor"' not in client.get("/").content.decode()
+    assert 'id="panel-supervisor"' not in landing_html(client)
 
 
 def test_calls_today_are_read_from_todays_calls_not_from_the_branchs_cases(

@@ -17,6 +17,7 @@ from cases.services.payments import payment_claim
 from cases.services.promises import promise_record
 from cases.timeline import case_timeline
 from staff import roles
+from tests.landing import landing_html
 
 from .conftest import TODAY
 
@@ -311,9 +312,9 @@ def test_finance_dashboard_shows_the_claims_waiting(
     at_today, as_user, case_a, collector_a, finance_a
 ):
     payment_claim(case=case_a, actor=collector_a, amount="120", paid_on=TODAY, channel="to_bank")
-    page = as_user(finance_a).get("/").content.decode()
+    page = landing_html(as_user(finance_a))
     assert 'id="panel-payments-to-confirm"' in page
     assert 'data-testid="claims-waiting">1<' in page
     assert "120.00" in page
-    collector_page = as_user(collector_a).get("/").content.decode()
+    collector_page = landing_html(as_user(collector_a))
     assert 'id="panel-payments-to-confirm"' not in collector_page

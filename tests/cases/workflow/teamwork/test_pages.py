@@ -19,6 +19,7 @@ from cases.models import (
 from cases.selectors.reports import optional_model
 from cases.services import quality as quality_services
 from cases.services import reports as report_services
+from tests.landing import landing_html
 
 from .conftest import assigned_case, completed_call, shanghai
 
@@ -113,7 +114,7 @@ def test_another_branchs_supervisor_gets_a_404(submitted, as_user, supervisor_b)
 
 def test_the_supervisors_dashboard_shows_late_reports(clock, as_user, supervisor_a, collector_a):
     clock(shanghai(2026, 11, 30, 12, 30))
-    body = as_user(supervisor_a).get(reverse("dashboard")).content.decode()
+    body = landing_html(as_user(supervisor_a))
     assert 'id="panel-weekly-reports"' in body
     assert f'data-collector="{collector_a.pk}"' in body
 
@@ -288,7 +289,7 @@ def test_a_collectors_dashboard_shows_last_weeks_report_and_a_returned_one(
 ):
     report_services.weekly_report_return(report=submitted, actor=supervisor_a, comment="More.")
     clock(shanghai(2026, 12, 1, 9, 0))  # the week of WEEK is now last week
-    body = as_user(collector_a).get(reverse("dashboard")).content.decode()
+    body = landing_html(as_user(collector_a))
     assert 'id="panel-my-weekly-report"' in body
     assert 'id="my-report-returned"' in body
     assert reverse("cases:weekly_report_detail", args=[submitted.pk]) in body
