@@ -10,10 +10,14 @@ promises, payments), measures, each beside a floor measured in the same run:
 3. the collectors' weekly report (reporting kind `collector_weekly`) for every bench
    collector from the rollups (the report's own recompute of its week left out, and
    then with it) — floor: a bare COUNT of the week's rollup rows;
-4. every dashboard: the landing page ("/") of a collector, a supervisor, a branch manager
-   and headquarters through Django's test client (median and p95 of `--repeat`), and
-   each figures panel alone — floor: a signed-in GET of the login page (a redirect:
-   middleware, session and auth, no panel).
+4. every dashboard: for a collector, a supervisor, a branch manager and headquarters,
+   through Django's test client (median and p95 of `--repeat`): the landing page ("/",
+   the frame with a placeholder per panel) and each panel URL the frame asks for
+   (`/dashboard/panels/<key>/`, as the page's script asks it), and each figures panel's
+   function alone; with `--http`, what the person's browser waits for: the same over
+   HTTP from gunicorn, the panels asked over six connections at once, until the last one
+   is in (reporting/bench_landing_http.py) — floor: a signed-in GET of the login page
+   (a redirect: middleware, session and auth, no panel).
 
 It writes to the database the rollups it measures, and (if missing) a branch manager and
 a headquarters manager (usernames `bench-dash-…`), one collector's monthly target and the
@@ -27,6 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 import statistics
 import time
 from contextlib import contextmanager
@@ -51,6 +56,8 @@ from staff import roles
 from staff.models import Branch, MonthlyTarget, StaffProfile
 
 PREFIX = "bench"
+# The page's panels are asked as the browser asks them (app.js, htmx).
+HX = {"HX-Request": "true"}
 
 
 def _load() -> str:
@@ -72,6 +79,12 @@ class Command(BaseCommand):
             "--panels-only", action="store_true", help="time the panels, not the pages"
         )
         parser.add_argument(
+            "--http",
+            action="store_true",
+            help="also time the landing pages over HTTP (gunicorn), panels in parallel",
+        )
+        parser.add_argument("--http-workers", type=int, default=3, help="gunicorn workers")
+        parser.add_argument(
             "--early-warning",
             action="store_true",
             help="first time the nightly early-warning reading (the staff panel reads it)",
@@ -86,6 +99,8 @@ class Command(BaseCommand):
         early_warning,
         only_dashboards,
         panels_only,
+        http,
+        http_workers,
         **options,
     ):
         logging.getLogger("axes").setLevel(logging.WARNING)  # a line per sign-in otherwise
@@ -120,6 +135,10 @@ class Command(BaseCommand):
         user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
         try:
             self._dashboards(today, repeat, pages=not panels_only)
+            if http:
+                from reporting.bench_landing_http import LandingOverHttp
+
+                LandingOverHttp(self.out, workers=http_workers).run(self._people(today), repeat)
         finally:
             user_logged_in.connect(update_last_login, dispatch_uid="update_last_login")
         self.out(f"\nend: {_load()}")
@@ -249,37 +268,54 @@ class Command(BaseCommand):
         client.force_login(user)
         yield client
 
-    def _time_get(self, client, path: str, repeat: int, expect: int) -> tuple[float, float]:
+    @staticmethod
+    def _median_p95(timings: list[float]) -> tuple[float, float]:
+        timings = sorted(timings)
+        p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
+        return statistics.median(timings) * 1000, p95 * 1000
+
+    def _time_get(
+        self, client, path: str, repeat: int, expect: int, headers=None
+    ) -> tuple[float, float]:
         for _ in range(3):  # warm-up: templates, translations, connections
-            client.get(path)
+            client.get(path, headers=headers)
         timings = []
         for _ in range(repeat):
             started = time.perf_counter()
-            response = client.get(path)
+            response = client.get(path, headers=headers)
             timings.append(time.perf_counter() - started)
             if response.status_code != expect:
                 raise CommandError(f"GET {path}: HTTP {response.status_code}, expected {expect}")
-        timings.sort()
-        p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
-        return statistics.median(timings) * 1000, p95 * 1000
+        return self._median_p95(timings)
 
     def _every_panel(self, user) -> None:
         """Every panel of the page for `user` (all apps' registries), slowest first, so a
         slow page names its panel."""
-        from reporting.views import PANEL_SOURCES
+        from reporting.views import LANDING
 
         timings = []
-        for source in PANEL_SOURCES:
-            registry = getattr(source, "panels", None)
-            entries = getattr(registry, "_panels", {}).values() if registry else []
-            for entry in entries:
-                entry.function(user)  # warm-up
-                with CaptureQueriesContext(connection) as queries:
-                    seconds, context = self._timed(entry.function, user)
-                if context:
-                    timings.append((seconds * 1000, entry.key, len(queries)))
+        for entry in LANDING.placeholders(user):
+            entry.function(user)  # warm-up
+            with CaptureQueriesContext(connection) as queries:
+                seconds, context = self._timed(entry.function, user)
+            if context:
+                timings.append((seconds * 1000, entry.key, len(queries)))
         shown = ", ".join(f"{key} {ms:.0f} ms/{n} q" for ms, key, n in sorted(timings)[::-1])
         self.out(f"      its panels (function only, one call): {shown}")
+
+    def _fragments(self, client, repeat: int) -> dict[str, tuple[float, float]]:
+        """Each panel URL the landing page asks for, as the page's script asks it (HTMX
+        header): median and p95 per panel, slowest first."""
+        page = client.get(reverse("dashboard")).content.decode()
+        timed = {
+            key: self._time_get(client, self._panel_url(key), repeat, 200, HX)
+            for key in re.findall(r'id="slot-([\w-]+)"', page)
+        }
+        return dict(sorted(timed.items(), key=lambda item: -item[1][0]))
+
+    @staticmethod
+    def _panel_url(key: str) -> str:
+        return reverse("dashboard_panel", kwargs={"key": key})
 
     def _dashboards(self, today: dt.date, repeat: int, *, pages: bool = True) -> None:
         people = self._people(today)
@@ -294,11 +330,12 @@ class Command(BaseCommand):
                 self.out(f"   {who}: no such bench user, skipped")
                 continue
             user = User.objects.select_related("staff_profile__branch").get(pk=user.pk)
-            page = (float("nan"), float("nan"))
+            page, fragments = (float("nan"), float("nan")), {}
             with self._signed_in(user) as client:
                 floor = self._time_get(client, reverse("login"), repeat, 302)
                 if pages:
                     page = self._time_get(client, reverse("dashboard"), repeat, 200)
+                    fragments = self._fragments(client, repeat)
             key, panel = panels[who]
             panel(user)  # warm-up (the user's roles)
             with CaptureQueriesContext(connection) as queries:
@@ -307,9 +344,27 @@ class Command(BaseCommand):
             for _ in range(repeat):
                 alone.append(self._timed(panel, user)[0] * 1000)
             self.out(
-                f"   {who:<15} page / median {page[0]:6.1f} ms, p95 {page[1]:6.1f} ms | "
+                f"   {who:<15} page (frame) median {page[0]:6.1f} ms, p95 {page[1]:6.1f} ms | "
                 f"panel {key} alone median {statistics.median(alone):5.1f} ms "
                 f"({len(queries)} queries) | floor signed-in redirect median {floor[0]:5.1f} ms"
                 f", p95 {floor[1]:5.1f} ms   (target ≤ 50 ms)"
             )
+            if fragments:
+                slowest = max(fragments.values())
+                self.out(
+                    f"      {len(fragments)} panel URLs (GET as the page asks them), slowest "
+                    f"median {slowest[0]:.1f} ms, p95 {slowest[1]:.1f} ms   (target ≤ 50 ms each)"
+                )
+                self.out(
+                    "      "
+                    + ", ".join(
+                        f"{key} {median:.1f}/{p95:.1f}" for key, (median, p95) in fragments.items()
+                    )
+                    + " ms (median/p95)"
+                )
+                self.out(
+                    "      the panels one after another (no browser does that): "
+                    f"{page[0] + sum(median for median, _p95 in fragments.values()):.1f} ms; "
+                    "in parallel, as a browser asks them: --http"
+                )
             self._every_panel(user)
