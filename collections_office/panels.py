@@ -30,15 +30,19 @@ class _Panel:
     # page draws a placeholder and whether the panel's URL answers: the function still
     # applies its own rule and may return None.
     roles: tuple[str, ...] | None
+    # A finer rule than roles, as cheap (no query of its own): the placeholder of a panel
+    # that would answer empty for everyone it excludes is a request for nothing.
+    shown_to: Callable[[object], bool] | None = None
 
     def may_show(self, user) -> bool:
         if not getattr(user, "is_authenticated", False):
             return False
-        if self.roles is None:
-            return True
-        from staff.selectors import has_role  # collections_office imports no app at load
+        if self.roles is not None:
+            from staff.selectors import has_role  # collections_office imports no app at load
 
-        return has_role(user, *self.roles)
+            if not has_role(user, *self.roles):
+                return False
+        return self.shown_to is None or bool(self.shown_to(user))
 
 
 class PanelRegistry:
@@ -52,11 +56,13 @@ class PanelRegistry:
         order: int = 100,
         title: str = "",
         roles: Iterable[str] | None = None,
+        shown_to: Callable[[object], bool] | None = None,
     ):
         """Decorator: `@registry.register("visits-overdue", order=40, title=_("…"),
         roles=(roles.SUPERVISOR,))`; the key is unique, so a module imported twice replaces
-        its panel instead of showing it twice. `roles` must include every role the
-        function shows the panel to (a role left out never gets it)."""
+        its panel instead of showing it twice. `roles` (and `shown_to`, a cheap
+        predicate of the user) must admit everyone the function shows the panel to: the
+        others never get it (tests/reporting/test_dashboard_fragments.py checks)."""
 
         def decorate(function: PanelFunction) -> PanelFunction:
             self._panels[key] = _Panel(
@@ -65,6 +71,7 @@ class PanelRegistry:
                 function=function,
                 title=title,
                 roles=tuple(roles) if roles is not None else None,
+                shown_to=shown_to,
             )
             return function
 

@@ -67,7 +67,12 @@ def _away_for_visitors(user) -> dict | None:
     }
 
 
-@panels.register("from-the-desk", order=30, title=gettext_lazy("From the front desk"))
+@panels.register(
+    "from-the-desk",
+    order=30,
+    title=gettext_lazy("From the front desk"),
+    shown_to=lambda user: not is_desk(user),
+)
 def _from_the_desk(user) -> dict | None:
     """Everyone but the desk: visitors waiting for them, messages, papers to sign."""
     if is_desk(user):

@@ -174,18 +174,23 @@ def team_week_panel(user) -> dict | None:
     }
 
 
-# Branch managers compare their teams; supervisors at headquarters the branches.
+def _compares_groups(user) -> bool:
+    """Branch managers compare their teams; supervisors at headquarters the branches."""
+    return has_role(user, roles.BRANCH_MANAGER) or (
+        sees_all_branches(user) and has_role(user, roles.SUPERVISOR)
+    )
+
+
 @panels.register(
     "branches-side-by-side",
     order=32,
     title=gettext_lazy("Side by side"),
     roles=(roles.BRANCH_MANAGER, roles.SUPERVISOR),
+    shown_to=_compares_groups,
 )
 def groups_panel(user) -> dict | None:
     everywhere = sees_all_branches(user)
-    if not (
-        has_role(user, roles.BRANCH_MANAGER) or (everywhere and has_role(user, roles.SUPERVISOR))
-    ):
+    if not _compares_groups(user):
         return None
     by = "branch" if everywhere else "team"
     data = figures.group_figures(user=user, today=_today(), by=by)

@@ -44,7 +44,18 @@ def _team(user) -> dict | None:
     return None
 
 
-@panels.register("approvals-waiting", order=5, title=gettext_lazy("Waiting for your approval"))
+def _decides_something(user) -> bool:
+    from .approvals import kinds_decided_by
+
+    return bool(kinds_decided_by(user))
+
+
+@panels.register(
+    "approvals-waiting",
+    order=5,
+    title=gettext_lazy("Waiting for your approval"),
+    shown_to=_decides_something,
+)
 def _approvals_waiting(user) -> dict | None:
     """Deciders: how many requests wait for them, the longest-waiting first."""
     from .approvals import kinds_decided_by

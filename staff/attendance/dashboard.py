@@ -16,7 +16,12 @@ from .days import today
 from .selectors import away_between
 
 
-@panels.register("attendance-clock", order=5, title=gettext_lazy("My attendance today"))
+@panels.register(
+    "attendance-clock",
+    order=5,
+    title=gettext_lazy("My attendance today"),
+    shown_to=lambda user: profile_of(user) is not None,  # the profile the page loaded
+)
 def _clock(user) -> dict | None:
     if profile_of(user) is None:
         return None

@@ -59,15 +59,25 @@ def test_the_page_draws_a_placeholder_per_panel_of_the_role_and_runs_none(
     assert f'<noscript><a href="{panel_url("team-week")}">' in page
 
 
-def test_each_role_has_a_placeholder_for_every_panel_it_is_shown(client, staff_user, branch_a):
-    """A panel's registered roles decide the placeholders: a role its function shows the
-    panel to but the registration left out would never see it."""
-    for role in roles.ALL_ROLES:
-        user = staff_user(role, branch=branch_a)
+def test_each_role_has_a_placeholder_for_every_panel_it_is_shown(
+    client, staff_user, branch_a, hq, django_user_model
+):
+    """A panel's registered roles (and finer rule) decide the placeholders: someone its
+    function shows the panel to but the registration left out would never see it. Every
+    role in a branch and at headquarters, and a superuser."""
+    people = [
+        staff_user(role, branch=branch) for role in roles.ALL_ROLES for branch in (branch_a, hq)
+    ]
+    people.append(django_user_model.objects.create_superuser("root.panels", password="x"))
+    for user in people:
         placeholders = {entry.key for entry in LANDING.placeholders(user)}
         for entry in LANDING.entries():
             if entry.function(user):
-                assert entry.key in placeholders, (role, entry.key)
+                assert entry.key in placeholders, (user.username, entry.key)
+    supervisor_a = people[2 * roles.ALL_ROLES.index(roles.SUPERVISOR)]
+    hq_supervisor = people[2 * roles.ALL_ROLES.index(roles.SUPERVISOR) + 1]
+    assert "branches-side-by-side" not in {e.key for e in LANDING.placeholders(supervisor_a)}
+    assert "branches-side-by-side" in {e.key for e in LANDING.placeholders(hq_supervisor)}
 
 
 def test_every_panel_has_a_title_and_one_key(client):
