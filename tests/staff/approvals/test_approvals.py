@@ -19,6 +19,7 @@ from staff.models import ApprovalRequest, Department, Notification
 from staff.selectors_approvals import approvals_pending_for, latest_approval
 from staff.services_approvals import approval_decide, approval_request, approval_withdraw
 from tests.factories import BranchFactory, DepartmentFactory, hq_branch, make_staff
+from tests.landing import landing_html
 
 pytestmark = pytest.mark.django_db
 
@@ -313,9 +314,9 @@ def test_another_branchs_request_is_a_404_on_the_page(client, world):
 def test_the_dashboard_shows_what_waits(client, world):
     _ask(world)
     client.force_login(world["supervisor"])
-    assert b"Waiting for your approval" in client.get(reverse("dashboard")).content
+    assert "Waiting for your approval" in landing_html(client)
     client.force_login(world["collector"])
-    assert b"Waiting for your approval" not in client.get(reverse("dashboard")).content
+    assert "Waiting for your approval" not in landing_html(client)
 
 
 def test_every_registered_kind_is_complete():

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from staff.models import LevelChange, MonthlyTarget, Position, PromotionApplication
 from tests.factories import TEST_PASSWORD
+from tests.landing import landing_html
 
 from .conftest import STAND_IN, pdf, submit
 
@@ -232,14 +233,14 @@ def test_password_constant_is_shared():
 def test_the_dashboard_shows_what_waits_and_where_mine_stands(client, people, cycle):
     application = submit(cycle, people["applicant"])
     client.force_login(people["head"])
-    body = client.get(reverse("dashboard")).content.decode()
+    body = landing_html(client)
     assert 'id="panel-promotion"' in body
     assert "1 application waits for your review" in body
     client.force_login(people["applicant"])
-    body = client.get(reverse("dashboard")).content.decode()
+    body = landing_html(client)
     assert reverse("promotion:application", args=[application.pk]) in body
     client.force_login(people["hr_b"])
-    assert 'id="panel-promotion"' not in client.get(reverse("dashboard")).content.decode()
+    assert 'id="panel-promotion"' not in landing_html(client)
 
 
 def test_hr_defines_what_a_complex_case_is(client, people):
