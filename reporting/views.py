@@ -5,7 +5,7 @@ and each panel at its own URL, fetched by the page in parallel (docs/decisions.m
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 import cases.dashboard
 import frontdesk.dashboard
@@ -18,14 +18,14 @@ PANEL_SOURCES = [cases.dashboard, frontdesk.dashboard, staff.dashboard, reportin
 LANDING = LandingPanels(*(source.panels for source in PANEL_SOURCES))
 
 
-@require_GET
+@require_safe
 def dashboard(request):
     return render(
         request, "reporting/dashboard.html", {"slots": LANDING.placeholders(request.user)}
     )
 
 
-@require_GET
+@require_safe
 def dashboard_panel(request, key: str):
     """One panel of the landing page, run for the signed-in user by the panel's own
     function (which scopes it). Asked by the page (htmx): the panel's HTML alone, or
