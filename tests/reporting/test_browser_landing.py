@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from staff import roles
-from tests.conftest import browser_login
+from tests.conftest import TEST_PASSWORD, browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,3 +33,12 @@ def test_the_supervisors_landing_page_shows_its_panels_after_loading(page, staff
         "Cases by status could not be loaded."
     )
     page.wait_for_selector("#panel-team-week")
+
+
+def test_a_page_whose_panels_all_answer_empty_says_so(page, django_user_model):
+    # An account without a staff profile or a role: every panel answers empty.
+    django_user_model.objects.create_user("landing.bare", password=TEST_PASSWORD)
+    browser_login(page, "landing.bare")
+    page.goto("/")
+    expect(page.locator(".dashboard-slot")).to_have_count(0)
+    expect(page.locator("#dashboard-empty")).to_be_visible()

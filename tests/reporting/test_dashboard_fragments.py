@@ -148,3 +148,15 @@ def test_the_panel_urls_answer_get_only(client, staff_user, branch_a):
     client.force_login(staff_user(roles.PHONE_COLLECTOR, branch=branch_a))
     assert client.post(panel_url("my-week")).status_code == 405
     assert client.post("/").status_code == 405
+
+
+def test_when_every_panel_answers_empty_the_welcome_shows(client, django_user_model):
+    """The frame carries the welcome card hidden; app.js shows it once every placeholder
+    is gone (tests/reporting/test_browser_landing.py). A signed-in account without a staff
+    profile or a role has only panels that answer empty."""
+    client.force_login(django_user_model.objects.create_user("bare.account"))
+    page = client.get("/").content.decode()
+    assert slots(page)  # placeholders for anyone signed in …
+    assert '<div class="col-12 d-none" id="dashboard-empty">' in page
+    landed = landing_html(client)
+    assert 'id="panel-' not in landed  # … all empty

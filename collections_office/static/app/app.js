@@ -65,4 +65,14 @@
   ["htmx:responseError", "htmx:sendError", "htmx:timeout"].forEach(function (name) {
     document.addEventListener(name, panelFailed);
   });
+  // When every landing-page panel has answered empty, the page says so instead of
+  // showing nothing (each empty answer removes its placeholder).
+  document.addEventListener("htmx:afterRequest", function () {
+    window.setTimeout(function () {
+      var empty = document.getElementById("dashboard-empty");
+      if (empty && !document.querySelector("#dashboard-panels > :not(#dashboard-empty)")) {
+        empty.classList.remove("d-none");
+      }
+    }, 0);
+  });
 })();
