@@ -45,6 +45,9 @@ PAGE_ROLES = access.CASE_VIEWER_ROLES + access.COLLECTOR_ROLES
 
 
 class ContactPointForm(BootstrapMixin, forms.Form):
+    # Empty, its HTML is the same on every page: made once per process (ui.form_fields).
+    constant_html_fields = "__all__"
+
     value = forms.CharField(label=gettext_lazy("Phone number"), max_length=40, required=False)
     relation = forms.ChoiceField(
         label=gettext_lazy("Whose number"),
@@ -72,6 +75,9 @@ class ReasonForm(BootstrapMixin, forms.Form):
 
 
 class ClassificationForm(BootstrapMixin, forms.Form):
+    # Empty, its HTML is the same on every page: made once per process (ui.form_fields).
+    constant_html_fields = "__all__"
+
     classification = forms.ChoiceField(
         label=gettext_lazy("Classification"),
         choices=[("", "—"), *Case.Classification.choices],
@@ -81,6 +87,9 @@ class ClassificationForm(BootstrapMixin, forms.Form):
 
 
 class HoldForm(BootstrapMixin, forms.Form):
+    # Empty, its HTML is the same on every page: made once per process (ui.form_fields).
+    constant_html_fields = "__all__"
+
     kind = forms.ChoiceField(
         label=gettext_lazy("Hold"), choices=[("", "—"), *CaseHold.Kind.choices], required=False
     )
