@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from collections_office import personal_data
+from collections_office.navigation import menus_html
 
 register = template.Library()
 
@@ -164,3 +165,11 @@ def _form_field(field, wrapper: str = "", hidden: bool = False):
         str(field),
         errors,
     )
+
+
+@register.simple_tag(takes_context=True)
+def nav_menus(context):
+    """The navigation bar's menus (`navigation.menus_html`) from `nav_menus`, which the
+    navigation context processor gives as a function (built only when a page asks)."""
+    entries = context.get("nav_menus") or []
+    return menus_html(entries() if callable(entries) else entries)
