@@ -1,4 +1,4 @@
-"""The signed-in user is read with their staff profile and branch (staff.backends.get_user):
+"""The signed-in user is read with their staff profile, branch and roles (get_user):
 one query where a page used to spend three, and the same answers as before."""
 
 from __future__ import annotations
@@ -51,3 +51,35 @@ def test_a_page_reads_the_profile_from_the_signed_in_user(client, branch_a):
     assert response.status_code == 200
     assert response.wsgi_request.user.staff_profile.branch.code == "BRA"
     assert '<html lang="zh-hans">' in response.content.decode()
+
+
+def test_the_roles_come_in_the_same_query_and_answer_has_role(branch_a):
+    from django.contrib.auth.models import Group
+
+    from staff import roles
+    from staff.selectors import has_role
+
+    user = make_staff(roles.SUPERVISOR, roles.FINANCE, branch=branch_a)
+    # A group whose name holds quotes and a comma never reads as another role.
+    user.groups.add(Group.objects.create(name=f'x",{roles.HR}'))
+    with CaptureQueriesContext(connection) as queries:
+        loaded = StaffModelBackend().get_user(user.pk)
+        answers = (
+            has_role(loaded, roles.SUPERVISOR),
+            has_role(loaded, roles.FINANCE, roles.HR),
+            has_role(loaded, roles.HR),
+            has_role(loaded, roles.PHONE_COLLECTOR),
+        )
+    assert len(queries) == 1
+    assert answers == (True, True, False, False)
+    assert loaded._role_names_cache == {roles.SUPERVISOR, roles.FINANCE, f'x",{roles.HR}'}
+
+
+def test_a_user_without_groups_holds_no_role(branch_a):
+    from staff import roles
+    from staff.selectors import has_role
+
+    loaded = StaffModelBackend().get_user(make_staff(branch=branch_a).pk)
+    with CaptureQueriesContext(connection) as queries:
+        assert not has_role(loaded, *roles.ALL_ROLES)
+    assert len(queries) == 0
