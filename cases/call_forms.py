@@ -40,6 +40,26 @@ def _number_label(point: ContactPoint) -> str:
 class CallLogForm(forms.Form):
     """Logging a call from the case page (times in the company's zone, as the page shows)."""
 
+    # Empty, these fields' HTML is the same on every case page (the outcomes' choices are in
+    # the memo's key): made once per process (ui.form_field). Not the number (the case's
+    # phones), the start time (now) or the queue (the request).
+    constant_html_fields = frozenset(
+        {
+            "new_number",
+            "new_number_relation",
+            "new_number_contact_name",
+            "party",
+            "duration_seconds",
+            "outcome",
+            "notes",
+            "callback_at",
+            "recording",
+            "telephony_recording_id",
+            "promise_amount",
+            "promise_due_on",
+        }
+    )
+
     contact_point = forms.ChoiceField(label=_("Number called"))
     new_number = forms.CharField(label=_("New number"), required=False, max_length=40)
     new_number_relation = forms.ChoiceField(

@@ -19,6 +19,9 @@ def _ids(form: forms.Form, prefix: str) -> None:
 
 
 class PromiseForm(BootstrapMixin, forms.Form):
+    # Empty, its HTML is the same on every page: made once per process (ui.form_field).
+    constant_html_fields = "__all__"
+
     amount = forms.CharField(label=_("Amount promised"), max_length=20)
     due_on = forms.DateField(label=_("To pay by"), widget=DateInput())
     notes = forms.CharField(label=_("Notes"), max_length=500, required=False)
@@ -29,6 +32,9 @@ class PromiseForm(BootstrapMixin, forms.Form):
 
 
 class PaymentClaimForm(BootstrapMixin, forms.Form):
+    # Empty, its HTML is the same on every page: made once per process (ui.form_field).
+    constant_html_fields = "__all__"
+
     amount = forms.CharField(label=_("Amount paid"), max_length=20)
     paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
     channel = forms.ChoiceField(label=_("Paid to"), choices=Payment.Channel.choices)
@@ -50,6 +56,9 @@ class PaymentClaimForm(BootstrapMixin, forms.Form):
 
 
 class PlanForm(BootstrapMixin, forms.Form):
+    # Empty, its HTML is the same on every page: made once per process (ui.form_field).
+    constant_html_fields = "__all__"
+
     total_amount = forms.CharField(label=_("Plan's total"), max_length=20)
     instalments = forms.CharField(
         label=_("Instalments"),

@@ -73,6 +73,9 @@ class NominationForm(_Styled):
     a new address can be typed instead."""
 
     prefix_id = "nominate"
+    # Empty, these fields' HTML is the same on every case page (ui.form_field); the field
+    # collectors and the debtor's addresses are the case's.
+    constant_html_fields = frozenset({"address", "reason", "find_out"})
     field_collector = forms.ChoiceField(label=_("Field collector"))
     address_point = forms.ChoiceField(label=_("Address to visit"), required=False)
     address = forms.CharField(label=_("… or another address"), max_length=500, required=False)
@@ -185,6 +188,8 @@ class CancelForm(_Styled):
 
 class ProcedureForm(_Styled):
     prefix_id = "procedure"
+    # Empty, its HTML is the same on every page: made once per process (ui.form_field).
+    constant_html_fields = "__all__"
     kind = forms.ChoiceField(label=_("Procedure"), choices=SpecialProcedure.Kind.choices)
     reason = _text(_("Reason"), rows=3)
     documents = MultipleFileField(
@@ -195,11 +200,15 @@ class ProcedureForm(_Styled):
 
 class ProcedureCloseForm(_Styled):
     prefix_id = "procedure-close"
+    # Empty, its HTML is the same on every page: made once per process (ui.form_field).
+    constant_html_fields = "__all__"
     outcome = _text(_("Outcome"), rows=3)
 
 
 class PeriodExtensionForm(_Styled):
     prefix_id = "period"
+    # Empty, its HTML is the same on every page: made once per process (ui.form_field).
+    constant_html_fields = "__all__"
     new_ends_on = _date(_("Extend to"))
     reason = _text(_("Reason"))
     next_steps = _text(_("Next-step plan"), rows=3)

@@ -14,7 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils.html import conditional_escape
 from django.utils.module_loading import autodiscover_modules
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -132,6 +134,32 @@ class NavigationRegistry:
                     _MenuEntry(menu=menu, links=links, active=any(i["active"] for i in links))
                 )
         return entries
+
+
+def menus_html(entries: list[_MenuEntry]) -> SafeString:
+    """The bar's menus as `<li>`s, the HTML base.html's loop over them made (a test renders
+    both): ~25 links through the template were a millisecond of every page's CPU."""
+    html = []
+    for entry in entries:
+        key = conditional_escape(entry.menu.key)
+        links = "".join(
+            f'\n            <li><a class="dropdown-item{" active" if link["active"] else ""}"'
+            f"{' aria-current="page"' if link['active'] else ''} "
+            f'href="{conditional_escape(link["url"])}" id="{conditional_escape(link["key"])}">'
+            f"{conditional_escape(link['label'])}</a></li>\n            "
+            for link in entry.links
+        )
+        html.append(
+            f'\n        <li class="nav-item dropdown" data-nav-menu="{key}">\n'
+            f'          <button class="nav-link dropdown-toggle{" active" if entry.active else ""}"'
+            f' type="button" id="nav-menu-{key}" data-bs-toggle="dropdown"'
+            f' aria-expanded="false"><i class="bi {conditional_escape(entry.menu.icon)}'
+            f' nav-menu-icon" aria-hidden="true"></i> {conditional_escape(entry.menu.label)}'
+            f"</button>\n"
+            f'          <ul class="dropdown-menu" aria-labelledby="nav-menu-{key}">\n'
+            f"            {links}\n          </ul>\n        </li>\n        "
+        )
+    return mark_safe("".join(html))  # noqa: S308 (every value above is escaped)
 
 
 registry = NavigationRegistry()

@@ -24,6 +24,7 @@ from django.contrib.auth.models import User
 from django.db import connection, reset_queries
 from django.test import Client
 from django.test.utils import override_settings
+from django.urls import reverse
 
 from cases.models import Case
 
@@ -61,6 +62,17 @@ class CasePageProfile:
         client = self._client(user)
         for pk in ids[:pages]:  # warm: the rows in PostgreSQL's cache, as a worked queue has them
             client.get(f"/cases/{pk}/")
+        # The floor, as the drive's: the signed-in user asking for the sign-in page is sent
+        # on (302) by middleware and session alone, no page work.
+        floor = []
+        for _ in range(pages):
+            started_cpu = time.process_time()
+            assert client.get(reverse("login")).status_code == 302
+            floor.append((time.process_time() - started_cpu) * 1000)
+        self.stdout.write(
+            f"floor as {user.username} (signed-in redirect): this process's CPU "
+            f"{statistics.mean(floor):.1f} ms/request (p50 {statistics.median(floor):.1f})"
+        )
         times, cpu, queries = [], [], []
         by_shape: dict[str, float] = {}
         connection.force_debug_cursor = True

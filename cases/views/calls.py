@@ -35,6 +35,7 @@ from ..selectors.casepage_data import case_page_data
 from ..services import calls as call_services
 from ..services.call_promises import call_log_with_promise
 from ..services.call_start import call_start, open_started_call
+from .casepage_rows import recent_calls_html
 from .common import history_rows
 from .queue_rows import queue_rows_html
 from .ranged import ranged_file_response
@@ -140,12 +141,14 @@ def calls_panel(request, case: Case) -> dict | None:
         )
     if form is None and may_log:
         form = _call_form(request, case, started=started)
+    calls = case_page_data(case).calls(limit=CALLS_SHOWN)
     return {
         "case": case,
         "form": form,
         "may_log": may_log,
         "started": started,
-        "calls": case_page_data(case).calls(limit=CALLS_SHOWN),
+        "calls": calls,
+        "calls_html": recent_calls_html(calls),
         "refusal": getattr(request, "call_refusal", None),
         "refused_dial": getattr(request, "call_refused_dial", False),
         "may_override": has_role(request.user, *CASE_SUPERVISOR_ROLES),

@@ -36,6 +36,7 @@ from ..selectors import casepage as selectors
 from ..services import casepage as services
 from ..services.work import contact_point_add, contact_point_mark_invalid
 from ..timeline import case_timeline
+from .casepage_rows import timeline_rows_html
 from .common import require_role
 
 TIMELINE_PAGE_SIZE = 20
@@ -45,6 +46,9 @@ PAGE_ROLES = access.CASE_VIEWER_ROLES + access.COLLECTOR_ROLES
 
 
 class ContactPointForm(BootstrapMixin, forms.Form):
+    # Empty, its HTML is the same on every page: made once per process (ui.form_fields).
+    constant_html_fields = "__all__"
+
     value = forms.CharField(label=gettext_lazy("Phone number"), max_length=40, required=False)
     relation = forms.ChoiceField(
         label=gettext_lazy("Whose number"),
@@ -72,6 +76,9 @@ class ReasonForm(BootstrapMixin, forms.Form):
 
 
 class ClassificationForm(BootstrapMixin, forms.Form):
+    # Empty, its HTML is the same on every page: made once per process (ui.form_fields).
+    constant_html_fields = "__all__"
+
     classification = forms.ChoiceField(
         label=gettext_lazy("Classification"),
         choices=[("", "—"), *Case.Classification.choices],
@@ -81,6 +88,9 @@ class ClassificationForm(BootstrapMixin, forms.Form):
 
 
 class HoldForm(BootstrapMixin, forms.Form):
+    # Empty, its HTML is the same on every page: made once per process (ui.form_fields).
+    constant_html_fields = "__all__"
+
     kind = forms.ChoiceField(
         label=gettext_lazy("Hold"), choices=[("", "—"), *CaseHold.Kind.choices], required=False
     )
@@ -104,6 +114,7 @@ def _page_context(request, case: Case, *, revealed: bool = False, **bound) -> di
     chart = selectors.balance_chart(balances, currency=case.currency)
     may_work = selectors.may_work_on_case(user, case)
     period = selectors.collection_period(case)
+    timeline = case_timeline(case, user=user, per_page=TIMELINE_PAGE_SIZE)
     for point in points:
         point.masked = (
             selectors.mask_address(point.value) if point.kind == ContactPoint.Kind.ADDRESS else None
@@ -125,7 +136,8 @@ def _page_context(request, case: Case, *, revealed: bool = False, **bound) -> di
         "may_work": may_work,
         "may_lift": selectors.may_lift_holds(user),
         "revealed": revealed,
-        "timeline": case_timeline(case, user=user, per_page=TIMELINE_PAGE_SIZE),
+        "timeline": timeline,
+        "timeline_rows": timeline_rows_html(timeline.entries),
         "panels": panels_for(request, case),
         "contact_form": bound.get("contact_form") or ContactPointForm(),
         "invalid_form": bound.get("invalid_form"),
@@ -190,7 +202,11 @@ def case_timeline_page(request, pk: int):
         if request.htmx
         else "cases/casepage/timeline_page.html"
     )
-    return render(request, template, {"case": case, "timeline": page})
+    return render(
+        request,
+        template,
+        {"case": case, "timeline": page, "timeline_rows": timeline_rows_html(page.entries)},
+    )
 
 
 def _refused(request, case: Case, **bound):
