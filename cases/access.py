@@ -87,7 +87,7 @@ VISIT_OVERSEER_ROLES = (roles.SUPERVISOR, roles.BRANCH_MANAGER)
 
 
 def visit_row_visibility(
-    user, *, collector_path: str, branch_path: str = "branch", case_path: str | None = None
+    user, *, collector_path: str, branch_path: str, case_path: str | None = None
 ) -> Q | None:
     """Field-visit rows (nominations, plans, reports, alerts …): supervisors and branch
     managers their branch (HQ all); a field collector the rows that are theirs
@@ -137,7 +137,7 @@ def agreement_visibility(user, *, prefix: str = "") -> Q | None:
 REPAYMENT_VIEWER_ROLES = (roles.ADMIN_STAFF, roles.FINANCE)
 
 
-def repayment_visibility(user, *, prefix: str = "") -> Q | None:
+def repayment_visibility(user, *, prefix: str) -> Q | None:
     """Repayment files and bank repayments: admin staff and finance of the agreement's
     handling branch (HQ all); `prefix` is the path to the agreement."""
     if not has_role(user, *REPAYMENT_VIEWER_ROLES):
@@ -177,7 +177,7 @@ def assignment_batch_visibility(user) -> Q | None:
     return branch_condition(user, "branch")
 
 
-def restrict_to_visible_cases(queryset, user, *, prefix: str = "case__"):
+def restrict_to_visible_cases(queryset, user, *, prefix: str):
     """`queryset` (of rows that belong to a case) limited to the cases `user` may see."""
     condition = case_visibility(user, prefix=prefix)
     if condition is None:

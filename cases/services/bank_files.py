@@ -42,15 +42,8 @@ class BankFileInputError(Exception):
 
 
 class BankFileConflict(Exception):
-    """The Idempotency-Key was already used by this bank for a different file (HTTP 409)."""
-
-    def __init__(self, existing: models.Model, message: str = ""):
-        super().__init__(
-            message
-            or _("This Idempotency-Key was already used for a different file (#%(id)s).")
-            % {"id": existing.pk}
-        )
-        self.existing = existing
+    """The Idempotency-Key was already used by this bank for a different file (HTTP 409).
+    Raised as a subclass that names the earlier file (PlacementConflict, RepaymentConflict)."""
 
 
 def agreement_for(

@@ -28,7 +28,6 @@ class PlacementConflict(BankFileConflict):
 
     def __init__(self, placement: Placement):
         super().__init__(
-            placement,
             _("This Idempotency-Key was already used for a different file (placement #%(id)s).")
             % {"id": placement.pk},
         )

@@ -27,7 +27,6 @@ class RepaymentConflict(BankFileConflict):
 
     def __init__(self, repayment_file: RepaymentFile):
         super().__init__(
-            repayment_file,
             _(
                 "This Idempotency-Key was already used for a different file "
                 "(repayment file #%(id)s)."

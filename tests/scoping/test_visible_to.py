@@ -268,3 +268,31 @@ def test_training_records_own_team_branch(world):
     assert record in TrainingEnrolment.objects.visible_to(world.users[roles.HR])
     assert record not in TrainingEnrolment.objects.visible_to(world.users[roles.PHONE_COLLECTOR])
     assert record not in TrainingEnrolment.objects.visible_to(world.users[roles.FRONT_DESK])
+
+
+def _scoped_models():
+    return [model for model in _our_models() if hasattr(model.objects, "visible_to")]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "none"])
+def test_no_signed_in_user_sees_any_row_of_any_scoped_model(world, who):
+    """A request without a signed-in user (AnonymousUser) and code that has no user at
+    all (None) see nothing, whatever the model: the rules start from "nobody", never
+    from a default that lets a missing user through."""
+    from django.contrib.auth.models import AnonymousUser
+
+    user = AnonymousUser() if who == "anonymous" else None
+    company_wide = {"cases.Bank", "staff.AssessmentRound"}
+    problems = []
+    for model in _scoped_models():
+        label = model._meta.label
+        if label in company_wide:
+            continue
+        try:
+            visible = model.objects.visible_to(user).count()
+        except Exception as error:  # the test names the model that failed
+            problems.append(f"{label}: {type(error).__name__}: {error}")
+            continue
+        if visible:
+            problems.append(f"{label}: {visible} rows visible")
+    assert not problems, "\n".join(problems)

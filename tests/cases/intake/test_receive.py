@@ -79,6 +79,7 @@ def test_the_same_idempotency_key_with_another_file_is_a_conflict(receive, tmp_p
     with pytest.raises(PlacementConflict) as conflict:
         receive(csv_bytes([row("A002")]), idempotency_key="key-1")
     assert conflict.value.placement == first
+    assert f"placement #{first.pk}" in str(conflict.value)
     assert Placement.objects.count() == 1
     assert len(stored_files(tmp_path / "media")) == 1
 

@@ -87,3 +87,22 @@ def test_the_case_page_opens_for_the_field_collector_of_an_open_visit(
     assert client.get(f"/cases/{case_a.pk}/").status_code == 200
     client.force_login(field_a2)
     assert client.get(f"/cases/{case_a.pk}/").status_code == 404
+
+
+def test_someone_both_field_and_phone_collector_sees_both_kinds_of_visit(
+    agreement_a, branch_a, field_a, phone_a
+):
+    """A small branch's collector may phone and visit: they see the visits of their own
+    cases (someone else visiting) and the visits on their own list (a colleague's case)."""
+    from tests.factories import make_staff
+
+    from .conftest import case_for
+
+    both = make_staff(roles.PHONE_COLLECTOR, roles.FIELD_COLLECTOR, branch=branch_a)
+    of_their_case = nominate(case_for(agreement_a, both), both, field_a)
+    on_their_list = nominate(case_for(agreement_a, phone_a), phone_a, both)
+    nominate(case_for(agreement_a, phone_a), phone_a, field_a)  # neither: not theirs
+    assert set(VisitNomination.objects.visible_to(both)) == {of_their_case, on_their_list}
+    # Once the visit is closed the colleague's case leaves their sight, their visit does not.
+    VisitNomination.objects.filter(pk=on_their_list.pk).update(status="closed")
+    assert set(VisitNomination.objects.visible_to(both)) == {of_their_case, on_their_list}
