@@ -581,8 +581,8 @@ def _collector_options(case: Case):
 
 
 def supervisor_dashboard_panel(user) -> dict:
-    """Unassigned cases and their breaches, first-action breaches, calls and contacts
-    today per collector, overrides granted today (cases.dashboard adds it)."""
+    """Unassigned cases and their breaches, first-action breaches, overrides granted today
+    (cases.dashboard adds it; the calls of the day per collector are a panel of their own)."""
     now = timezone.now()
     summary = selectors.service_level_summary(user=user, now=now)
     overrides = selectors.overrides_today(user=user, now=now)
@@ -593,7 +593,6 @@ def supervisor_dashboard_panel(user) -> dict:
         "first_action_breach_list": list(
             selectors.first_action_breaches_open(user=user, now=now)[:10]
         ),
-        "calls_today": selectors.calls_today_by_collector(user=user, now=now),
         "overrides_today": list(overrides[:10]),
         "overrides_today_count": overrides.count(),
         "sla_minutes": settings.FIRST_ACTION_SLA_MINUTES,

@@ -119,7 +119,7 @@ def test_a_supervisors_fragments_never_show_another_branchs_collectors(
     two_teams,  # noqa: F811
 ):
     client.force_login(two_teams["supervisor"])
-    for key in ("team-week", "service-levels"):
+    for key in ("team-week", "calls-today"):
         html = panel_html(client, key)
         assert f'data-collector="{two_teams["a1"].pk}"' in html, key
         assert f'data-collector="{two_teams["b1"].pk}"' not in html, key
