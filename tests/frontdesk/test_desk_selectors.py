@@ -99,6 +99,7 @@ def test_buildings_own_first_then_the_others_for_hq(desk, hq_desk, branch_a, bra
 
 
 def test_visits_in_building_are_on_site_there_longest_first(desk, host, hq_desk, desk_b):
+    last = add_visit(desk, host, arrived_at=local(DAY, 11, 30))  # written first, came last
     first = add_visit(desk, host, arrived_at=local(DAY, 9))
     # Two arrivals at the same minute, the higher pk written first: the pk breaks the tie.
     same_time = add_visit(desk, host, arrived_at=local(DAY, 11), pk=first.pk + 200)
@@ -107,7 +108,7 @@ def test_visits_in_building_are_on_site_there_longest_first(desk, host, hq_desk,
     expect_visit(desk, host, local(DAY, 8))
     in_b = add_visit(desk_b, desk_b, arrived_at=local(DAY, 7))
 
-    expected = [first, later, same_time]
+    expected = [first, later, same_time, last]
     assert list(selectors.visits_in_building(user=desk)) == expected
     assert list(selectors.visits_in_building(user=desk, branch=desk_b.staff_profile.branch)) == []
     assert list(selectors.visits_in_building(user=hq_desk, branch=in_b.branch)) == [in_b]
@@ -223,7 +224,7 @@ def named(user, last: str, first: str):
 
 
 def test_host_choices_own_building_first_then_hq_then_by_branch_and_name(
-    staff_user, hq, branch_a, branch_b
+    staff_user, hq, branch_a, branch_b, django_assert_num_queries
 ):
     def person(username, branch, last, first, role=roles.PHONE_COLLECTOR):
         return named(staff_user(role, branch=branch, username=username), last, first)
@@ -258,6 +259,13 @@ def test_host_choices_own_building_first_then_hq_then_by_branch_and_name(
         "root.b",
     ]
     assert usernames(root) == ["desk.b", "b.xu", "root.b", "desk.hq", "hq.wu", *branch_a_people]
+    # The forms group the people under their branch and show the department: no query each.
+    with django_assert_num_queries(1):
+        groups = [
+            (person.staff_profile.branch.name, person.staff_profile.department.name)
+            for person in selectors.host_choices(user=desk)
+        ]
+    assert groups == [("Branch B", "Collections")] * 3
 
 
 def test_department_choices_in_scope_by_branch_then_name(
