@@ -96,3 +96,17 @@ def test_an_unassigned_case_shows_full_personal_data_to_no_collector_and_no_anon
     assert not may_see_personal_data(AnonymousUser(), case)  # its pk is None too
     assert not may_see_personal_data(None, case)
     assert not may_see_personal_data(world.home.collector, case)
+
+
+def test_a_collector_moved_to_another_branch_no_longer_sees_the_old_branchs_cases(world):
+    """Until a handover moves them, the old branch's cases stay assigned to the collector;
+    after the move they are out of sight (the branch clause of the collector's rule)."""
+    from django.contrib.auth.models import User
+
+    from staff.models import StaffProfile
+
+    collector = world.home.collector
+    assert list(Case.objects.visible_to(collector)) == [world.home.case]
+    StaffProfile.objects.filter(user=collector).update(branch=world.foreign.branch)
+    moved = User.objects.get(pk=collector.pk)  # read afresh: no profile cached on it
+    assert not Case.objects.visible_to(moved).exists()

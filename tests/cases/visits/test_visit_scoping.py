@@ -99,8 +99,11 @@ def test_someone_both_field_and_phone_collector_sees_both_kinds_of_visit(
     from .conftest import case_for
 
     both = make_staff(roles.PHONE_COLLECTOR, roles.FIELD_COLLECTOR, branch=branch_a)
-    of_their_case = nominate(case_for(agreement_a, both), both, field_a)
+    their_case = case_for(agreement_a, both)
+    of_their_case = nominate(their_case, both, field_a)
     on_their_list = nominate(case_for(agreement_a, phone_a), phone_a, both)
+    # Their own case and the colleague's case on their list, never one of the two alone.
+    assert set(Case.objects.visible_to(both)) == {their_case, on_their_list.case}
     nominate(case_for(agreement_a, phone_a), phone_a, field_a)  # neither: not theirs
     assert set(VisitNomination.objects.visible_to(both)) == {of_their_case, on_their_list}
     # Once the visit is closed the colleague's case leaves their sight, their visit does not.
