@@ -357,6 +357,8 @@ TIME_ZONE = "UTC"  # stored and processed in UTC; shown in the company's zone
 COMPANY_TIME_ZONE = env_str("COMPANY_TIME_ZONE", "Asia/Shanghai")
 # Where collections_office.workdays reads HR's working-day overrides (it imports no app).
 WORKDAY_OVERRIDES_SOURCE = "staff.workdays.workday_overrides"
+# Who has a role, for the dashboard panels' registry (collections_office.panels imports no app).
+PANEL_ROLE_CHECK = "staff.selectors.has_role"
 USE_I18N = True
 USE_TZ = True
 

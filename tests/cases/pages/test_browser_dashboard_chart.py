@@ -33,7 +33,15 @@ def test_the_case_status_bars_carry_their_numbers(page, staff_user, agreement_a)
     page.add_init_script(RECORD_CANVAS_TEXT)
     browser_login(page, "chart.supervisor")
     page.goto("/")
-    page.wait_for_function("window.__canvasTexts.length > 0")
-    texts = page.evaluate("window.__canvasTexts")
+    # The panel arrives after the page (its own request): wait for its chart to be drawn.
+    # Polled from Python: wait_for_function evaluates a string in the page, which the
+    # Content Security Policy (no 'unsafe-eval') refuses.
+    page.wait_for_selector("#panel-cases canvas")
+    texts = []
+    for _attempt in range(100):
+        texts = page.evaluate("window.__canvasTexts")
+        if texts:
+            break
+        page.wait_for_timeout(100)
     assert "251" in texts  # the new cases' bar
     assert "7" in texts  # the recalled cases' bar, not only a hairline
