@@ -113,6 +113,8 @@ def test_the_hash_changes_when_the_value_changes(personal_data_model):
     person = personal_data_model.objects.create(name="Li", id_number=ID_NUMBER)
     person.id_number = "110105194912310038"
     person.save()
+    # The saved instance carries the hash it wrote (its history row and later reads use it).
+    assert person.id_number_hash == keyed_hash("110105194912310038")
     assert personal_data_model.objects.get(id_number_hash=keyed_hash("110105194912310038")) == (
         person
     )
