@@ -15,7 +15,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -30,7 +29,7 @@ from cases.benchmarking.workflow_drive import (
     _Client,
     _free_port,
     _wait_for_port,
-    _worker_class_arguments,
+    gunicorn_command,
 )
 
 HX = {"HX-Request": "true"}
@@ -53,19 +52,7 @@ class LandingOverHttp:
         port = _free_port()
         env = {**os.environ, "DJANGO_DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1,localhost"}
         server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "collections_office.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(self.workers),
-                *_worker_class_arguments(self.threads),
-                "--log-level",
-                "warning",
-            ],
+            gunicorn_command(port, workers=self.workers, threads=self.threads),
             cwd=ROOT,
             env=env,
         )

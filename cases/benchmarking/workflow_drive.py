@@ -33,6 +33,24 @@ ACCESS_FORMAT = "%(m)s %(U)s %(s)s %(M)s %(p)s"
 PAGES = ("queue", "case page", "log a call", "unassigned list", "floor: signed-in redirect")
 
 
+def gunicorn_command(port: int, *, workers: int, threads: int) -> list[str]:
+    """The gunicorn the benchmarks drive: this project's WSGI application on loopback,
+    `workers` processes (sync, or gthread with `threads`), warnings only."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "collections_office.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        *_worker_class_arguments(threads),
+        "--log-level",
+        "warning",
+    ]
+
+
 def _worker_class_arguments(threads: int) -> list[str]:
     """Sync workers (as the Dockerfile runs them) unless threads per worker are asked.
 
@@ -80,17 +98,7 @@ class WorkflowDrive:
         os.close(handle)
         gunicorn = subprocess.Popen(
             [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "collections_office.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(options["workers"]),
-                *_worker_class_arguments(options["threads"]),
-                "--log-level",
-                "warning",
+                *gunicorn_command(port, workers=options["workers"], threads=options["threads"]),
                 # 20 sign-ins at once (slow password hashes on purpose) on a busy box can
                 # outlast the default 30 s; a killed worker would fail a client's sign-in.
                 "--timeout",
