@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -30,6 +29,7 @@ from cases.benchmarking.workflow_drive import (
     _free_port,
     _wait_for_port,
     gunicorn_command,
+    stop_gunicorn,
 )
 
 HX = {"HX-Request": "true"}
@@ -66,11 +66,7 @@ class LandingOverHttp:
                 if user is not None:
                     self._person(port, who, user, repeat)
         finally:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            stop_gunicorn(server)
 
     @staticmethod
     def _client(port: int, session_key: str) -> _Client:

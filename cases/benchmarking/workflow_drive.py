@@ -51,6 +51,15 @@ def gunicorn_command(port: int, *, workers: int, threads: int) -> list[str]:
     ]
 
 
+def stop_gunicorn(process: subprocess.Popen) -> None:
+    """TERM, a graceful 20 s, then KILL."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
 def _worker_class_arguments(threads: int) -> list[str]:
     """Sync workers (as the Dockerfile runs them) unless threads per worker are asked.
 
@@ -115,11 +124,7 @@ class WorkflowDrive:
             _wait_for_port(port)
             self._run_clients(port, options, access_log_name)
         finally:
-            gunicorn.send_signal(signal.SIGTERM)
-            try:
-                gunicorn.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                gunicorn.kill()
+            stop_gunicorn(gunicorn)
             Path(access_log_name).unlink(missing_ok=True)
 
     def _run_clients(self, port: int, options, access_log: str) -> None:

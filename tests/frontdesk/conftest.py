@@ -92,3 +92,19 @@ def register_document(desk):
         return services.document_register(**values)
 
     return make
+
+
+@pytest.fixture
+def company_time():
+    """As the list views do (`in_company_time`): `__date` lookups use the company's days."""
+    from django.utils import timezone
+
+    from collections_office.workdays import company_tz
+
+    with timezone.override(company_tz()):
+        yield
+
+
+@pytest.fixture
+def hq_desk(staff_user, hq):
+    return staff_user(roles.FRONT_DESK, branch=hq, username="desk.hq")

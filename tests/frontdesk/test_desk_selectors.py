@@ -14,7 +14,6 @@ import pytest
 from django.http import Http404
 from django.utils import timezone
 
-from collections_office.workdays import company_tz
 from frontdesk import selectors
 from frontdesk.models import Document, DocumentAttachment, RoutingStep, Visit
 from staff import roles
@@ -22,18 +21,7 @@ from tests.factories import DepartmentFactory, UserFactory
 
 from .test_list_filters import DAY, ONE_DAY, add_document, add_message, add_visit, local, pks
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def company_time():
-    with timezone.override(company_tz()):
-        yield
-
-
-@pytest.fixture
-def hq_desk(staff_user, hq):
-    return staff_user(roles.FRONT_DESK, branch=hq, username="desk.hq")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("company_time")]
 
 
 def expect_visit(desk, host, moment, **fields) -> Visit:

@@ -14,14 +14,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from collections_office.workdays import company_tz
 from frontdesk import selectors
 from frontdesk.models import Document, PhoneMessage, Visit
-from staff import roles
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("company_time")]
 
 DAY = dt.date(2026, 11, 20)  # the first day of a filtered range
 LAST = dt.date(2026, 11, 22)  # its last day
@@ -31,18 +29,6 @@ ONE_DAY = dt.timedelta(days=1)
 def local(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     """A moment of a company day (China time): 00:30 there is still the day before in UTC."""
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=company_tz())
-
-
-@pytest.fixture(autouse=True)
-def company_time():
-    # As the list views do (`in_company_time`): `__date` lookups use the company's days.
-    with timezone.override(company_tz()):
-        yield
-
-
-@pytest.fixture
-def hq_desk(staff_user, hq):
-    return staff_user(roles.FRONT_DESK, branch=hq, username="desk.hq")
 
 
 def pks(rows) -> set[int]:
