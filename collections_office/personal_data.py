@@ -96,8 +96,10 @@ def keyring() -> _Keyring:
 
 
 def encrypt(plaintext: str) -> str:
-    blob = keyring().encrypt(plaintext.encode("utf-8"))
-    return _TOKEN_PREFIX + base64.urlsafe_b64encode(blob).decode("ascii")
+    # encode()/decode() without a codec are UTF-8 (the language's default, not the
+    # locale's); Base64 is ASCII, which UTF-8 reads the same.
+    blob = keyring().encrypt(plaintext.encode())
+    return _TOKEN_PREFIX + base64.urlsafe_b64encode(blob).decode()
 
 
 def decrypt(token: str) -> str:
@@ -109,7 +111,7 @@ def decrypt(token: str) -> str:
         blob = base64.urlsafe_b64decode(token[len(_TOKEN_PREFIX) :].encode("ascii"))
     except (binascii.Error, ValueError, UnicodeEncodeError) as exc:
         raise PersonalDataDecryptionError("Stored personal data is corrupt") from exc
-    return keyring().decrypt(blob).decode("utf-8")
+    return keyring().decrypt(blob).decode()
 
 
 def rotate(token: str) -> str:
@@ -179,8 +181,8 @@ def keyed_hash(value: str | None) -> str:
     if not value:
         return ""
     return hmac.new(
-        settings.FIELD_HASH_KEY.encode("utf-8"),
-        normalise_for_hash(value).encode("utf-8"),
+        settings.FIELD_HASH_KEY.encode(),
+        normalise_for_hash(value).encode(),
         hashlib.sha256,
     ).hexdigest()
 

@@ -159,21 +159,67 @@ if "MUTANT_UNDER_TEST" in os.environ:
     def _in_clean_run() -> bool:
         return os.environ.get("MUTANT_UNDER_TEST") == ""
 
+    def _mutant() -> str:
+        name = os.environ.get("MUTANT_UNDER_TEST", "")
+        return name if "__mutmut_" in name else ""
+
+    # What each mutant's session cost, one JSON line each, to see where a run's time goes:
+    # the tests it ran, the first that failed, its seconds from start to finish.
+    _SESSIONS = Path(".mutant-sessions.jsonl")
+    _this_session: dict = {"tests": 0, "failed": None}
+
+    def pytest_sessionstart(session):
+        _this_session["started"] = time.monotonic()
+
     def pytest_runtest_logreport(report):
         if _in_clean_run():
             spent = _test_durations.get(report.nodeid, 0.0)
             _test_durations[report.nodeid] = spent + report.duration
+        elif _mutant():
+            if report.when == "setup":
+                _this_session["tests"] += 1
+            if report.failed and _this_session["failed"] is None:
+                _this_session["failed"] = report.nodeid
+
+    def _killers_of_siblings(mutant: str) -> dict[str, int]:
+        """The tests that failed first on the mutants of the same function judged so far in
+        this run (mutmut runs a function's mutants one after another), and how often."""
+        import json
+
+        function = mutant.rsplit("__mutmut_", 1)[0] + "__mutmut_"
+        killers: dict[str, int] = {}
+        if _SESSIONS.exists():
+            for line in _SESSIONS.read_text().splitlines():
+                if function not in line:  # most lines: no need to parse them
+                    continue
+                session = json.loads(line)
+                if session["failed"] and session["mutant"].startswith(function):
+                    killers[session["failed"]] = killers.get(session["failed"], 0) + 1
+        return killers
 
     @pytest.hookimpl(tryfirst=True)  # before pytest-django's stable sort by kind of database use
     def pytest_collection_modifyitems(items):
-        if "__mutmut_" in os.environ.get("MUTANT_UNDER_TEST", ""):
-            items.sort(key=lambda item: _test_durations.get(item.nodeid, 0.0))
+        # The tests that caught this function's other mutants first, then fastest first.
+        if mutant := _mutant():
+            killers = _killers_of_siblings(mutant)
+            items.sort(
+                key=lambda item: (
+                    -killers.get(item.nodeid, 0),
+                    _test_durations.get(item.nodeid, 0.0),
+                )
+            )
 
-    def pytest_sessionfinish(session):
+    def pytest_sessionfinish(session, exitstatus):
         import json
 
         if _in_clean_run() and _test_durations:
             _DURATIONS.write_text(json.dumps(_test_durations))
+        if _mutant() and "started" in _this_session:
+            seconds = round(time.monotonic() - _this_session["started"], 3)
+            line = {"mutant": _mutant(), "exit": int(exitstatus), "seconds": seconds}
+            line.update(tests=_this_session["tests"], failed=_this_session["failed"])
+            with _SESSIONS.open("a") as sessions:
+                sessions.write(json.dumps(line) + "\n")
         # mutmut's fork server warms up with a --collect-only session, then forks a pytest
         # session per mutant from it. What such a session would otherwise load on its own
         # is loaded here once: the URLconf with every view module, each language's

@@ -160,6 +160,61 @@ def test_decrypt_refuses_anything_but_a_token():
     assert personal_data.decrypt(personal_data.encrypt(PHONE)) == PHONE
 
 
+@pytest.mark.parametrize("stored", [None, 42, b"g1.bytes-not-text"], ids=["none", "int", "bytes"])
+def test_decrypt_refuses_what_is_not_text_with_the_same_clear_error(stored):
+    with pytest.raises(PersonalDataDecryptionError) as refused:
+        personal_data.decrypt(stored)
+    assert str(refused.value) == "Stored value is not encrypted personal data"
+
+
+def test_each_reason_a_stored_value_cannot_be_read_is_named(settings, old_key):
+    """The operator who meets the error learns which it is: not a token, a damaged
+    token, a key that is missing from the settings, or a token that fails its check."""
+    token = personal_data.encrypt(PHONE)
+    tampered = token[:-6] + ("A" if token[-6] != "A" else "B") + token[-5:]
+    reasons = {
+        PHONE: "Stored value is not encrypted personal data",
+        "g1.not-base64!!": "Stored personal data is corrupt",
+        "g1.数据": "Stored personal data is corrupt",
+        tampered: "Stored personal data failed authentication (wrong key or tampered data)",
+    }
+    for stored, reason in reasons.items():
+        with pytest.raises(PersonalDataDecryptionError) as refused:
+            personal_data.decrypt(stored)
+        assert str(refused.value) == reason, stored
+
+    settings.FIELD_ENCRYPTION_KEYS = [new_key()]
+    with pytest.raises(PersonalDataDecryptionError) as refused:
+        personal_data.decrypt(token)
+    assert str(refused.value) == (
+        "Stored personal data was encrypted with a key that is not in FIELD_ENCRYPTION_KEYS"
+    )
+    with pytest.raises(PersonalDataDecryptionError) as refused:
+        personal_data.decrypt_bytes(b"%PDF-1.4 a plain scan")
+    assert str(refused.value) == "File is not an encrypted attachment"
+
+
+def test_an_empty_value_is_stored_empty_and_found_as_empty(personal_data_model):
+    """Not encrypted: an empty column stays "" in the table, so asking for the rows
+    without an ID number (the one search an encrypted column allows) finds them."""
+    empty = personal_data_model.objects.create(name="Wu", id_number="", phone=PHONE)
+    personal_data_model.objects.create(name="Li", id_number=ID_NUMBER, phone=PHONE)
+    assert raw_values(personal_data_model, "id_number")[0] == ""
+    assert list(personal_data_model.objects.filter(id_number="")) == [empty]
+
+
+def test_a_keyed_hash_field_without_a_source_keeps_the_hash_its_writer_set():
+    """Without `source`, the writer sets the hash itself (as `bulk_update` writers do)."""
+    from types import SimpleNamespace
+
+    from collections_office.personal_data import KeyedHashField
+
+    field = KeyedHashField()
+    field.set_attributes_from_name("lookup_hash")
+    row = SimpleNamespace(lookup_hash=keyed_hash(PHONE))
+    assert field.pre_save(row, add=True) == keyed_hash(PHONE)
+
+
 def test_rotate_field_keys_re_encrypts_rows_and_history_so_only_the_new_key_is_needed(
     personal_data_model, settings, old_key
 ):

@@ -17,11 +17,29 @@ from cases.services.bank_files import BankFileInputError, read_upload
 CONTENT = bytes(range(256)) * 600  # 153,600 bytes: more than the sniffed head
 
 
+class EndsOnce(io.BytesIO):
+    """A stream that refuses to be read again once it has said it ended (`b""`):
+    `read_upload` stops there. A loop that read on would wait on a socket forever,
+    and here fails at once instead of running until a time limit stops it."""
+
+    _ended = False
+
+    def read(self, size: int | None = -1) -> bytes:
+        assert not self._ended, "read again after the end of the stream"
+        data = super().read(size)
+        self._ended = data == b""
+        return data
+
+    def seek(self, *args) -> int:
+        self._ended = False
+        return super().seek(*args)
+
+
 class OneWayStream:
     """A stream that cannot seek and hands out at most `step` bytes a read (a socket)."""
 
     def __init__(self, content: bytes, step: int):
-        self._stream, self._step = io.BytesIO(content), step
+        self._stream, self._step = EndsOnce(content), step
 
     def read(self, size: int = -1) -> bytes:
         return self._stream.read(min(size, self._step) if size > 0 else self._step)
@@ -52,7 +70,7 @@ def test_a_one_way_stream_in_small_reads_is_copied_and_its_head_assembled_across
 
 
 def test_a_seekable_stream_without_chunks_is_read_from_its_start():
-    stream = io.BytesIO(CONTENT)
+    stream = EndsOnce(CONTENT)
     stream.seek(500)
     sha256, size, _head, source = read_upload(stream)
     assert (sha256, size, source) == (hashlib.sha256(CONTENT).hexdigest(), len(CONTENT), stream)
