@@ -197,13 +197,23 @@ if "MUTANT_UNDER_TEST" in os.environ:
                     killers[session["failed"]] = killers.get(session["failed"], 0) + 1
         return killers
 
-    @pytest.hookimpl(tryfirst=True)  # before pytest-django's stable sort by kind of database use
-    def pytest_collection_modifyitems(items):
-        # The tests that caught this function's other mutants first, then fastest first.
+    def _flushes_the_database(item) -> bool:
+        from pytest_django.fixtures import validate_django_db
+
+        marker = item.get_closest_marker("django_db")
+        if marker is not None and any(validate_django_db(marker)[:2]):  # transaction, sequences
+            return True
+        return bool({"transactional_db", "live_server"} & set(item.fixturenames))
+
+    @pytest.hookimpl(trylast=True)  # after pytest-django's sort, which puts tests without a
+    def pytest_collection_modifyitems(items):  # database last: a unit test is often the killer
+        # The tests that caught this function's other mutants first, then fastest first;
+        # tests that flush the database stay last, as pytest-django has them.
         if mutant := _mutant():
             killers = _killers_of_siblings(mutant)
             items.sort(
                 key=lambda item: (
+                    _flushes_the_database(item),
                     -killers.get(item.nodeid, 0),
                     _test_durations.get(item.nodeid, 0.0),
                 )
