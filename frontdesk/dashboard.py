@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from collections_office.panels import PanelRegistry
-from collections_office.workdays import company_tz
+from collections_office.workdays import company_today
 from staff import roles
 from staff.attendance.selectors import away_today
 
@@ -63,7 +63,7 @@ def _away_for_visitors(user) -> dict | None:
         return None
     return {
         "template": "frontdesk/_dashboard_away.html",
-        "away_today": away_today(user=user, day=timezone.localdate(timezone.now(), company_tz())),
+        "away_today": away_today(user=user, day=company_today()),
     }
 
 

@@ -171,9 +171,7 @@ def visit_register(request):
             "form": form,
             "expected": selectors.visits_expected(user=request.user)[:20],
             # Whom a visitor cannot meet today (approved leave; names and dates only).
-            "away_today": away_today(
-                user=request.user, day=timezone.localdate(timezone.now(), company_tz())
-            ),
+            "away_today": away_today(user=request.user, day=company_today()),
         },
     )
 
